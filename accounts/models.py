@@ -1,0 +1,296 @@
+"""What the register holds: channels (social-media accounts), their workflow log, follower
+snapshots and alerts.
+
+A channel's life (the transitions themselves live in accounts/workflow.py):
+
+    draft              an editor is preparing it; nobody else sees it
+    submitted          waiting for a GCO reviewer's decision
+    changes_requested  a reviewer sent it back with a reason; the editor edits and resubmits
+    approved           official: the public sees it and verify answers "official"
+    rejected           a reviewer refused it with a reason; kept for the record
+    retired            no longer run by the government; verify answers "formerly official"
+    compromised        the GCO flagged it as taken over; verify says "do not trust it now"
+
+Only approved, retired and compromised channels are ever shown to the public: read them
+through `Channel.public_objects`. `Channel.private_objects` is for staff and reviewers.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.platforms import Platform
+from registry.models import TimeStamped
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RETIRED = "retired", _("Retired")
+    COMPROMISED = "compromised", _("Compromised")
+
+
+# A handle in one of these states is claimed: no second registration may hold it (see the
+# partial unique constraint below), so verify can never answer with two owners.
+LIVE_STATUSES = (Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED, Status.COMPROMISED)
+# What the public may ever see, on every page and endpoint.
+PUBLIC_STATUSES = (Status.APPROVED, Status.RETIRED, Status.COMPROMISED)
+
+
+class Language(models.TextChoices):
+    ARABIC = "ar", _("Arabic")
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    URDU = "ur", _("Urdu")
+    HINDI = "hi", _("Hindi")
+    CHINESE = "zh", _("Chinese")
+    RUSSIAN = "ru", _("Russian")
+
+
+class RefreshStatus(models.TextChoices):
+    PENDING = "pending", _("Not refreshed yet")
+    OK = "ok", _("Refreshed")
+    FAILED = "failed", _("Refresh failed")
+    NOT_CONFIGURED = "not_configured", _("Platform not configured")
+    REPORTED = "reported", _("Reported by staff")
+
+
+class ChannelQuerySet(models.QuerySet):
+    def live(self):
+        return self.filter(status__in=LIVE_STATUSES)
+
+    def with_owner(self):
+        return self.select_related("entity", "official")
+
+
+class PublicChannelManager(models.Manager.from_queryset(ChannelQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(status__in=PUBLIC_STATUSES)
+
+
+class Channel(TimeStamped):
+    """One social-media account of an entity, or of one of its officials."""
+
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    handle = models.CharField(_("handle"), max_length=200, help_text=_("As the platform shows it."))
+    handle_key = models.CharField(_("handle key"), max_length=200, editable=False, db_index=True)
+    platform_id = models.CharField(
+        _("platform id"), max_length=100, blank=True,
+        help_text=_("The platform's permanent id: handles get renamed and re-registered by others."),
+    )
+    canonical_url = models.URLField(_("link"), max_length=500)
+    display_name = models.CharField(_("display name"), max_length=200, blank=True)
+
+    entity = models.ForeignKey(
+        "entities.Entity", verbose_name=_("entity"), on_delete=models.PROTECT, related_name="channels"
+    )
+    official = models.ForeignKey(
+        "entities.Official", verbose_name=_("official"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="channels",
+    )
+    languages = ArrayField(
+        models.CharField(max_length=5, choices=Language.choices), verbose_name=_("languages"),
+        default=list, blank=True,
+    )
+    description = models.TextField(
+        _("description"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    approved_at = models.DateTimeField(
+        _("official since"), null=True, blank=True, help_text=_("When it was first approved.")
+    )
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+    retired_reason = models.TextField(_("reason for retiring"), blank=True, max_length=2000)
+    last_certified_at = models.DateTimeField(_("last certified"), null=True, blank=True)
+
+    followers = models.BigIntegerField(_("followers"), null=True, blank=True)
+    followers_at = models.DateTimeField(_("followers counted"), null=True, blank=True)
+    refresh_status = models.CharField(
+        _("refresh status"), max_length=20, choices=RefreshStatus.choices, default=RefreshStatus.PENDING
+    )
+    refresh_error = models.CharField(_("refresh error"), max_length=500, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["followers", "followers_at", "refresh_status", "refresh_error"])
+
+    # No plain `objects`: a page must say whether it shows the public register or everything.
+    private_objects = ChannelQuerySet.as_manager()
+    public_objects = PublicChannelManager()
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        base_manager_name = "private_objects"
+        default_manager_name = "private_objects"
+        ordering = ["platform", "handle_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "handle_key"],
+                condition=Q(status__in=[s.value for s in LIVE_STATUSES]),
+                name="channel_handle_live_unique",
+                violation_error_message=_("This handle is already held by a live registration."),
+            ),
+            models.CheckConstraint(condition=Q(platform__in=Platform.values), name="channel_platform_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="channel_status_valid"),
+            models.CheckConstraint(condition=~Q(handle="") & ~Q(handle_key=""), name="channel_handle_present"),
+            models.CheckConstraint(
+                condition=Q(followers__isnull=True) | Q(followers__gte=0), name="channel_followers_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(followers__isnull=True) | Q(followers_at__isnull=False),
+                name="channel_followers_have_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.RETIRED) | Q(retired_at__isnull=False),
+                name="channel_retired_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[Status.APPROVED, Status.COMPROMISED, Status.RETIRED])
+                | Q(approved_at__isnull=False),
+                name="channel_public_was_approved",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "platform"], name="channel_status_platform"),
+            models.Index(fields=["entity", "status"], name="channel_entity_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.handle}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STATUSES
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+
+class ChannelEvent(models.Model):
+    """One step of a channel's workflow, append-only (a database trigger refuses edits)."""
+
+    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    changes = models.JSONField(_("proposed changes"), default=dict, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("channel event")
+        verbose_name_plural = _("channel events")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(to_status__in=Status.values), name="channelevent_to_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.from_status or '∅'} → {self.to_status}"
+
+
+class SnapshotSource(models.TextChoices):
+    API = "api", _("Measured")
+    REPORTED = "reported", _("Reported by staff")
+
+
+class FollowerSnapshot(models.Model):
+    """A channel's follower count on one day; one per channel per day (refreshes upsert)."""
+
+    Source = SnapshotSource
+
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    date = models.DateField(_("date"))
+    followers = models.BigIntegerField(_("followers"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.API)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("follower snapshot")
+        verbose_name_plural = _("follower snapshots")
+        ordering = ["channel", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "date"], name="snapshot_once_per_day"),
+            models.CheckConstraint(condition=Q(followers__gte=0), name="snapshot_followers_not_negative"),
+            models.CheckConstraint(condition=Q(source__in=SnapshotSource.values), name="snapshot_source_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.date}: {self.followers}"
+
+
+class AlertKind(models.TextChoices):
+    NOT_FOUND = "not_found", _("Account not found on the platform")
+    SUSPENDED = "suspended", _("Account suspended on the platform")
+    RENAMED = "renamed", _("Handle renamed")
+    ID_CHANGED = "id_changed", _("Platform id changed under the same handle")
+    FOLLOWER_DROP = "follower_drop", _("Followers dropped sharply")
+    REFRESH_FAILING = "refresh_failing", _("Refreshing has been failing")
+
+
+class Alert(models.Model):
+    """Something about a channel a reviewer must look at; opened once, resolved with a note."""
+
+    Kind = AlertKind
+
+    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True, db_index=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolution_note = models.TextField(_("resolution note"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        ordering = ["-opened_at"]
+        constraints = [
+            # Opened once, not daily: one open alert per channel and kind.
+            models.UniqueConstraint(
+                fields=["channel", "kind"], condition=Q(resolved_at__isnull=True), name="alert_open_once"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=AlertKind.values), name="alert_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | ~Q(resolution_note=""), name="alert_resolved_with_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

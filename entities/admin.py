@@ -1,0 +1,44 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from entities.models import Entity, Membership, Official
+
+
+class OfficialInline(admin.TabularInline):
+    model = Official
+    extra = 0
+    fields = ["slug", "name_ar", "name_en", "title_en", "is_active"]
+    show_change_link = True
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Entity)
+class EntityAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "name_en", "name_ar", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["slug", "name_en", "name_ar"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["parent"]
+    inlines = [OfficialInline, MembershipInline]
+
+
+@admin.register(Official)
+class OfficialAdmin(SimpleHistoryAdmin):
+    list_display = ["slug", "name_en", "name_ar", "entity", "is_active"]
+    list_filter = ["is_active", "entity__kind"]
+    list_select_related = ["entity"]
+    search_fields = ["slug", "name_en", "name_ar", "entity__name_en"]
+    autocomplete_fields = ["entity"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "entity", "role", "created_at"]
+    list_select_related = ["user", "entity"]
+    search_fields = ["user__email", "entity__slug", "entity__name_en"]
+    autocomplete_fields = ["user", "entity"]

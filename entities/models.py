@@ -1,0 +1,137 @@
+"""Who owns the register's channels: federal entities, their officials, and the staff who edit for them."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language, gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from registry.models import TimeStamped
+
+# A domain name, lower case, no scheme or path: "mofa.gov.ae".
+domain_validator = RegexValidator(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$",
+    _("Enter a domain name such as mofa.gov.ae, without https:// or a path."),
+)
+
+
+class BilingualName(models.Model):
+    """Arabic first, English second; `name` picks the one for the page's language."""
+
+    name_ar = models.CharField(_("name (Arabic)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "ar").startswith("en") else self.name_ar
+
+    def __str__(self) -> str:
+        return f"{self.name_en} — {self.name_ar}"
+
+
+class EntityKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    AUTHORITY = "authority", _("Authority")
+    COUNCIL = "council", _("Council")
+    COURT = "court", _("Court")
+    OTHER = "other", _("Other")
+
+
+class Entity(BilingualName, TimeStamped):
+    """A federal entity: a ministry, authority, council, court... that runs official channels."""
+
+    Kind = EntityKind
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent entity"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    website = models.URLField(_("website"), blank=True)
+    official_domains = ArrayField(
+        models.CharField(max_length=253, validators=[domain_validator]),
+        verbose_name=_("official domains"),
+        default=list,
+        blank=True,
+        help_text=_("Domains that prove ownership, such as mofa.gov.ae; one per line in forms."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, editable=False,
+        help_text=_("Created by the demo register (manage.py load_demo), not real."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
+        ordering = ["name_en"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=EntityKind.values), name="entity_kind_valid"),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="entity_not_own_parent"),
+            models.CheckConstraint(condition=~Q(name_ar="") & ~Q(name_en=""), name="entity_names_present"),
+        ]
+
+
+class Official(BilingualName, TimeStamped):
+    """A person who speaks for an entity (a minister, a spokesperson) and may have own channels."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("entity"), on_delete=models.PROTECT, related_name="officials"
+    )
+    title_ar = models.CharField(_("title (Arabic)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_sample = models.BooleanField(_("sample data"), default=False, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["name_en"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name_ar="") & ~Q(name_en=""), name="official_names_present"),
+        ]
+
+    @property
+    def title(self) -> str:
+        return self.title_en if (get_language() or "ar").startswith("en") else self.title_ar
+
+
+class MembershipRole(models.TextChoices):
+    EDITOR = "editor", _("Editor")
+
+
+class Membership(TimeStamped):
+    """A user who edits an entity's channels. Reviewers are `User.is_reviewer`, not members."""
+
+    Role = MembershipRole
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EDITOR)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "entity"], name="membership_once_per_entity"),
+            models.CheckConstraint(condition=Q(role__in=MembershipRole.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.entity.slug} ({self.role})"
