@@ -21,6 +21,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -202,7 +203,7 @@ class ChannelEvent(models.Model):
     )
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     changes = models.JSONField(_("proposed changes"), default=dict, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
 
     class Meta:
         verbose_name = _("channel event")
@@ -265,7 +266,7 @@ class Alert(models.Model):
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="alerts")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     details = models.JSONField(_("details"), default=dict, blank=True)
-    opened_at = models.DateTimeField(_("opened"), auto_now_add=True, db_index=True)
+    opened_at = models.DateTimeField(_("opened"), default=timezone.now, db_index=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("resolved by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",

@@ -202,6 +202,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"pgserver": {"level": "WARNING"}},
 }
 
 # --- Platforms (follower refresh; see ../PLATFORMS.md and docs/configuration.md) -----------
