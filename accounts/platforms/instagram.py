@@ -1,0 +1,74 @@
+"""Instagram: reading account links and handles."""
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext as _
+
+from accounts.platforms.links import (
+    AccountLink,
+    LinkRules,
+    Platform,
+    SplitLink,
+    check_handle,
+    not_an_account,
+    post_without_account,
+    strip_at,
+    with_prefixes,
+)
+
+PLATFORM = Platform.INSTAGRAM
+HOSTS = with_prefixes(["instagram.com"])
+HANDLE = re.compile(r"[A-Za-z0-9._]{1,30}")  # Threads uses the same handles
+EXAMPLE = "https://www.instagram.com/uaegov/"
+
+# Posts, reels and videos: the link has only the media's code, not the account.
+_MEDIA = frozenset({"p", "reel", "reels", "tv"})
+# Instagram's own pages, never accounts.
+RESERVED = frozenset({
+    "about", "accounts", "api", "challenge", "developer", "direct", "directory", "emails", "explore",
+    "graphql", "legal", "lite", "oauth", "press", "privacy", "s", "session", "terms", "web",
+})
+
+
+def rule() -> str:
+    return _("1 to 30 letters (A–Z), digits, dots or underscores.")
+
+
+def _account(handle: str) -> AccountLink:
+    check_handle(handle, HANDLE, PLATFORM, rule())
+    return AccountLink(
+        platform=PLATFORM,
+        handle=handle,
+        handle_key=handle.lower(),
+        canonical_url=f"https://www.instagram.com/{handle}/",
+    )
+
+
+def parse_link(link: SplitLink) -> AccountLink:
+    segments = link.segments
+    first = segments[0].lower() if segments else ""
+    if first in _MEDIA:
+        raise post_without_account(PLATFORM, EXAMPLE)
+    if first in ("stories", "_u") and len(segments) >= 2:
+        # /stories/{handle}/{id} and the app's /_u/{handle} name the account; /stories/highlights/ does not.
+        if segments[1].lower() == "highlights":
+            raise not_an_account(PLATFORM, EXAMPLE)
+        return _account(segments[1])
+    if not first or first in RESERVED or first in ("stories", "_u"):
+        raise not_an_account(PLATFORM, EXAMPLE)
+    # /{handle}/, /{handle}/reels/, /{handle}/p/{code}/ all name the account.
+    return _account(segments[0])
+
+
+def parse_handle(text: str) -> AccountLink:
+    return _account(strip_at(text))
+
+
+LINKS = LinkRules(
+    platform=PLATFORM,
+    hosts=HOSTS,
+    parse_link=parse_link,
+    parse_handle=parse_handle,
+    examples=(EXAMPLE, "https://www.instagram.com/stories/uaegov/", "@uaegov"),
+)

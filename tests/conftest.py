@@ -1,0 +1,100 @@
+"""Shared test fixtures: factories for the register's rows, and Redis when there is one.
+
+Tests run against a real PostgreSQL (DATABASE_URL, else the embedded one) and, where they
+need it, a real Redis (REDIS_URL); only the social platforms are ever faked.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Channel, Status
+from accounts.platforms import parse_account_link
+from entities.models import Entity, Membership, Official
+from registry.models import User
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A reachable Redis, or the test is skipped with the reason."""
+    import redis
+
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.skip("needs Redis: REDIS_URL is not set")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except (redis.RedisError, OSError) as exc:
+        pytest.skip(f"needs Redis: nothing answers at REDIS_URL ({exc})")
+    return url
+
+
+@pytest.fixture
+def make_entity(db):
+    def make(**fields) -> Entity:
+        n = next(_seq)
+        defaults = {
+            "slug": f"entity-{n}",
+            "name_en": f"Ministry of Tests {n}",
+            "name_ar": f"وزارة الاختبار {n}",
+            "kind": Entity.Kind.MINISTRY,
+        }
+        return Entity.objects.create(**{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def make_official(db, make_entity):
+    def make(**fields) -> Official:
+        n = next(_seq)
+        entity = fields.pop("entity", None) or make_entity()
+        defaults = {"slug": f"official-{n}", "name_en": f"Official {n}", "name_ar": f"المسؤول {n}"}
+        return Official.objects.create(entity=entity, **{**defaults, **fields})
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*, reviewer: bool = False, editor_of: Entity | None = None, **fields) -> User:
+        n = next(_seq)
+        user = User.objects.create_user(
+            email=fields.pop("email", f"staff{n}@gco.example"), password="a-long-test-password",
+            is_reviewer=reviewer, **fields,
+        )
+        if editor_of is not None:
+            Membership.objects.create(user=user, entity=editor_of)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_channel(db, make_entity):
+    """A channel in any state, with the fields that state requires (as the workflow leaves them)."""
+
+    def make(link: str | None = None, *, platform: str | None = None, status: str = Status.APPROVED,
+             **fields) -> Channel:
+        link = link or f"https://x.com/testchannel{next(_seq)}"
+        account = parse_account_link(link, platform)
+        now = timezone.now()
+        state_fields = {}
+        if status in (Status.APPROVED, Status.COMPROMISED, Status.RETIRED):
+            state_fields["approved_at"] = now - timedelta(days=400)
+        if status == Status.RETIRED:
+            state_fields["retired_at"] = now - timedelta(days=10)
+        entity = fields.pop("entity", None) or make_entity()
+        return Channel.private_objects.create(
+            platform=account.platform, handle=account.handle, handle_key=account.handle_key,
+            canonical_url=account.canonical_url, entity=entity, status=status,
+            **{**state_fields, **fields},
+        )
+
+    return make
