@@ -102,5 +102,7 @@ def channel_create(
     channel.full_clean(validate_constraints=False)
     with transaction.atomic(), refusing_taken_handles(channel):
         channel.save()
-        ChannelEvent.objects.create(channel=channel, action="create", from_status="", to_status=Status.DRAFT, actor=actor)
+        ChannelEvent.objects.create(
+            channel=channel, action="create", from_status="", to_status=Status.DRAFT, actor=actor
+        )
     return channel

@@ -27,12 +27,12 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return f"{self.name_en} — {self.name_ar}"
+
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "ar").startswith("en") else self.name_ar
-
-    def __str__(self) -> str:
-        return f"{self.name_en} — {self.name_ar}"
 
 
 class EntityKind(models.TextChoices):

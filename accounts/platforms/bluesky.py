@@ -23,7 +23,7 @@ EXAMPLE = "https://bsky.app/profile/uaegov.bsky.social"
 # AT Protocol handle syntax: a DNS name of letters, digits and hyphens, at least two labels,
 # the last starting with a letter, at most 253 characters.
 _HANDLE = re.compile(
-    r"(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?=.{1,253}\Z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 )
 # Top-level names the protocol refuses for handles.
 _DISALLOWED_TLDS = frozenset({"alt", "arpa", "example", "internal", "invalid", "local", "localhost", "onion", "test"})

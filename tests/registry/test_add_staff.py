@@ -47,7 +47,7 @@ def test_running_again_updates_instead_of_duplicating(make_entity, client):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["x@gco.example", "--role", "editor", "--entity", "nope", "--password", PASSWORD], "There is no entity “nope”"),
+        (["x@gco.example", "--role", "editor", "--entity", "nope", "--password", PASSWORD], "no entity “nope”"),
         (["x@gco.example", "--role", "editor", "--password", PASSWORD], "An editor needs an entity"),
         (["x@gco.example", "--role", "reviewer", "--entity", "mofa", "--password", PASSWORD], "leave out --entity"),
         (["not-an-email", "--role", "reviewer", "--password", PASSWORD], "is not an email address"),

@@ -44,7 +44,7 @@ def test_cache_sessions_and_broker_use_redis(redis_url):
     }
 
 
-def test_without_redis_jobs_run_inline_and_sessions_live_in_the_database(db):
+def test_without_redis_jobs_run_inline_and_sessions_live_in_the_database():
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     figures = run_probe(env)
     assert figures["eager"] is True
