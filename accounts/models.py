@@ -81,8 +81,8 @@ class Channel(TimeStamped):
     """One social-media account of an entity, or of one of its officials."""
 
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
-    handle = models.CharField(_("handle"), max_length=200, help_text=_("As the platform shows it."))
-    handle_key = models.CharField(_("handle key"), max_length=200, editable=False, db_index=True)
+    handle = models.CharField(_("handle"), max_length=300, help_text=_("As the platform shows it."))
+    handle_key = models.CharField(_("handle key"), max_length=300, editable=False, db_index=True)
     platform_id = models.CharField(
         _("platform id"), max_length=100, blank=True,
         help_text=_("The platform's permanent id: handles get renamed and re-registered by others."),

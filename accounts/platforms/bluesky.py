@@ -26,7 +26,9 @@ _HANDLE = re.compile(
     r"(?=.{1,253}\Z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 )
 # Top-level names the protocol refuses for handles.
-_DISALLOWED_TLDS = frozenset({"alt", "arpa", "example", "internal", "invalid", "local", "localhost", "onion", "test"})
+_DISALLOWED_TLDS = frozenset({
+    "alt", "arpa", "example", "internal", "invalid", "local", "localhost", "onion", "test",
+})
 # did:plc ids are lower-case base32; did:web names a domain. Both are permanent, so case is kept.
 _DID = re.compile(r"did:plc:[a-z2-7]{24}|did:web:[a-z0-9.-]{1,253}")
 
@@ -66,5 +68,9 @@ LINKS = LinkRules(
     hosts=HOSTS,
     parse_link=parse_link,
     parse_handle=parse_handle,
-    examples=(EXAMPLE, "https://bsky.app/profile/uaegov.bsky.social/post/3kabcdefghi2x", "@uaegov.bsky.social"),
+    examples=(
+        EXAMPLE,
+        "https://bsky.app/profile/uaegov.bsky.social/post/3kabcdefghi2x",
+        "@uaegov.bsky.social",
+    ),
 )

@@ -13,13 +13,15 @@ from accounts.platforms.links import (
     check_handle,
     not_an_account,
     post_without_account,
+    reserved_name,
     strip_at,
     with_prefixes,
 )
 
 PLATFORM = Platform.INSTAGRAM
 HOSTS = with_prefixes(["instagram.com"])
-HANDLE = re.compile(r"[A-Za-z0-9._]{1,30}")  # Threads uses the same handles
+# Threads uses the same handles. A dot may not start or end one, nor follow another.
+HANDLE = re.compile(r"(?!\.)(?!.*\.\.)(?!.*\.\Z)[A-Za-z0-9._]{1,30}")
 EXAMPLE = "https://www.instagram.com/uaegov/"
 
 # Posts, reels and videos: the link has only the media's code, not the account.
@@ -29,14 +31,18 @@ RESERVED = frozenset({
     "about", "accounts", "api", "challenge", "developer", "direct", "directory", "emails", "explore",
     "graphql", "legal", "lite", "oauth", "press", "privacy", "s", "session", "terms", "web",
 })
+# Paths that name an account in their second segment.
+_ACCOUNT_PREFIXES = frozenset({"stories", "_u"})
 
 
 def rule() -> str:
-    return _("1 to 30 letters (A–Z), digits, dots or underscores.")
+    return _("1 to 30 letters (A–Z), digits, dots or underscores; no dot first, last or twice in a row.")
 
 
 def _account(handle: str) -> AccountLink:
     check_handle(handle, HANDLE, PLATFORM, rule())
+    if handle.lower() in RESERVED | _MEDIA | _ACCOUNT_PREFIXES:  # a bare "p" would give /p/
+        raise reserved_name(handle, PLATFORM)
     return AccountLink(
         platform=PLATFORM,
         handle=handle,
@@ -50,12 +56,12 @@ def parse_link(link: SplitLink) -> AccountLink:
     first = segments[0].lower() if segments else ""
     if first in _MEDIA:
         raise post_without_account(PLATFORM, EXAMPLE)
-    if first in ("stories", "_u") and len(segments) >= 2:
+    if first in _ACCOUNT_PREFIXES and len(segments) >= 2:
         # /stories/{handle}/{id} and the app's /_u/{handle} name the account; /stories/highlights/ does not.
         if segments[1].lower() == "highlights":
             raise not_an_account(PLATFORM, EXAMPLE)
         return _account(segments[1])
-    if not first or first in RESERVED or first in ("stories", "_u"):
+    if not first or first in RESERVED or first in _ACCOUNT_PREFIXES:
         raise not_an_account(PLATFORM, EXAMPLE)
     # /{handle}/, /{handle}/reels/, /{handle}/p/{code}/ all name the account.
     return _account(segments[0])

@@ -1,4 +1,4 @@
-"""What every platform's link rules share: the result types, cleaning pasted text, splitting a URL, exact hosts."""
+"""What all platforms' link rules share: result types, cleaning pasted text, splitting a URL, exact hosts."""
 from __future__ import annotations
 
 import re
@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.db import models
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy
 
 
 class Platform(models.TextChoices):
@@ -123,7 +122,8 @@ def _too_long() -> AccountLinkError:
 
 
 def has_scheme(text: str) -> bool:
-    return _SCHEME.match(text) is not None
+    """Whether the text starts like a full link: "https://...", or "//..." as copied from some pages."""
+    return text.startswith("//") or _SCHEME.match(text) is not None
 
 
 def host_part(text: str) -> str:
@@ -138,7 +138,9 @@ def looks_like_host(text: str) -> bool:
 
 def split_link(text: str) -> SplitLink:
     """Take a cleaned link apart; refuse what a browser would not open as a plain web page on a named host."""
-    if not has_scheme(text):
+    if text.startswith("//"):
+        text = "https:" + text
+    elif not has_scheme(text):
         text = "https://" + text
     try:
         parts = urlsplit(text)
@@ -168,18 +170,32 @@ def split_link(text: str) -> SplitLink:
         # Non-ASCII and punycode look-alikes ("fаcebook.com") end here or at the exact host match.
         raise unknown_host(netloc)
     segments = tuple(unquote(segment, errors="replace") for segment in parts.path.split("/") if segment)
+    if "\\" in parts.path or any(segment in (".", "..") for segment in segments):
+        # A browser reads a backslash as "/" and resolves "/x/../y" (also written "%2e%2e") to "/y": the
+        # page opened would not be the account named first in the path.
+        raise AccountLinkError(
+            "invalid_link",
+            _("This link has “..” steps or backslashes in it, which change the page it opens. "
+              "Paste the account's link as the platform shows it."),
+        )
     query = parse_qs(parts.query, keep_blank_values=True, errors="replace")
     return SplitLink(host=host.lower(), segments=segments, query=query)
 
 
 def _invalid_link() -> AccountLinkError:
-    return AccountLinkError("invalid_link", _("This is not a link that can be read. Check it and paste it again."))
+    return AccountLinkError("invalid_link", _("This link cannot be read. Check it and paste it again."))
+
+
+def shown(value: str) -> str:
+    """Pasted text as quoted back in a message: shortened, and with hidden characters made visible."""
+    value = value if len(value) <= 80 else value[:80] + "…"
+    return "".join("\ufffd" if unicodedata.category(char) in _HIDDEN_CATEGORIES else char for char in value)
 
 
 def unknown_host(host: str) -> AccountLinkError:
     return AccountLinkError(
         "unknown_platform",
-        _("%(name)s is not a social-media platform the register knows.") % {"name": host},
+        _("%(name)s is not a social-media platform the register knows.") % {"name": shown(host)},
     )
 
 
@@ -199,7 +215,15 @@ def invalid_handle(handle: str, platform: Platform, rule: str) -> AccountLinkErr
     return AccountLinkError(
         "invalid_handle",
         _("“%(handle)s” is not a valid %(platform)s handle: %(rule)s")
-        % {"handle": handle, "platform": platform.label, "rule": rule},
+        % {"handle": shown(handle), "platform": platform.label, "rule": rule},
+    )
+
+
+def reserved_name(handle: str, platform: Platform) -> AccountLinkError:
+    return AccountLinkError(
+        "invalid_handle",
+        _("On %(platform)s, “%(handle)s” is one of the site's own pages, not an account.")
+        % {"handle": shown(handle), "platform": platform.label},
     )
 
 

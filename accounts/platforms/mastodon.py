@@ -13,6 +13,7 @@ from accounts.platforms.links import (
     SplitLink,
     invalid_handle,
     not_an_account,
+    shown,
 )
 
 PLATFORM = Platform.MASTODON
@@ -26,7 +27,7 @@ EXAMPLE = "https://mastodon.social/@uaegov"
 
 _USER = re.compile(r"[A-Za-z0-9_]{1,30}")  # Mastodon's rule for user names
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_INSTANCE = re.compile(rf"(?=.{{1,253}}\Z)(?:{_LABEL}\.)+[a-z]{_LABEL[1:]}")
+_INSTANCE = re.compile(rf"(?=.{{1,253}}\Z)(?:{_LABEL}\.)+[a-z](?:[a-z0-9-]{{0,61}}[a-z0-9])?")
 # "@user@server" or "user@server" typed without a link.
 BARE_HANDLE = re.compile(r"@?[A-Za-z0-9_]{1,30}@[A-Za-z0-9.-]{1,254}")
 
@@ -43,7 +44,7 @@ def _account(user: str, instance: str) -> AccountLink:
     if not _INSTANCE.fullmatch(instance) or any(label.startswith("xn--") for label in instance.split(".")):
         raise AccountLinkError(
             "invalid_handle",
-            _("“%(name)s” is not a server name a Mastodon account can be on.") % {"name": instance},
+            _("“%(name)s” is not a server name a Mastodon account can be on.") % {"name": shown(instance)},
         )
     return AccountLink(
         platform=PLATFORM,

@@ -12,6 +12,7 @@ from accounts.platforms.links import (
     SplitLink,
     check_handle,
     not_an_account,
+    reserved_name,
     strip_at,
     with_prefixes,
 )
@@ -34,6 +35,8 @@ def _rule() -> str:
 
 def _account(name: str) -> AccountLink:
     check_handle(name, _NAME, PLATFORM, _rule())
+    if name.lower() in RESERVED:  # a bare "joinchat" would give https://t.me/joinchat
+        raise reserved_name(name, PLATFORM)
     return AccountLink(
         platform=PLATFORM, handle=name, handle_key=name.lower(), canonical_url=f"https://t.me/{name}"
     )

@@ -12,6 +12,7 @@ from accounts.platforms.links import (
     SplitLink,
     check_handle,
     not_an_account,
+    reserved_name,
     strip_at,
     with_prefixes,
 )
@@ -35,6 +36,8 @@ def _rule() -> str:
 
 def _account(handle: str) -> AccountLink:
     check_handle(handle, _HANDLE, PLATFORM, _rule())
+    if handle.lower() in RESERVED:  # a bare "home" would give https://x.com/home
+        raise reserved_name(handle, PLATFORM)
     return AccountLink(
         platform=PLATFORM, handle=handle, handle_key=handle.lower(), canonical_url=f"https://x.com/{handle}"
     )

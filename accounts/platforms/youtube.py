@@ -16,6 +16,7 @@ from accounts.platforms.links import (
     invalid_handle,
     not_an_account,
     post_without_account,
+    shown,
     with_prefixes,
 )
 
@@ -33,21 +34,33 @@ _VIDEOS = frozenset({"watch", "shorts", "embed", "live", "v", "e", "clip", "play
 
 
 def _rule() -> str:
-    return _("3 to 30 letters, digits, dots, hyphens or underscores.")
+    return _("letters, digits, dots, hyphens or underscores; 3 to 30 of them for a handle.")
 
 
 def _name(value: str, min_length: int, max_length: int) -> str:
-    """A handle or custom name, if every character is a letter, digit, mark, "." "_" or "-"."""
-    value = unicodedata.normalize("NFC", value)  # one spelling of the same letters; nothing dropped
-    fits = min_length <= len(value) <= max_length and all(
-        char in _ASCII_NAME_CHARS
-        or (not char.isascii() and unicodedata.category(char)[0] in "LM")
-        or (not char.isascii() and unicodedata.category(char) == "Nd")
-        for char in value
+    """A handle or custom name, if every character is a letter, digit, mark, "." "_" or "-".
+
+    YouTube handles may be in other scripts than Latin. Text that Unicode would rewrite (not in
+    NFC form, e.g. a Kelvin sign for "K") or a letter whose lower case is plain ASCII (the
+    Kelvin sign again, "İ") is refused: otherwise it would share a key with an ASCII handle.
+    """
+    fits = (
+        min_length <= len(value) <= max_length
+        and unicodedata.is_normalized("NFC", value)
+        and all(char in _ASCII_NAME_CHARS or _other_script_letter(char) for char in value)
     )
     if not fits or value.startswith(".") or value.endswith("."):
         raise invalid_handle(value, PLATFORM, _rule())
     return value
+
+
+def _other_script_letter(char: str) -> bool:
+    category = unicodedata.category(char)
+    return (
+        not char.isascii()
+        and (category[0] in "LM" or category == "Nd")
+        and not any(folded.isascii() for folded in char.lower())
+    )
 
 
 def _at_handle(value: str) -> AccountLink:
@@ -65,7 +78,7 @@ def _channel(channel_id: str) -> AccountLink:
         raise AccountLinkError(
             "invalid_handle",
             _("“%(id)s” is not a YouTube channel id: those are “UC” and 22 more letters, digits, “-” or “_”.")
-            % {"id": channel_id},
+            % {"id": shown(channel_id)},
         )
     return AccountLink(
         platform=PLATFORM,

@@ -2,7 +2,7 @@
 from datetime import date
 
 import pytest
-from django.db import IntegrityError, InternalError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import LIVE_STATUSES, PUBLIC_STATUSES, Alert, Channel, ChannelEvent, FollowerSnapshot, Status
@@ -68,9 +68,9 @@ def test_the_database_refuses_impossible_channels(make_entity, fields):
 def test_channel_events_are_append_only(make_channel):
     channel = make_channel(status=Status.DRAFT)
     event = ChannelEvent.objects.create(channel=channel, action="create", to_status=Status.DRAFT)
-    with pytest.raises(InternalError, match="append-only"), transaction.atomic():
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
         ChannelEvent.objects.filter(pk=event.pk).update(comment="rewritten")
-    with pytest.raises(InternalError, match="append-only"), transaction.atomic():
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
         ChannelEvent.objects.filter(pk=event.pk).delete()
     assert ChannelEvent.objects.get(pk=event.pk).comment == ""
 

@@ -20,5 +20,5 @@ DROP FUNCTION IF EXISTS channelevent_append_only();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0002_initial")]
+    dependencies = [("accounts", "0001_initial")]
     operations = [migrations.RunSQL(FORBID, reverse_sql=ALLOW)]

@@ -1,0 +1,84 @@
+"""Reading LinkedIn page links: accepted forms, refusals, canonical links, namespaces."""
+from __future__ import annotations
+
+import pytest
+
+from accounts.platforms import AccountLink, AccountLinkError, Platform, parse_account_link
+
+
+def page(namespace: str, slug: str) -> AccountLink:
+    return AccountLink(
+        Platform.LINKEDIN,
+        f"{namespace}/{slug}",
+        f"{namespace}/{slug.lower()}",
+        f"https://www.linkedin.com/{namespace}/{slug}/",
+    )
+
+
+ACCEPTED = [
+    ("https://www.linkedin.com/company/uaegov/", None, page("company", "uaegov")),
+    ("linkedin.com/company/uaegov", None, page("company", "uaegov")),
+    ("https://ae.linkedin.com/company/uae-gov", None, page("company", "uae-gov")),
+    ("http://uk.linkedin.com/company/UAEGov/?trk=public_profile", None, page("company", "UAEGov")),
+    ("HTTPS://WWW.LINKEDIN.COM/COMPANY/UAEGOV/", None, page("company", "UAEGOV")),
+    ("m.linkedin.com/company/uaegov/posts/?feedView=all#x", None, page("company", "uaegov")),
+    ("https://www.linkedin.com/company/uaegov/about/", None, page("company", "uaegov")),
+    ("https://www.linkedin.com/showcase/uaegov-events/", None, page("showcase", "uaegov-events")),
+    ("https://www.linkedin.com/in/mohammed-al-example-12345/", None, page("in", "mohammed-al-example-12345")),
+    ("https://www.linkedin.com/company/1234567/", None, page("company", "1234567")),
+    ("company/uaegov", "linkedin", page("company", "uaegov")),
+    ("in/some.person", Platform.LINKEDIN, page("in", "some.person")),
+]
+
+REFUSED = [
+    ("linkedin.com.evil.example/company/uaegov", None, "unknown_platform"),
+    ("notlinkedin.com/company/uaegov", None, "unknown_platform"),
+    ("ae.linkedin.com.evil.example/company/uaegov", None, "unknown_platform"),
+    ("abc.linkedin.com/company/uaegov", None, "unknown_platform"),  # only two-letter country hosts
+    ("linkedin.co/company/uaegov", None, "unknown_platform"),
+    ("https://www.linkedin.com@evil.example/company/uaegov", None, "invalid_link"),
+    ("https://www.linkedin.com/posts/uaegov_activity-123", None, "not_an_account"),
+    ("https://www.linkedin.com/feed/update/urn:li:activity:123/", None, "not_an_account"),
+    ("https://www.linkedin.com/pulse/some-article", None, "not_an_account"),
+    ("https://www.linkedin.com/company/", None, "not_an_account"),
+    ("https://www.linkedin.com/", None, "not_an_account"),
+    ("uaegov", "linkedin", "not_an_account"),  # company or member? not guessed
+    ("https://www.linkedin.com/company/uae%20gov/", None, "invalid_handle"),
+    ("https://www.linkedin.com/company/-uaegov/", None, "invalid_handle"),
+    ("company/uaegov", None, "platform_required"),
+    ("https://www.linkedin.com/company/uaegov/", "facebook", "platform_mismatch"),
+]
+
+
+@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
+def test_accepted(text, platform, expected):
+    assert parse_account_link(text, platform) == expected
+
+
+@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
+def test_canonical_link_reads_back_the_same(text, platform, expected):
+    assert parse_account_link(expected.canonical_url) == expected
+
+
+@pytest.mark.parametrize(("text", "platform", "code"), REFUSED)
+def test_refused(text, platform, code):
+    with pytest.raises(AccountLinkError) as refusal:
+        parse_account_link(text, platform)
+    assert refusal.value.code == code
+
+
+def test_spellings_of_one_page_share_a_key():
+    spellings = [
+        "https://www.linkedin.com/company/UAEGov/",
+        "ae.linkedin.com/company/uaegov",
+        "company/UAEGOV",
+    ]
+    assert {parse_account_link(text, "linkedin").handle_key for text in spellings} == {"company/uaegov"}
+
+
+def test_namespaces_have_different_keys():
+    keys = {
+        parse_account_link(f"https://www.linkedin.com/{namespace}/uaegov/").handle_key
+        for namespace in ("company", "showcase", "in")
+    }
+    assert keys == {"company/uaegov", "showcase/uaegov", "in/uaegov"}

@@ -1,0 +1,88 @@
+"""Reading X links and handles: accepted forms, refusals, canonical links."""
+from __future__ import annotations
+
+import pytest
+
+from accounts.platforms import AccountLink, AccountLinkError, Platform, parse_account_link
+
+
+def x(handle: str) -> AccountLink:
+    return AccountLink(Platform.X, handle, handle.lower(), f"https://x.com/{handle}")
+
+
+ACCEPTED = [
+    ("https://x.com/UAEGov", None, x("UAEGov")),
+    ("x.com/uaegov", None, x("uaegov")),
+    ("  https://mobile.twitter.com/UAEGov?lang=ar  ", None, x("UAEGov")),
+    ("http://www.twitter.com/UAEGov/", None, x("UAEGov")),
+    ("HTTPS://X.COM/UAEGOV", None, x("UAEGOV")),
+    ("m.x.com/UAEGov#top", None, x("UAEGov")),
+    ("https://x.com/UAEGov/status/1234567890123456789?s=20&t=abc", None, x("UAEGov")),
+    ("https://twitter.com/UAEGov/media", None, x("UAEGov")),
+    ("x.com./UAEGov", None, x("UAEGov")),
+    ("twitter.com//UAEGov//", None, x("UAEGov")),
+    ("//x.com/UAEGov", None, x("UAEGov")),
+    ("https://x.com/UAE_Gov_2024", None, x("UAE_Gov_2024")),
+    ("@UAEGov", "x", x("UAEGov")),
+    ("UAEGov", Platform.X, x("UAEGov")),
+    (" @uae_gov ", "X", x("uae_gov")),
+]
+
+REFUSED = [
+    ("x.com.evil.example/UAEGov", None, "unknown_platform"),
+    ("https://evil-x.com/UAEGov", None, "unknown_platform"),
+    ("twitter.co/UAEGov", None, "unknown_platform"),
+    ("notx.com/UAEGov", None, "unknown_platform"),
+    ("xn--x-1ga.com/UAEGov", None, "unknown_platform"),
+    ("https://x.com@evil.example/UAEGov", None, "invalid_link"),
+    ("https://user@x.com/UAEGov", None, "invalid_link"),
+    ("x.com:8080/UAEGov", None, "invalid_link"),
+    ("x.com", None, "not_an_account"),
+    ("x.com/home", None, "not_an_account"),
+    ("https://x.com/explore", None, "not_an_account"),
+    ("https://x.com/search?q=uae", None, "not_an_account"),
+    ("https://x.com/i/lists/123", None, "not_an_account"),
+    ("https://x.com/hashtag/UAE", None, "not_an_account"),
+    ("https://twitter.com/intent/follow?screen_name=UAEGov", None, "not_an_account"),
+    ("https://x.com/share?url=x", None, "not_an_account"),
+    ("https://x.com/settings", None, "not_an_account"),
+    ("https://x.com/messages", None, "not_an_account"),
+    ("https://x.com/notifications", None, "not_an_account"),
+    ("https://x.com/login", None, "not_an_account"),
+    ("https://x.com/signup", None, "not_an_account"),
+    ("https://x.com/tos", None, "not_an_account"),
+    ("https://x.com/privacy", None, "not_an_account"),
+    ("https://x.com/compose/post", None, "not_an_account"),
+    ("https://x.com/HOME", None, "not_an_account"),
+    ("x.com/this_handle_is_too_long", None, "invalid_handle"),
+    ("x.com/UAE-Gov", None, "invalid_handle"),
+    ("x.com/UAE%E2%80%8BGov", None, "invalid_handle"),  # a zero-width space, percent-encoded
+    ("@UAEGоv", "x", "invalid_handle"),  # a Cyrillic о
+    ("@ＵＡＥＧｏｖ", "x", "invalid_handle"),  # full-width letters are not folded
+    ("x.com/UAEGov\u200b", None, "invisible_characters"),
+    ("home", "x", "invalid_handle"),  # X's own page, whatever the platform choice
+    ("@UAEGov", None, "platform_required"),
+    ("https://x.com/UAEGov", "instagram", "platform_mismatch"),
+]
+
+
+@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
+def test_accepted(text, platform, expected):
+    assert parse_account_link(text, platform) == expected
+
+
+@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
+def test_canonical_link_reads_back_the_same(text, platform, expected):
+    assert parse_account_link(expected.canonical_url) == expected
+
+
+@pytest.mark.parametrize(("text", "platform", "code"), REFUSED)
+def test_refused(text, platform, code):
+    with pytest.raises(AccountLinkError) as refusal:
+        parse_account_link(text, platform)
+    assert refusal.value.code == code
+
+
+def test_spellings_of_one_account_share_a_key():
+    spellings = ["https://twitter.com/UAEGov", "x.com/uaegov/", "@UAEGOV", "mobile.x.com/UaeGov/status/1"]
+    assert {parse_account_link(text, "x").handle_key for text in spellings} == {"uaegov"}
