@@ -1,0 +1,190 @@
+"""The demo register (manage.py load_demo): its shape, its follower history, its logins, and reruns."""
+from __future__ import annotations
+
+import io
+import math
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts import demo
+from accounts.models import Channel, ChannelEvent, FollowerSnapshot, Status
+from accounts.platforms import Platform, parse_account_link
+from accounts.selectors import sample_data_loaded
+from entities.models import Entity, Membership, Official
+from registry.models import User
+
+# Hashing passwords at full strength would only slow these tests down.
+FAST_HASHING = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+
+
+def load() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def register_counts() -> dict[str, int]:
+    return {
+        "entities": Entity.objects.count(),
+        "officials": Official.objects.count(),
+        "channels": Channel.private_objects.count(),
+        "events": ChannelEvent.objects.count(),
+        "snapshots": FollowerSnapshot.objects.count(),
+        "users": User.objects.count(),
+        "memberships": Membership.objects.count(),
+        "channel_history": Channel.history.count(),
+        "entity_history": Entity.history.count(),
+        "followers": Channel.private_objects.aggregate(total=Sum("followers"))["total"],
+    }
+
+
+@pytest.mark.django_db
+def test_running_it_twice_leaves_the_same_register():
+    assert not Entity.objects.exists(), "this test needs an empty register: run it before the shared load"
+    with FAST_HASHING:
+        load()
+        first = register_counts()
+        load()
+    assert register_counts() == first
+    assert first["entities"] + first["officials"] == 58
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_mix_sample_data_into_a_real_register():
+    Entity.objects.create(slug="mofa", name_en="Ministry of Foreign Affairs", name_ar="وزارة الخارجية")
+    with pytest.raises(CommandError, match="holds real entities"):
+        load()
+    assert Entity.objects.count() == 1 and not Channel.private_objects.exists()
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):
+    """One load shared by the module's read-only tests, rolled back when the module is done."""
+    with django_db_blocker.unblock(), FAST_HASHING, transaction.atomic():
+        yield load()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def loaded(demo_output, db):
+    return demo_output
+
+
+def test_there_are_exactly_58_sample_owners(loaded):
+    assert Entity.objects.count() + Official.objects.count() == 58
+    assert not Entity.objects.filter(is_sample=False).exists()
+    assert not Official.objects.filter(is_sample=False).exists()
+    assert not Official.objects.filter(title_en="").exists() and not Official.objects.filter(title_ar="").exists()
+    assert all(domains for domains in Entity.objects.values_list("official_domains", flat=True))
+    assert sample_data_loaded()  # so every page shows the sample-data banner
+
+
+def test_every_channel_belongs_to_its_officials_entity(loaded):
+    official_channels = Channel.private_objects.filter(official__isnull=False).select_related("official")
+    assert official_channels.exists()
+    assert all(channel.entity_id == channel.official.entity_id for channel in official_channels)
+
+
+def test_channels_span_the_platforms_with_x_the_largest(loaded):
+    per_platform = Counter(Channel.private_objects.values_list("platform", flat=True))
+    assert sum(per_platform.values()) >= 180
+    assert set(per_platform) == set(Platform.values)
+    assert per_platform.most_common(1)[0][0] == Platform.X
+    assert per_platform[Platform.X] > per_platform[Platform.INSTAGRAM] > per_platform[Platform.FACEBOOK]
+
+
+def test_most_channels_are_approved_and_every_other_state_occurs(loaded):
+    per_status = Counter(Channel.private_objects.values_list("status", flat=True))
+    assert set(per_status) == set(Status.values)
+    assert per_status[Status.APPROVED] >= 180  # the home page promises 180+ official channels
+
+
+def test_stored_handles_are_what_the_parser_reads_from_the_canonical_link(loaded):
+    for channel in Channel.private_objects.all():
+        account = parse_account_link(channel.canonical_url)
+        assert (account.platform, account.handle_key, account.handle) == (
+            channel.platform, channel.handle_key, channel.handle
+        ), channel.canonical_url
+
+
+def test_handles_are_invented(loaded):
+    assert all("demo" in key.lower() for key in Channel.private_objects.values_list("handle_key", flat=True))
+
+
+def test_each_channel_has_the_dates_its_state_needs(loaded):
+    channels = Channel.private_objects.all()
+    assert not channels.filter(status__in=[Status.APPROVED, Status.COMPROMISED, Status.RETIRED],
+                               approved_at__isnull=True).exists()
+    retired = channels.filter(status=Status.RETIRED)
+    assert not retired.filter(retired_at__isnull=True).exists() and not retired.filter(retired_reason="").exists()
+    year_ago = timezone.now() - timedelta(days=365)
+    approved = channels.filter(status=Status.APPROVED)
+    assert approved.filter(last_certified_at__lt=year_ago).exists(), "the annual review needs overdue channels"
+    assert approved.filter(last_certified_at__gte=year_ago).exists()
+    assert not approved.filter(last_certified_at__isnull=True).exists()
+
+
+def test_each_channels_log_leads_to_its_state(loaded):
+    for channel in Channel.private_objects.prefetch_related("events"):
+        events = list(channel.events.all())
+        assert events[0].action == "create" and events[0].from_status == ""
+        assert [e.at for e in events] == sorted(e.at for e in events)
+        assert all(a.to_status == b.from_status for a, b in zip(events, events[1:], strict=False))
+        assert events[-1].to_status == channel.status
+        if channel.approved_at:
+            assert next(e.at for e in events if e.action == "approve") == channel.approved_at
+        assert all(e.comment for e in events if e.action in ("reject", "request_changes", "retire")), channel
+
+
+def test_approved_followers_add_up_to_about_31_million(loaded):
+    total = Channel.private_objects.filter(status=Status.APPROVED).aggregate(total=Sum("followers"))["total"]
+    assert 30_500_000 <= total <= 31_500_000
+    largest = Channel.private_objects.filter(status=Status.APPROVED).order_by("-followers").first()
+    assert 1_000_000 <= largest.followers <= 3_000_000
+
+
+def test_counted_channels_have_a_year_of_snapshots_ending_with_their_followers(loaded):
+    today = timezone.localdate()  # the register's days are the UAE's (Asia/Dubai)
+    counted = Channel.private_objects.filter(status__in=[Status.APPROVED, Status.COMPROMISED])
+    history = {
+        row["channel"]: row
+        for row in FollowerSnapshot.objects.values("channel").annotate(n=Count("id"))
+    }
+    for channel in counted:
+        snapshots = channel.snapshots.order_by("date")
+        latest = snapshots.last()
+        assert latest.date == today and latest.followers == channel.followers, channel
+        if channel.platform in demo.REPORTED_PLATFORMS:
+            weekly = math.ceil(demo.HISTORY_DAYS / demo.REPORTED_EVERY_DAYS)
+            assert latest.source == "reported" and history[channel.pk]["n"] == weekly
+        else:
+            assert latest.source == "api" and history[channel.pk]["n"] == demo.HISTORY_DAYS
+            assert snapshots.first().date == today - timedelta(days=demo.HISTORY_DAYS - 1)
+    not_counted = Channel.private_objects.exclude(status__in=[Status.APPROVED, Status.COMPROMISED])
+    assert not FollowerSnapshot.objects.filter(channel__in=not_counted).exists()
+
+
+def test_demo_staff_can_log_in_with_the_printed_passwords(loaded):
+    assert "DEMO ONLY" in loaded
+    editor = authenticate(email=demo.EDITOR_EMAIL, password=demo.EDITOR_PASSWORD)
+    reviewer = authenticate(email=demo.REVIEWER_EMAIL, password=demo.REVIEWER_PASSWORD)
+    assert editor is not None and reviewer is not None
+    assert demo.EDITOR_PASSWORD in loaded and demo.REVIEWER_PASSWORD in loaded
+    assert reviewer.is_reviewer and not editor.is_reviewer
+    assert list(editor.memberships.values_list("entity__slug", "role")) == [(demo.EDITOR_ENTITY, "editor")]
+
+
+def test_the_editor_has_work_waiting_and_the_reviewer_a_queue(loaded):
+    editor = User.objects.get(email=demo.EDITOR_EMAIL)
+    mine = Channel.private_objects.filter(entity__slug=demo.EDITOR_ENTITY)
+    assert mine.filter(status=Status.DRAFT, created_by=editor).exists()
+    assert mine.filter(status=Status.CHANGES_REQUESTED).exists()
+    assert Channel.private_objects.filter(status=Status.SUBMITTED, submitted_by=editor).exists()
