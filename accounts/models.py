@@ -127,6 +127,18 @@ class Channel(TimeStamped):
     retired_reason = models.TextField(_("reason for retiring"), blank=True, max_length=2000)
     last_certified_at = models.DateTimeField(_("last certified"), null=True, blank=True)
 
+    # An edit to an approved channel waits here, field by field, until a reviewer decides it;
+    # the public keeps seeing the approved values above.
+    proposed_changes = models.JSONField(_("proposed changes"), default=dict, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("proposed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed"), null=True, blank=True)
+    # Bumped by every write through the services, so a form loaded before someone else's change
+    # is refused as stale instead of silently overwriting it.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
     followers = models.BigIntegerField(_("followers"), null=True, blank=True)
     followers_at = models.DateTimeField(_("followers counted"), null=True, blank=True)
     refresh_status = models.CharField(
@@ -134,7 +146,9 @@ class Channel(TimeStamped):
     )
     refresh_error = models.CharField(_("refresh error"), max_length=500, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["followers", "followers_at", "refresh_status", "refresh_error"])
+    history = HistoricalRecords(
+        excluded_fields=["followers", "followers_at", "refresh_status", "refresh_error", "version"]
+    )
 
     # No plain `objects`: a page must say whether it shows the public register or everything.
     private_objects = ChannelQuerySet.as_manager()
@@ -164,6 +178,10 @@ class Channel(TimeStamped):
                 name="channel_followers_have_time",
             ),
             models.CheckConstraint(
+                condition=Q(proposed_changes={}) | (Q(status=Status.APPROVED) & Q(proposed_at__isnull=False)),
+                name="channel_proposal_only_when_approved",
+            ),
+            models.CheckConstraint(
                 condition=~Q(status=Status.RETIRED) | Q(retired_at__isnull=False),
                 name="channel_retired_has_date",
             ),
@@ -180,6 +198,10 @@ class Channel(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} {self.handle}"
+
+    @property
+    def has_proposal(self) -> bool:
+        return bool(self.proposed_changes)
 
     @property
     def is_live(self) -> bool:

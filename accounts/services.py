@@ -1,19 +1,33 @@
-"""Writes to the register's channels. Views, forms, the API, commands and jobs call these;
-nobody saves a Channel's status directly."""
+"""Writes to the register's channels: registering, editing, and every workflow transition.
+
+Views, forms, the API, commands and jobs call these; nobody sets a Channel's status and saves
+it. Each write locks the channel's row, checks the one permission rule (accounts/workflow.py),
+writes a ChannelEvent in the same transaction, and leaves emails to run after commit.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Channel, ChannelEvent, Status
+from accounts.models import Channel, ChannelEvent, Language, Status
 from accounts.platforms import AccountLinkError, parse_account_link
+from accounts.workflow import TRANSITIONS, Action, NotAllowed, check_allowed, may_act_for_entity
 from entities.models import Entity, Official
 from registry.errors import Conflict, RegistryError
 
 LIVE_HANDLE_CONSTRAINT = "channel_handle_live_unique"
+# What an edit may change. The link (platform and handle) only while nobody has approved it:
+# an approved channel that moves to another account is a new registration.
+EDITABLE_FIELDS = ("display_name", "languages", "description", "official")
+LINK_FIELDS = ("platform", "handle", "handle_key", "canonical_url")
+MAX_DESCRIPTION = 2000
+MAX_REASON = 2000
 
 
 class HandleAlreadyRegistered(Conflict):
@@ -30,6 +44,16 @@ class HandleAlreadyRegistered(Conflict):
                 "id": holder.pk,
             },
             field="url",
+        )
+
+
+class StaleChannel(Conflict):
+    code = "stale"
+
+    def __init__(self):
+        super().__init__(
+            _("Someone else changed this channel after you opened it. Nothing was saved: reload it to see "
+              "the current version, then make your change again.")
         )
 
 
@@ -60,6 +84,96 @@ def refusing_taken_handles(channel: Channel) -> Iterator[None]:
         raise HandleAlreadyRegistered(holder) from exc
 
 
+# --- Reading what people typed ------------------------------------------------------------
+
+def _read_link(link: str, platform: str | None) -> dict[str, str]:
+    try:
+        account = parse_account_link(link, platform or None)
+    except AccountLinkError as exc:
+        raise RegistryError(exc.message, code=exc.code, field="url") from exc
+    return {
+        "platform": account.platform.value, "handle": account.handle, "handle_key": account.handle_key,
+        "canonical_url": account.canonical_url,
+    }
+
+
+def _clean_fields(entity: Entity, fields: dict[str, Any]) -> dict[str, Any]:
+    """Check the editable fields a person gave; refuse with the field named, change nothing."""
+    cleaned: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise RegistryError(_("“%(field)s” cannot be changed here.") % {"field": name}, code="invalid", field=name)
+        if name == "official":
+            if value is not None and not isinstance(value, Official):
+                raise RegistryError(_("Choose an official from the list."), code="invalid", field=name)
+            if value is not None and value.entity_id != entity.pk:
+                raise RegistryError(
+                    _("%(official)s is not an official of %(entity)s.")
+                    % {"official": value.name, "entity": entity.name},
+                    code="official_not_of_entity", field=name,
+                )
+        elif name == "languages":
+            value = list(dict.fromkeys(value or []))
+            unknown = [code for code in value if code not in Language.values]
+            if unknown:
+                raise RegistryError(
+                    _("Unknown language: %(codes)s.") % {"codes": ", ".join(map(str, unknown))},
+                    code="invalid", field=name,
+                )
+        else:
+            value = (value or "").strip()
+            limit = MAX_DESCRIPTION if name == "description" else 200
+            if len(value) > limit:
+                raise RegistryError(
+                    _("This is %(length)d characters long; the most is %(limit)d.")
+                    % {"length": len(value), "limit": limit},
+                    code="too_long", field=name,
+                )
+        cleaned[name] = value
+    return cleaned
+
+
+def _locked(channel_id: int) -> Channel:
+    try:
+        return Channel.private_objects.select_for_update().get(pk=channel_id)
+    except Channel.DoesNotExist:
+        raise RegistryError(_("There is no such channel."), code="not_found") from None
+
+
+def _check_version(channel: Channel, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != channel.version:
+        raise StaleChannel()
+
+
+def _record(channel: Channel, *, action: Action, actor, from_status: str, comment: str = "",
+            changes: dict | None = None) -> ChannelEvent:
+    event = ChannelEvent.objects.create(
+        channel=channel, action=action, from_status=from_status, to_status=channel.status, actor=actor,
+        comment=comment, changes=changes or {},
+    )
+    from accounts.tasks import notify_event  # the task module imports these services
+
+    transaction.on_commit(lambda: notify_event.delay(event.pk))
+    return event
+
+
+def _save(channel: Channel, actor, fields: Sequence[str]) -> None:
+    channel.version += 1
+    channel._history_user = actor
+    try:
+        channel.full_clean(validate_constraints=False, exclude=["entity", "official", "created_by"])
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise RegistryError(" ".join(messages), code="invalid", field=field) from exc
+    channel.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
+    return {name: (value.pk if isinstance(value, Official) else value) for name, value in fields.items()}
+
+
+# --- Registering and editing -------------------------------------------------------------
+
 def channel_create(
     *,
     actor,
@@ -72,37 +186,178 @@ def channel_create(
     description: str = "",
 ) -> Channel:
     """Register a channel as a draft from a pasted link or handle, read on the server."""
-    try:
-        account = parse_account_link(link, platform)
-    except AccountLinkError as exc:
-        raise RegistryError(exc.message, code=exc.code, field="url") from exc
-    if official is not None and official.entity_id != entity.pk:
-        raise RegistryError(
-            _("%(official)s is not an official of %(entity)s.") % {"official": official.name, "entity": entity.name},
-            code="official_not_of_entity",
-            field="official",
-        )
-    holder = live_holder(platform=account.platform, handle_key=account.handle_key)
+    if not may_act_for_entity(actor, entity.pk):
+        raise NotAllowed(_("You can act only for the entities you are an editor of."))
+    account = _read_link(link, platform)
+    fields = _clean_fields(
+        entity, {"official": official, "display_name": display_name, "languages": languages,
+                 "description": description},
+    )
+    holder = live_holder(platform=account["platform"], handle_key=account["handle_key"])
     if holder is not None:
         raise HandleAlreadyRegistered(holder)
 
-    channel = Channel(
-        platform=account.platform,
-        handle=account.handle,
-        handle_key=account.handle_key,
-        canonical_url=account.canonical_url,
-        entity=entity,
-        official=official,
-        display_name=display_name,
-        languages=list(languages),
-        description=description,
-        status=Status.DRAFT,
-        created_by=actor,
-    )
-    channel.full_clean(validate_constraints=False)
+    channel = Channel(entity=entity, status=Status.DRAFT, created_by=actor, **account, **fields)
+    channel._history_user = actor
     with transaction.atomic(), refusing_taken_handles(channel):
         channel.save()
-        ChannelEvent.objects.create(
-            channel=channel, action="create", from_status="", to_status=Status.DRAFT, actor=actor
-        )
+        _record(channel, action=Action.CREATE, actor=actor, from_status="")
     return channel
+
+
+def channel_edit(
+    *, actor, channel_id: int, expected_version: int | None = None, link: str | None = None,
+    platform: str | None = None, **fields: Any,
+) -> Channel:
+    """Change a channel's details. A draft changes at once; an approved channel gets a proposal
+    that a reviewer decides, while the public keeps seeing the approved version."""
+    with transaction.atomic():
+        channel = _locked(channel_id)
+        action = Action.PROPOSE if channel.status == Status.APPROVED else Action.EDIT
+        check_allowed(actor, action, channel)
+        _check_version(channel, expected_version)
+        cleaned = _clean_fields(channel.entity, fields)
+        if link is not None and link.strip():
+            account = _read_link(link, platform or channel.platform)
+            if account["handle_key"] != channel.handle_key or account["platform"] != channel.platform:
+                if action == Action.PROPOSE:
+                    raise RegistryError(
+                        _("An approved channel cannot move to another account. Retire it and register the new "
+                          "account instead."),
+                        code="link_locked", field="url",
+                    )
+                cleaned.update(account)
+        changes = {
+            name: value for name, value in cleaned.items()
+            if (getattr(channel, name + "_id") if name == "official" else getattr(channel, name))
+            != (value.pk if isinstance(value, Official) else value)
+        }
+        if not changes:
+            return channel
+
+        if action == Action.PROPOSE:
+            proposal = {**channel.proposed_changes, **_jsonable(changes)}
+            if channel.proposed_at is None:
+                channel.proposed_at = timezone.now()
+            channel.proposed_changes, channel.proposed_by = proposal, actor
+            _save(channel, actor, ["proposed_changes", "proposed_by", "proposed_at"])
+        else:
+            for name, value in changes.items():
+                setattr(channel, name, value)
+            with refusing_taken_handles(channel):
+                _save(channel, actor, list(changes))
+        _record(channel, action=action, actor=actor, from_status=channel.status, changes=_jsonable(changes))
+    return channel
+
+
+def proposal_diff(channel: Channel) -> list[tuple[str, Any, Any]]:
+    """The pending proposal, field by field: (field label, approved value, proposed value)."""
+    diff = []
+    for name, proposed in channel.proposed_changes.items():
+        field = Channel._meta.get_field(name)
+        current = getattr(channel, field.attname)
+        if name == "official":
+            names = dict(Official.objects.filter(pk__in=[current, proposed]).values_list("pk", "name_en"))
+            current, proposed = names.get(current, ""), names.get(proposed, "")
+        diff.append((str(field.verbose_name), current, proposed))
+    return diff
+
+
+# --- Transitions ---------------------------------------------------------------------------
+
+def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "",
+                expected_version: int | None = None) -> Channel:
+    """Take a workflow action (submit, approve, request_changes, reject, retire, flag_compromised,
+    restore, certify, approve_changes, reject_changes) on a channel, under its row lock.
+
+    Of two reviewers deciding one submission at once, the second waits for the lock, then
+    finds the submission decided and gets AlreadyDecided: exactly one decision is recorded.
+    """
+    action = Action(action)
+    if action in (Action.CREATE, Action.EDIT, Action.PROPOSE):
+        raise RegistryError(_("Use the edit form to change a channel."), code="invalid")
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise RegistryError(
+            _("The reason is %(length)d characters long; the most is %(limit)d.")
+            % {"length": len(reason), "limit": MAX_REASON}, code="too_long", field="reason",
+        )
+    with transaction.atomic():
+        channel = _locked(channel_id)
+        transition = check_allowed(actor, action, channel, reason=reason)
+        _check_version(channel, expected_version)
+        from_status = channel.status
+        decided_proposal = dict(channel.proposed_changes) if transition.needs_proposal else {}
+        now = timezone.now()
+        fields = APPLY[action](channel, actor, now, reason)
+        if transition.target is not None:
+            channel.status = transition.target
+            fields = ["status", *fields]
+        with refusing_taken_handles(channel):
+            _save(channel, actor, fields)
+        _record(channel, action=action, actor=actor, from_status=from_status, comment=reason,
+                changes=decided_proposal)
+    return channel
+
+
+def _submit(channel, actor, now, reason):
+    channel.submitted_by, channel.submitted_at = actor, now
+    return ["submitted_by", "submitted_at"]
+
+
+def _decide(channel, actor, now, reason):
+    channel.decided_by, channel.decided_at = actor, now
+    return ["decided_by", "decided_at"]
+
+
+def _approve(channel, actor, now, reason):
+    fields = _decide(channel, actor, now, reason)
+    if channel.approved_at is None:
+        channel.approved_at = now
+    channel.last_certified_at = now  # approving is the first certification
+    return [*fields, "approved_at", "last_certified_at"]
+
+
+def _clear_proposal(channel) -> list[str]:
+    channel.proposed_changes, channel.proposed_by, channel.proposed_at = {}, None, None
+    return ["proposed_changes", "proposed_by", "proposed_at"]
+
+
+def _approve_changes(channel, actor, now, reason):
+    applied = list(channel.proposed_changes)
+    for name, value in channel.proposed_changes.items():
+        setattr(channel, Channel._meta.get_field(name).attname, value)
+    return [*applied, *_clear_proposal(channel), *_decide(channel, actor, now, reason)]
+
+
+def _reject_changes(channel, actor, now, reason):
+    return _clear_proposal(channel)
+
+
+def _retire(channel, actor, now, reason):
+    channel.retired_at, channel.retired_reason = now, reason
+    return ["retired_at", "retired_reason", *_clear_proposal(channel)]
+
+
+def _certify(channel, actor, now, reason):
+    channel.last_certified_at = now
+    return ["last_certified_at"]
+
+
+def _nothing(channel, actor, now, reason):
+    return []
+
+
+APPLY = {
+    Action.SUBMIT: _submit,
+    Action.APPROVE: _approve,
+    Action.REQUEST_CHANGES: _decide,
+    Action.REJECT: _decide,
+    Action.APPROVE_CHANGES: _approve_changes,
+    Action.REJECT_CHANGES: _reject_changes,
+    Action.RETIRE: _retire,
+    Action.FLAG_COMPROMISED: _nothing,
+    Action.RESTORE: _nothing,
+    Action.CERTIFY: _certify,
+}
+assert set(APPLY) | {Action.EDIT, Action.PROPOSE} == set(TRANSITIONS), "every transition needs its effect"

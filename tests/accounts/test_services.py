@@ -1,5 +1,6 @@
 """Registering a channel from a pasted link: read on the server, refused with a reason."""
 import pytest
+from django.utils import translation
 
 from accounts.models import Channel, ChannelEvent, Status
 from accounts.services import HandleAlreadyRegistered, channel_create, refusing_taken_handles
@@ -32,22 +33,24 @@ def test_a_draft_is_created_from_a_link_in_any_form(make_entity, make_user):
         ("", None, "empty"),
     ],
 )
-def test_what_is_not_an_account_link_is_refused_and_nothing_is_saved(make_entity, link, platform, code):
+def test_what_is_not_an_account_link_is_refused_and_nothing_is_saved(make_entity, make_user, link, platform, code):
+    entity = make_entity()
     with pytest.raises(RegistryError) as refused:
-        channel_create(actor=None, entity=make_entity(), link=link, platform=platform)
+        channel_create(actor=make_user(editor_of=entity), entity=entity, link=link, platform=platform)
     assert refused.value.code == code
     assert refused.value.message  # a sentence for people
     assert not Channel.private_objects.exists() and not ChannelEvent.objects.exists()
 
 
-def test_a_handle_held_by_a_live_registration_is_refused_naming_the_holder(make_channel, make_entity):
+def test_a_handle_held_by_a_live_registration_is_refused_naming_the_holder(make_channel, make_entity, make_user):
     holder = make_channel("https://x.com/MOFAuae", status=Status.APPROVED)
-    with pytest.raises(HandleAlreadyRegistered) as refused:
-        channel_create(actor=None, entity=make_entity(), link="twitter.com/mofauae/")
+    entity = make_entity()
+    with translation.override("en"), pytest.raises(HandleAlreadyRegistered) as refused:
+        channel_create(actor=make_user(editor_of=entity), entity=entity, link="twitter.com/mofauae/")
     assert refused.value.code == "handle_taken"
     assert refused.value.holder == holder
     assert f"registration #{holder.pk}" in refused.value.message
-    assert holder.entity.name_ar in refused.value.message or holder.entity.name_en in refused.value.message
+    assert holder.entity.name_en in refused.value.message
     assert Channel.private_objects.count() == 1
 
 
@@ -62,14 +65,17 @@ def test_the_database_refusal_of_a_second_live_claim_names_the_holder(make_chann
     assert Channel.private_objects.get(pk=draft.pk).status == Status.DRAFT
 
 
-def test_a_retired_handle_can_be_registered_again(make_channel, make_entity):
+def test_a_retired_handle_can_be_registered_again(make_channel, make_entity, make_user):
     make_channel("https://x.com/MOFAuae", status=Status.RETIRED)
-    channel = channel_create(actor=None, entity=make_entity(), link="https://x.com/MOFAuae")
+    entity = make_entity()
+    channel = channel_create(actor=make_user(editor_of=entity), entity=entity, link="https://x.com/MOFAuae")
     assert channel.status == Status.DRAFT
 
 
-def test_an_official_must_belong_to_the_entity(make_entity, make_official):
+def test_an_official_must_belong_to_the_entity(make_entity, make_official, make_user):
+    entity = make_entity()
     with pytest.raises(RegistryError) as refused:
-        channel_create(actor=None, entity=make_entity(), official=make_official(), link="https://x.com/someone")
+        channel_create(actor=make_user(editor_of=entity), entity=entity, official=make_official(),
+                       link="https://x.com/someone")
     assert refused.value.code == "official_not_of_entity"
     assert not Channel.private_objects.exists()

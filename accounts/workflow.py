@@ -1,0 +1,192 @@
+"""The channel workflow in one table: which action moves a channel from which states to which,
+who may take it, and whether it needs a reason or a second pair of eyes.
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──retire──▶ retired
+      ▲                  │  │                  │   ▲
+      └─request_changes──┘  └──reject──▶ rejected  │
+    approved ──flag_compromised──▶ compromised ──restore──┘
+
+`request_changes` sends a submission back as `changes_requested` (an editable draft the
+public never sees). An edit to an approved channel is a proposal (`propose`), decided by
+`approve_changes` or `reject_changes`; until then the public sees the approved version.
+
+Services (accounts/services.py) perform the transitions; `check_allowed` is the single
+permission check the staff area, the review area and the API all go through.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext as _, gettext_lazy
+
+from accounts.models import Channel, Status
+from registry.errors import Conflict, RegistryError
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    EDIT = "edit"
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+    REJECT = "reject"
+    PROPOSE = "propose"
+    APPROVE_CHANGES = "approve_changes"
+    REJECT_CHANGES = "reject_changes"
+    RETIRE = "retire"
+    FLAG_COMPROMISED = "flag_compromised"
+    RESTORE = "restore"
+    CERTIFY = "certify"
+
+
+class Who(StrEnum):
+    STAFF = "staff"  # an editor of the channel's entity, or a reviewer
+    REVIEWER = "reviewer"  # GCO reviewers (and admins) only
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: Action
+    sources: frozenset[Status]
+    target: Status | None  # None: the status stays as it is
+    who: Who
+    label: str
+    needs_reason: bool = False
+    four_eyes: bool = False  # the actor must not have made or edited what is decided
+    needs_proposal: bool | None = None  # True: only with a pending proposal; False: only without
+
+
+def _t(action, sources, target, who, label, **rules) -> tuple[Action, Transition]:
+    return action, Transition(action, frozenset(sources), target, who, label, **rules)
+
+
+S = Status
+TRANSITIONS: dict[Action, Transition] = dict([
+    _t(Action.EDIT, [S.DRAFT, S.CHANGES_REQUESTED], None, Who.STAFF, gettext_lazy("Edit")),
+    _t(Action.SUBMIT, [S.DRAFT, S.CHANGES_REQUESTED], S.SUBMITTED, Who.STAFF, gettext_lazy("Submit for review")),
+    _t(Action.APPROVE, [S.SUBMITTED], S.APPROVED, Who.REVIEWER, gettext_lazy("Approve"), four_eyes=True),
+    _t(Action.REQUEST_CHANGES, [S.SUBMITTED], S.CHANGES_REQUESTED, Who.REVIEWER, gettext_lazy("Request changes"),
+       needs_reason=True, four_eyes=True),
+    _t(Action.REJECT, [S.SUBMITTED], S.REJECTED, Who.REVIEWER, gettext_lazy("Reject"), needs_reason=True,
+       four_eyes=True),
+    _t(Action.PROPOSE, [S.APPROVED], None, Who.STAFF, gettext_lazy("Propose changes")),
+    _t(Action.APPROVE_CHANGES, [S.APPROVED], None, Who.REVIEWER, gettext_lazy("Approve changes"),
+       four_eyes=True, needs_proposal=True),
+    _t(Action.REJECT_CHANGES, [S.APPROVED], None, Who.REVIEWER, gettext_lazy("Reject changes"),
+       needs_reason=True, four_eyes=True, needs_proposal=True),
+    _t(Action.RETIRE, [S.APPROVED, S.COMPROMISED], S.RETIRED, Who.STAFF, gettext_lazy("Retire"),
+       needs_reason=True),
+    _t(Action.FLAG_COMPROMISED, [S.APPROVED], S.COMPROMISED, Who.STAFF, gettext_lazy("Report as compromised"),
+       needs_reason=True),
+    _t(Action.RESTORE, [S.COMPROMISED], S.APPROVED, Who.REVIEWER, gettext_lazy("Restore")),
+    _t(Action.CERTIFY, [S.APPROVED], None, Who.STAFF, gettext_lazy("Certify as current")),
+])
+SUBMISSION_DECISIONS = frozenset({Action.APPROVE, Action.REQUEST_CHANGES, Action.REJECT})
+# States a submission can be in once a reviewer has decided it (and what may follow).
+DECIDED = frozenset({S.APPROVED, S.REJECTED, S.CHANGES_REQUESTED, S.RETIRED, S.COMPROMISED})
+# Whose hand is in what gets decided: they may not decide it themselves.
+AUTHORING = {
+    "submission": frozenset({Action.CREATE, Action.EDIT, Action.SUBMIT}),
+    "proposal": frozenset({Action.PROPOSE}),
+}
+
+
+class NotAllowed(RegistryError):
+    """The user may not take this action on this channel (HTTP 403)."""
+
+    code = "forbidden"
+    http_status = 403
+
+
+class IllegalTransition(Conflict):
+    """The channel is not in a state this action applies to (HTTP 409)."""
+
+    code = "illegal_transition"
+
+
+class AlreadyDecided(IllegalTransition):
+    code = "already_decided"
+
+
+class ReasonRequired(RegistryError):
+    code = "reason_required"
+
+
+def is_reviewer(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and (user.is_reviewer or user.is_superuser))
+
+
+def editor_entity_ids(user) -> frozenset[int]:
+    """The entities the user edits for; read once per user object (a request's user lives one request)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return frozenset()
+    cached = getattr(user, "_editor_entity_ids", None)
+    if cached is None:
+        cached = frozenset(user.memberships.values_list("entity_id", flat=True))
+        user._editor_entity_ids = cached
+    return cached
+
+
+def may_act_for_entity(user, entity_id: int) -> bool:
+    return is_reviewer(user) or entity_id in editor_entity_ids(user)
+
+
+def authors(channel: Channel, *, of: str) -> set[int]:
+    """Who made or edited the submission (or the pending proposal) that is up for decision."""
+    events = channel.events.filter(action__in=AUTHORING[of], actor__isnull=False)
+    if of == "proposal" and channel.proposed_at is not None:
+        events = events.filter(at__gte=channel.proposed_at)
+    return set(events.values_list("actor_id", flat=True))
+
+
+def check_allowed(user, action: Action | str, channel: Channel, *, reason: str = "") -> Transition:
+    """Raise unless `user` may take `action` on `channel` now; return the transition.
+
+    The order matters to the person refused: first who they are, then the channel's state,
+    then what they left out.
+    """
+    transition = TRANSITIONS[Action(action)]
+    if transition.who == Who.REVIEWER and not is_reviewer(user):
+        raise NotAllowed(_("Only GCO reviewers can do this."))
+    if transition.who == Who.STAFF and not may_act_for_entity(user, channel.entity_id):
+        raise NotAllowed(_("You can act only for the entities you are an editor of."))
+
+    if channel.status not in transition.sources:
+        if transition.action in SUBMISSION_DECISIONS and channel.status in DECIDED:
+            raise AlreadyDecided(
+                _("This submission has already been decided: the channel is now “%(status)s”.")
+                % {"status": channel.get_status_display()}
+            )
+        raise IllegalTransition(
+            _("“%(action)s” is not possible while the channel is “%(status)s”.")
+            % {"action": transition.label, "status": channel.get_status_display()}
+        )
+    if transition.needs_proposal is True and not channel.has_proposal:
+        raise AlreadyDecided(_("There are no pending changes to decide: they may have just been decided."))
+    if transition.needs_proposal is False and channel.has_proposal:
+        raise IllegalTransition(_("This channel has changes waiting for a decision; decide those first."))
+
+    if transition.four_eyes:
+        of = "proposal" if transition.needs_proposal else "submission"
+        if user.pk in authors(channel, of=of):
+            raise NotAllowed(
+                _("You made or edited this %(what)s, so another reviewer must decide it.")
+                % {"what": _("proposal") if of == "proposal" else _("submission")},
+                code="four_eyes",
+            )
+    if transition.needs_reason and not reason.strip():
+        raise ReasonRequired(_("Give a reason: it is kept in the channel's history."), field="reason")
+    return transition
+
+
+def allowed_actions(user, channel: Channel) -> list[Transition]:
+    """What the user could do to the channel now (reasons aside), for buttons and API links."""
+    allowed = []
+    for transition in TRANSITIONS.values():
+        try:
+            check_allowed(user, transition.action, channel, reason="-")
+        except RegistryError:
+            continue
+        allowed.append(transition)
+    return allowed
