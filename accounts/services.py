@@ -287,7 +287,7 @@ def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "
         transition = check_allowed(actor, action, channel, reason=reason)
         _check_version(channel, expected_version)
         from_status = channel.status
-        decided_proposal = dict(channel.proposed_changes) if transition.needs_proposal else {}
+        proposal_before = dict(channel.proposed_changes)
         now = timezone.now()
         fields = APPLY[action](channel, actor, now, reason)
         if transition.target is not None:
@@ -295,8 +295,10 @@ def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "
             fields = ["status", *fields]
         with refusing_taken_handles(channel):
             _save(channel, actor, fields)
+        # A proposal this step decided or dropped stays readable in the history.
+        closed_proposal = proposal_before if proposal_before and not channel.proposed_changes else {}
         _record(channel, action=action, actor=actor, from_status=from_status, comment=reason,
-                changes=decided_proposal)
+                changes=closed_proposal)
     return channel
 
 
@@ -356,7 +358,8 @@ APPLY = {
     Action.APPROVE_CHANGES: _approve_changes,
     Action.REJECT_CHANGES: _reject_changes,
     Action.RETIRE: _retire,
-    Action.FLAG_COMPROMISED: _nothing,
+    # Whoever took the account over may have proposed changes: they are dropped, not applied.
+    Action.FLAG_COMPROMISED: lambda channel, actor, now, reason: _clear_proposal(channel),
     Action.RESTORE: _nothing,
     Action.CERTIFY: _certify,
 }

@@ -98,3 +98,21 @@ def make_channel(db, make_entity):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Full-strength hashing costs a third of a second per user; the tests make thousands."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def jobs_run_inline(settings):
+    """Tasks run in the test's own process: what they do is asserted, not the broker."""
+    from registry.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    yield
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER

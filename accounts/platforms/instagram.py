@@ -7,14 +7,11 @@ from django.utils.translation import gettext as _
 
 from accounts.platforms.links import (
     AccountLink,
-    LinkRules,
+    HandleRule,
     Platform,
     SplitLink,
-    check_handle,
     not_an_account,
     post_without_account,
-    reserved_name,
-    strip_at,
     with_prefixes,
 )
 
@@ -39,16 +36,13 @@ def rule() -> str:
     return _("1 to 30 letters (A–Z), digits, dots or underscores; no dot first, last or twice in a row.")
 
 
-def _account(handle: str) -> AccountLink:
-    check_handle(handle, HANDLE, PLATFORM, rule())
-    if handle.lower() in RESERVED | _MEDIA | _ACCOUNT_PREFIXES:  # a bare "p" would give /p/
-        raise reserved_name(handle, PLATFORM)
-    return AccountLink(
-        platform=PLATFORM,
-        handle=handle,
-        handle_key=handle.lower(),
-        canonical_url=f"https://www.instagram.com/{handle}/",
-    )
+HANDLE_RULE = HandleRule(
+    PLATFORM,
+    HANDLE,
+    rule,
+    canonical_url="https://www.instagram.com/{handle}/",
+    reserved=RESERVED | _MEDIA | _ACCOUNT_PREFIXES,  # a bare "p" would give /p/
+)
 
 
 def parse_link(link: SplitLink) -> AccountLink:
@@ -60,21 +54,15 @@ def parse_link(link: SplitLink) -> AccountLink:
         # /stories/{handle}/{id} and the app's /_u/{handle} name the account; /stories/highlights/ does not.
         if segments[1].lower() == "highlights":
             raise not_an_account(PLATFORM, EXAMPLE)
-        return _account(segments[1])
+        return HANDLE_RULE.account(segments[1])
     if not first or first in RESERVED or first in _ACCOUNT_PREFIXES:
         raise not_an_account(PLATFORM, EXAMPLE)
     # /{handle}/, /{handle}/reels/, /{handle}/p/{code}/ all name the account.
-    return _account(segments[0])
+    return HANDLE_RULE.account(segments[0])
 
 
-def parse_handle(text: str) -> AccountLink:
-    return _account(strip_at(text))
+parse_handle = HANDLE_RULE.parse_handle
 
-
-LINKS = LinkRules(
-    platform=PLATFORM,
-    hosts=HOSTS,
-    parse_link=parse_link,
-    parse_handle=parse_handle,
-    examples=(EXAMPLE, "https://www.instagram.com/stories/uaegov/", "@uaegov"),
+LINKS = HANDLE_RULE.link_rules(
+    HOSTS, parse_link, examples=(EXAMPLE, "https://www.instagram.com/stories/uaegov/", "@uaegov")
 )

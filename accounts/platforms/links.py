@@ -1,4 +1,4 @@
-"""What all platforms' link rules share: result types, cleaning pasted text, splitting a URL, exact hosts."""
+"""What all platforms' link rules share: result types, cleaning pasted text, splitting a URL, exact hosts, handles."""
 from __future__ import annotations
 
 import re
@@ -243,3 +243,45 @@ def post_without_account(platform: Platform, example: str) -> AccountLinkError:
           "the account's own page, such as %(example)s.")
         % {"platform": platform.label, "example": example},
     )
+
+
+@dataclass(frozen=True)
+class HandleRule:
+    """A platform whose accounts are one handle, matched whatever its case (X, Instagram, TikTok...).
+
+    The platform module keeps its own facts (pattern, rule sentence, reserved names, canonical
+    link) and gives them here; this builds the account and reads a bare handle, "@" or not.
+    """
+
+    platform: Platform
+    pattern: re.Pattern[str]
+    rule: Callable[[], str]  # the rule sentence, translated when called
+    canonical_url: str  # with "{handle}" where the handle goes, e.g. "https://x.com/{handle}"
+    # The site's own pages: a bare "home" would otherwise give https://x.com/home.
+    reserved: frozenset[str] = frozenset()
+
+    def account(self, handle: str) -> AccountLink:
+        check_handle(handle, self.pattern, self.platform, self.rule())
+        if handle.lower() in self.reserved:
+            raise reserved_name(handle, self.platform)
+        return AccountLink(
+            platform=self.platform,
+            handle=handle,
+            handle_key=handle.lower(),
+            canonical_url=self.canonical_url.format(handle=handle),
+        )
+
+    def parse_handle(self, text: str) -> AccountLink:
+        return self.account(strip_at(text))
+
+    def link_rules(
+        self, hosts: frozenset[str], parse_link: Callable[[SplitLink], AccountLink], examples: tuple[str, ...]
+    ) -> LinkRules:
+        """The platform's LINKS, reading bare handles with `parse_handle`."""
+        return LinkRules(
+            platform=self.platform,
+            hosts=hosts,
+            parse_link=parse_link,
+            parse_handle=self.parse_handle,
+            examples=examples,
+        )

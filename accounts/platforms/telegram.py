@@ -5,17 +5,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from accounts.platforms.links import (
-    AccountLink,
-    LinkRules,
-    Platform,
-    SplitLink,
-    check_handle,
-    not_an_account,
-    reserved_name,
-    strip_at,
-    with_prefixes,
-)
+from accounts.platforms.links import AccountLink, HandleRule, Platform, SplitLink, not_an_account, with_prefixes
 
 PLATFORM = Platform.TELEGRAM
 HOSTS = with_prefixes(["t.me", "telegram.me", "telegram.dog"])
@@ -33,13 +23,8 @@ def _rule() -> str:
     return _("5 to 32 letters (A–Z), digits or underscores.")
 
 
-def _account(name: str) -> AccountLink:
-    check_handle(name, _NAME, PLATFORM, _rule())
-    if name.lower() in RESERVED:  # a bare "joinchat" would give https://t.me/joinchat
-        raise reserved_name(name, PLATFORM)
-    return AccountLink(
-        platform=PLATFORM, handle=name, handle_key=name.lower(), canonical_url=f"https://t.me/{name}"
-    )
+# A bare "joinchat" would give https://t.me/joinchat: refused as Telegram's own page.
+HANDLE_RULE = HandleRule(PLATFORM, _NAME, _rule, canonical_url="https://t.me/{handle}", reserved=RESERVED)
 
 
 def parse_link(link: SplitLink) -> AccountLink:
@@ -50,17 +35,9 @@ def parse_link(link: SplitLink) -> AccountLink:
     if not first or first.lower() in RESERVED or first.startswith("+"):
         raise not_an_account(PLATFORM, EXAMPLE)
     # /{name} and /{name}/{message id} name the channel.
-    return _account(first)
+    return HANDLE_RULE.account(first)
 
 
-def parse_handle(text: str) -> AccountLink:
-    return _account(strip_at(text))
+parse_handle = HANDLE_RULE.parse_handle
 
-
-LINKS = LinkRules(
-    platform=PLATFORM,
-    hosts=HOSTS,
-    parse_link=parse_link,
-    parse_handle=parse_handle,
-    examples=(EXAMPLE, "https://t.me/s/uaegov", "@uaegov"),
-)
+LINKS = HANDLE_RULE.link_rules(HOSTS, parse_link, examples=(EXAMPLE, "https://t.me/s/uaegov", "@uaegov"))

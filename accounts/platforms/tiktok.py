@@ -7,13 +7,11 @@ from django.utils.translation import gettext as _
 
 from accounts.platforms.links import (
     AccountLink,
-    LinkRules,
+    HandleRule,
     Platform,
     SplitLink,
-    check_handle,
     not_an_account,
     post_without_account,
-    strip_at,
     with_prefixes,
 )
 
@@ -29,14 +27,7 @@ def _rule() -> str:
     return _("2 to 24 letters (A–Z), digits, dots or underscores.")
 
 
-def _account(handle: str) -> AccountLink:
-    check_handle(handle, _HANDLE, PLATFORM, _rule())
-    return AccountLink(
-        platform=PLATFORM,
-        handle=handle,
-        handle_key=handle.lower(),
-        canonical_url=f"https://www.tiktok.com/@{handle}",
-    )
+HANDLE_RULE = HandleRule(PLATFORM, _HANDLE, _rule, canonical_url="https://www.tiktok.com/@{handle}")
 
 
 def parse_link(link: SplitLink) -> AccountLink:
@@ -46,17 +37,11 @@ def parse_link(link: SplitLink) -> AccountLink:
     if not first.startswith("@"):
         raise not_an_account(PLATFORM, EXAMPLE)
     # /@{handle}/video/{id}, /@{handle}/photo/{id}, /@{handle}/live name the account.
-    return _account(first[1:])
+    return HANDLE_RULE.account(first[1:])
 
 
-def parse_handle(text: str) -> AccountLink:
-    return _account(strip_at(text))
+parse_handle = HANDLE_RULE.parse_handle
 
-
-LINKS = LinkRules(
-    platform=PLATFORM,
-    hosts=HOSTS,
-    parse_link=parse_link,
-    parse_handle=parse_handle,
-    examples=(EXAMPLE, "https://www.tiktok.com/@uaegov/video/7300000000000000000", "@uaegov"),
+LINKS = HANDLE_RULE.link_rules(
+    HOSTS, parse_link, examples=(EXAMPLE, "https://www.tiktok.com/@uaegov/video/7300000000000000000", "@uaegov")
 )

@@ -5,17 +5,7 @@ import re
 
 from django.utils.translation import gettext as _
 
-from accounts.platforms.links import (
-    AccountLink,
-    LinkRules,
-    Platform,
-    SplitLink,
-    check_handle,
-    not_an_account,
-    reserved_name,
-    strip_at,
-    with_prefixes,
-)
+from accounts.platforms.links import AccountLink, HandleRule, Platform, SplitLink, not_an_account, with_prefixes
 
 PLATFORM = Platform.X
 HOSTS = with_prefixes(["x.com", "twitter.com"])
@@ -34,30 +24,19 @@ def _rule() -> str:
     return _("1 to 15 letters (A–Z), digits or underscores.")
 
 
-def _account(handle: str) -> AccountLink:
-    check_handle(handle, _HANDLE, PLATFORM, _rule())
-    if handle.lower() in RESERVED:  # a bare "home" would give https://x.com/home
-        raise reserved_name(handle, PLATFORM)
-    return AccountLink(
-        platform=PLATFORM, handle=handle, handle_key=handle.lower(), canonical_url=f"https://x.com/{handle}"
-    )
+# A bare "home" would give https://x.com/home: refused as X's own page.
+HANDLE_RULE = HandleRule(PLATFORM, _HANDLE, _rule, canonical_url="https://x.com/{handle}", reserved=RESERVED)
 
 
 def parse_link(link: SplitLink) -> AccountLink:
     # /{handle}, and everything under it (/{handle}/status/{id}, /{handle}/media...) names the account.
     if not link.segments or link.segments[0].lower() in RESERVED:
         raise not_an_account(PLATFORM, "https://x.com/UAEGov")
-    return _account(link.segments[0])
+    return HANDLE_RULE.account(link.segments[0])
 
 
-def parse_handle(text: str) -> AccountLink:
-    return _account(strip_at(text))
+parse_handle = HANDLE_RULE.parse_handle
 
-
-LINKS = LinkRules(
-    platform=PLATFORM,
-    hosts=HOSTS,
-    parse_link=parse_link,
-    parse_handle=parse_handle,
-    examples=("https://x.com/UAEGov", "https://twitter.com/UAEGov/status/1234567890", "@UAEGov"),
+LINKS = HANDLE_RULE.link_rules(
+    HOSTS, parse_link, examples=("https://x.com/UAEGov", "https://twitter.com/UAEGov/status/1234567890", "@UAEGov")
 )

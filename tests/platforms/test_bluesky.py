@@ -1,9 +1,8 @@
 """Reading Bluesky profile links, handles and DIDs: accepted forms, refusals, canonical links."""
 from __future__ import annotations
 
-import pytest
-
-from accounts.platforms import AccountLink, AccountLinkError, Platform, parse_account_link
+from accounts.platforms import AccountLink, Platform, parse_account_link
+from tests.platforms.table import handle_keys, table_tests
 
 DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
 
@@ -46,21 +45,7 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_accepted(text, platform, expected):
-    assert parse_account_link(text, platform) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_canonical_link_reads_back_the_same(text, platform, expected):
-    assert parse_account_link(expected.canonical_url) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "code"), REFUSED)
-def test_refused(text, platform, code):
-    with pytest.raises(AccountLinkError) as refusal:
-        parse_account_link(text, platform)
-    assert refusal.value.code == code
+test_accepted, test_canonical_link_reads_back_the_same, test_refused = table_tests(ACCEPTED, REFUSED)
 
 
 def test_spellings_of_one_account_share_a_key():
@@ -69,7 +54,7 @@ def test_spellings_of_one_account_share_a_key():
         "bsky.app/profile/uaegov.gov.ae/post/x",
         "@UAEGOV.GOV.AE",
     ]
-    assert {parse_account_link(text, "bluesky").handle_key for text in spellings} == {"uaegov.gov.ae"}
+    assert handle_keys(spellings, "bluesky") == {"uaegov.gov.ae"}
 
 
 def test_a_did_and_a_handle_have_different_keys():

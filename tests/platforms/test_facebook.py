@@ -1,9 +1,8 @@
 """Reading Facebook page and profile links: accepted forms, refusals, canonical links."""
 from __future__ import annotations
 
-import pytest
-
-from accounts.platforms import AccountLink, AccountLinkError, Platform, parse_account_link
+from accounts.platforms import AccountLink, Platform
+from tests.platforms.table import handle_keys, table_tests
 
 
 def page(name: str) -> AccountLink:
@@ -72,21 +71,7 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_accepted(text, platform, expected):
-    assert parse_account_link(text, platform) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_canonical_link_reads_back_the_same(text, platform, expected):
-    assert parse_account_link(expected.canonical_url) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "code"), REFUSED)
-def test_refused(text, platform, code):
-    with pytest.raises(AccountLinkError) as refusal:
-        parse_account_link(text, platform)
-    assert refusal.value.code == code
+test_accepted, test_canonical_link_reads_back_the_same, test_refused = table_tests(ACCEPTED, REFUSED)
 
 
 def test_spellings_of_one_page_share_a_key():
@@ -96,7 +81,7 @@ def test_spellings_of_one_page_share_a_key():
         "web.facebook.com/UAEGOV",
         "uaegov",
     ]
-    assert {parse_account_link(text, "facebook").handle_key for text in spellings} == {"uaegov"}
+    assert handle_keys(spellings, "facebook") == {"uaegov"}
 
 
 def test_spellings_of_one_page_id_share_a_key():
@@ -106,4 +91,4 @@ def test_spellings_of_one_page_id_share_a_key():
         "https://www.facebook.com/p/Some-Name-100064000000000/",
         "100064000000000",
     ]
-    assert {parse_account_link(text, "facebook").handle_key for text in spellings} == {"id/100064000000000"}
+    assert handle_keys(spellings, "facebook") == {"id/100064000000000"}

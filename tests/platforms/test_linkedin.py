@@ -1,9 +1,8 @@
 """Reading LinkedIn page links: accepted forms, refusals, canonical links, namespaces."""
 from __future__ import annotations
 
-import pytest
-
-from accounts.platforms import AccountLink, AccountLinkError, Platform, parse_account_link
+from accounts.platforms import AccountLink, Platform, parse_account_link
+from tests.platforms.table import handle_keys, table_tests
 
 
 def page(namespace: str, slug: str) -> AccountLink:
@@ -50,21 +49,7 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_accepted(text, platform, expected):
-    assert parse_account_link(text, platform) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_canonical_link_reads_back_the_same(text, platform, expected):
-    assert parse_account_link(expected.canonical_url) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "code"), REFUSED)
-def test_refused(text, platform, code):
-    with pytest.raises(AccountLinkError) as refusal:
-        parse_account_link(text, platform)
-    assert refusal.value.code == code
+test_accepted, test_canonical_link_reads_back_the_same, test_refused = table_tests(ACCEPTED, REFUSED)
 
 
 def test_spellings_of_one_page_share_a_key():
@@ -73,7 +58,7 @@ def test_spellings_of_one_page_share_a_key():
         "ae.linkedin.com/company/uaegov",
         "company/UAEGOV",
     ]
-    assert {parse_account_link(text, "linkedin").handle_key for text in spellings} == {"company/uaegov"}
+    assert handle_keys(spellings, "linkedin") == {"company/uaegov"}
 
 
 def test_namespaces_have_different_keys():

@@ -1,9 +1,8 @@
 """Reading Mastodon links and user@server handles: accepted forms, refusals, canonical links."""
 from __future__ import annotations
 
-import pytest
-
-from accounts.platforms import AccountLink, AccountLinkError, Platform, parse_account_link, platform_for_host
+from accounts.platforms import AccountLink, Platform, parse_account_link, platform_for_host
+from tests.platforms.table import handle_keys, table_tests
 
 
 def mastodon(user: str, server: str) -> AccountLink:
@@ -54,22 +53,11 @@ def _told_if_needed(link: AccountLink) -> Platform | None:
     return None if platform_for_host(server) == Platform.MASTODON else Platform.MASTODON
 
 
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_accepted(text, platform, expected):
-    assert parse_account_link(text, platform) == expected
+def _read_back_as(expected: AccountLink) -> tuple[Platform | None, Platform]:
+    return _told_if_needed(expected), Platform.MASTODON
 
 
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_canonical_link_reads_back_the_same(text, platform, expected):
-    assert parse_account_link(expected.canonical_url, _told_if_needed(expected)) == expected
-    assert parse_account_link(expected.canonical_url, Platform.MASTODON) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "code"), REFUSED)
-def test_refused(text, platform, code):
-    with pytest.raises(AccountLinkError) as refusal:
-        parse_account_link(text, platform)
-    assert refusal.value.code == code
+test_accepted, test_canonical_link_reads_back_the_same, test_refused = table_tests(ACCEPTED, REFUSED, _read_back_as)
 
 
 def test_spellings_of_one_account_share_a_key():
@@ -79,7 +67,7 @@ def test_spellings_of_one_account_share_a_key():
         "@UAEGOV@mastodon.social",
         "uaegov@MASTODON.SOCIAL",
     ]
-    assert {parse_account_link(text).handle_key for text in spellings} == {"uaegov@mastodon.social"}
+    assert handle_keys(spellings) == {"uaegov@mastodon.social"}
 
 
 def test_one_name_on_two_servers_has_two_keys():

@@ -1,9 +1,8 @@
 """Reading Snapchat profile links and user names: accepted forms, refusals, canonical links."""
 from __future__ import annotations
 
-import pytest
-
-from accounts.platforms import AccountLink, AccountLinkError, Platform, parse_account_link
+from accounts.platforms import AccountLink, Platform
+from tests.platforms.table import handle_keys, table_tests
 
 
 def snapchat(handle: str) -> AccountLink:
@@ -41,23 +40,9 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_accepted(text, platform, expected):
-    assert parse_account_link(text, platform) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_canonical_link_reads_back_the_same(text, platform, expected):
-    assert parse_account_link(expected.canonical_url) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "code"), REFUSED)
-def test_refused(text, platform, code):
-    with pytest.raises(AccountLinkError) as refusal:
-        parse_account_link(text, platform)
-    assert refusal.value.code == code
+test_accepted, test_canonical_link_reads_back_the_same, test_refused = table_tests(ACCEPTED, REFUSED)
 
 
 def test_spellings_of_one_account_share_a_key():
     spellings = ["https://www.snapchat.com/add/UAEGov", "snapchat.com/@uaegov", "UAEGOV"]
-    assert {parse_account_link(text, "snapchat").handle_key for text in spellings} == {"uaegov"}
+    assert handle_keys(spellings, "snapchat") == {"uaegov"}

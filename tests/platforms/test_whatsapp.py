@@ -1,9 +1,8 @@
 """Reading WhatsApp channel links and ids: accepted forms, refusals, canonical links."""
 from __future__ import annotations
 
-import pytest
-
-from accounts.platforms import AccountLink, AccountLinkError, Platform, parse_account_link
+from accounts.platforms import AccountLink, Platform, parse_account_link
+from tests.platforms.table import table_tests
 
 CHANNEL_ID = "0029VaAbCdEfGhIjKlMnOp1q"
 
@@ -40,21 +39,7 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_accepted(text, platform, expected):
-    assert parse_account_link(text, platform) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_canonical_link_reads_back_the_same(text, platform, expected):
-    assert parse_account_link(expected.canonical_url) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "code"), REFUSED)
-def test_refused(text, platform, code):
-    with pytest.raises(AccountLinkError) as refusal:
-        parse_account_link(text, platform)
-    assert refusal.value.code == code
+test_accepted, test_canonical_link_reads_back_the_same, test_refused = table_tests(ACCEPTED, REFUSED)
 
 
 def test_channel_ids_keep_their_case():

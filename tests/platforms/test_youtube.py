@@ -1,9 +1,8 @@
 """Reading YouTube channel links and handles: accepted forms, refusals, canonical links, namespaces."""
 from __future__ import annotations
 
-import pytest
-
-from accounts.platforms import AccountLink, AccountLinkError, Platform, parse_account_link
+from accounts.platforms import AccountLink, Platform, parse_account_link
+from tests.platforms.table import handle_keys, refusal, table_tests
 
 CHANNEL_ID = "UCaBcDeFgHiJkLmNoPqRsT_-"
 
@@ -84,32 +83,16 @@ REFUSED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_accepted(text, platform, expected):
-    assert parse_account_link(text, platform) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "expected"), ACCEPTED)
-def test_canonical_link_reads_back_the_same(text, platform, expected):
-    assert parse_account_link(expected.canonical_url) == expected
-
-
-@pytest.mark.parametrize(("text", "platform", "code"), REFUSED)
-def test_refused(text, platform, code):
-    with pytest.raises(AccountLinkError) as refusal:
-        parse_account_link(text, platform)
-    assert refusal.value.code == code
+test_accepted, test_canonical_link_reads_back_the_same, test_refused = table_tests(ACCEPTED, REFUSED)
 
 
 def test_video_links_say_to_paste_the_channel_link():
-    with pytest.raises(AccountLinkError) as refusal:
-        parse_account_link("youtu.be/dQw4w9WgXcQ")
-    assert "account's own page" in refusal.value.message
+    assert "account's own page" in refusal("youtu.be/dQw4w9WgXcQ").message
 
 
 def test_spellings_of_one_handle_share_a_key():
     spellings = ["https://www.youtube.com/@UAEGov", "m.youtube.com/@uaegov/videos", "@UAEGOV", "uaegov"]
-    assert {parse_account_link(text, "youtube").handle_key for text in spellings} == {"@uaegov"}
+    assert handle_keys(spellings, "youtube") == {"@uaegov"}
 
 
 def test_channel_ids_keep_their_case():
