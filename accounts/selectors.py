@@ -38,3 +38,14 @@ def register_totals() -> RegisterTotals:
 def sample_data_loaded() -> bool:
     """True while the demo register is loaded, so every page can say it shows sample data."""
     return Entity.objects.filter(is_sample=True).exists()
+
+
+def channels_for(user):
+    """Every channel the user may see in the staff area and the write API: a reviewer sees all,
+    an editor their entities' channels, anyone else none. The public reads `public_objects`."""
+    from accounts.workflow import editor_entity_ids, is_reviewer
+
+    channels = Channel.private_objects.with_owner()
+    if is_reviewer(user):
+        return channels
+    return channels.filter(entity_id__in=editor_entity_ids(user))

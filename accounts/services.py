@@ -266,7 +266,7 @@ def proposal_diff(channel: Channel) -> list[tuple[str, Any, Any]]:
 # --- Transitions ---------------------------------------------------------------------------
 
 def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "",
-                expected_version: int | None = None) -> Channel:
+                expected_version: int | None = None, two_factor: bool = False) -> Channel:
     """Take a workflow action (submit, approve, request_changes, reject, retire, flag_compromised,
     restore, certify, approve_changes, reject_changes) on a channel, under its row lock.
 
@@ -284,7 +284,7 @@ def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "
         )
     with transaction.atomic():
         channel = _locked(channel_id)
-        transition = check_allowed(actor, action, channel, reason=reason)
+        transition = check_allowed(actor, action, channel, reason=reason, two_factor=two_factor)
         _check_version(channel, expected_version)
         from_status = channel.status
         proposal_before = dict(channel.proposed_changes)

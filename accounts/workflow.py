@@ -140,15 +140,23 @@ def authors(channel: Channel, *, of: str) -> set[int]:
     return set(events.values_list("actor_id", flat=True))
 
 
-def check_allowed(user, action: Action | str, channel: Channel, *, reason: str = "") -> Transition:
+def check_allowed(user, action: Action | str, channel: Channel, *, reason: str = "",
+                  two_factor: bool = False) -> Transition:
     """Raise unless `user` may take `action` on `channel` now; return the transition.
 
-    The order matters to the person refused: first who they are, then the channel's state,
-    then what they left out.
+    `two_factor`: whether the user's current login (session or API token) passed the second
+    factor; reviewers' actions need it. The order matters to the person refused: first who
+    they are, then the channel's state, then what they left out.
     """
     transition = TRANSITIONS[Action(action)]
     if transition.who == Who.REVIEWER and not is_reviewer(user):
         raise NotAllowed(_("Only GCO reviewers can do this."))
+    if transition.who == Who.REVIEWER and not two_factor:
+        raise NotAllowed(
+            _("Reviewers' decisions need a login confirmed with your authenticator app. Log in again with "
+              "your code."),
+            code="second_factor_required",
+        )
     if transition.who == Who.STAFF and not may_act_for_entity(user, channel.entity_id):
         raise NotAllowed(_("You can act only for the entities you are an editor of."))
 
@@ -180,12 +188,12 @@ def check_allowed(user, action: Action | str, channel: Channel, *, reason: str =
     return transition
 
 
-def allowed_actions(user, channel: Channel) -> list[Transition]:
+def allowed_actions(user, channel: Channel, *, two_factor: bool) -> list[Transition]:
     """What the user could do to the channel now (reasons aside), for buttons and API links."""
     allowed = []
     for transition in TRANSITIONS.values():
         try:
-            check_allowed(user, transition.action, channel, reason="-")
+            check_allowed(user, transition.action, channel, reason="-", two_factor=two_factor)
         except RegistryError:
             continue
         allowed.append(transition)

@@ -1,4 +1,4 @@
-"""Root URLs: public pages under /ar/ and /en/; admin, health and (later) the API unprefixed."""
+"""Root URLs: the site's pages under /ar/ and /en/; admin, health and the API unprefixed."""
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -10,8 +10,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/auth/", include("registry.api_auth_urls")),
+    path("api/", include("accounts.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", account_views.home, name="home"),
+    path("auth/", include("registry.auth_urls")),
+    path("staff/", include("accounts.staff_urls", namespace="staff")),
+    path("review/", include("accounts.review_urls", namespace="review")),
 )

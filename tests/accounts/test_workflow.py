@@ -98,7 +98,7 @@ def channel_in(state: str, entity, maker) -> Channel:
         "compromised": [("submit", maker), ("approve", decider), ("flag_compromised", decider)],
     }[state]
     for action, actor in steps:
-        channel = channel_act(actor=actor, channel_id=channel.pk, action=action, reason="Because.")
+        channel = channel_act(two_factor=True, actor=actor, channel_id=channel.pk, action=action, reason="Because.")
     if state == "approved_with_proposal":
         channel = channel_edit(actor=maker, channel_id=channel.pk, description="A new description.")
     return channel
@@ -109,7 +109,7 @@ def perform_by_service(user, action: str, channel: Channel) -> str:
         if action == "edit":
             channel_edit(actor=user, channel_id=channel.pk, display_name="Renamed")
         else:
-            channel_act(actor=user, channel_id=channel.pk, action=action, reason="A reason.")
+            channel_act(two_factor=True, actor=user, channel_id=channel.pk, action=action, reason="A reason.")
     except RegistryError as refused:
         return refused.code
     return "ok"
@@ -139,6 +139,21 @@ def test_permission_matrix_through_the_services(cast, action, role, state):
 
 # --- Rules the matrix does not show ---------------------------------------------------------
 
+@pytest.mark.parametrize("action", sorted(FOUR_EYES - {"approve_changes", "reject_changes"}) + ["restore"])
+def test_reviewer_actions_need_a_login_with_the_second_factor(make_entity, make_user, action):
+    entity = make_entity()
+    editor, reviewer = make_user(editor_of=entity), make_user(reviewer=True)
+    channel = channel_create(actor=editor, entity=entity, link="https://x.com/secondfactor")
+    channel = channel_act(actor=editor, channel_id=channel.pk, action="submit")
+    if action == "restore":
+        channel = channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
+        channel = channel_act(actor=editor, channel_id=channel.pk, action="flag_compromised", reason="Hacked.")
+    with pytest.raises(RegistryError) as refused:
+        channel_act(actor=reviewer, channel_id=channel.pk, action=action, reason="A reason.")
+    assert refused.value.code == "second_factor_required"
+    assert Channel.private_objects.get(pk=channel.pk).status == channel.status
+
+
 @pytest.fixture
 def people(make_entity, make_user):
     entity = make_entity()
@@ -149,14 +164,14 @@ def people(make_entity, make_user):
 def test_these_actions_need_a_reason(people, action):
     entity, editor, reviewer, _ = people
     channel = channel_create(actor=editor, entity=entity, link="https://x.com/needsreason")
-    channel = channel_act(actor=editor, channel_id=channel.pk, action="submit")
+    channel = channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     if action in ("retire", "flag_compromised"):
-        channel = channel_act(actor=reviewer, channel_id=channel.pk, action="approve")
+        channel = channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
     for blank in ("", "   "):
         with pytest.raises(RegistryError) as refused:
-            channel_act(actor=reviewer, channel_id=channel.pk, action=action, reason=blank)
+            channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action=action, reason=blank)
         assert refused.value.code == "reason_required"
-    done = channel_act(actor=reviewer, channel_id=channel.pk, action=action, reason="Wrong entity.")
+    done = channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action=action, reason="Wrong entity.")
     assert done.events.last().comment == "Wrong entity."
 
 
@@ -164,15 +179,15 @@ def test_an_edit_to_an_approved_channel_waits_for_a_reviewer(people, make_offici
     entity, editor, reviewer, other_reviewer = people
     official = make_official(entity=entity)
     channel = channel_create(actor=editor, entity=entity, link="https://x.com/proposal_demo", display_name="Old")
-    channel_act(actor=editor, channel_id=channel.pk, action="submit")
-    channel_act(actor=reviewer, channel_id=channel.pk, action="approve")
+    channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
+    channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
 
     channel = channel_edit(actor=editor, channel_id=channel.pk, display_name="New", official=official)
     public = Channel.public_objects.get(pk=channel.pk)
     assert (public.display_name, public.official_id) == ("Old", None)  # the public still sees the approved one
     assert channel.proposed_changes == {"display_name": "New", "official": official.pk}
 
-    channel = channel_act(actor=other_reviewer, channel_id=channel.pk, action="approve_changes")
+    channel = channel_act(two_factor=True, actor=other_reviewer, channel_id=channel.pk, action="approve_changes")
     public = Channel.public_objects.get(pk=channel.pk)
     assert (public.display_name, public.official_id, public.proposed_changes) == ("New", official.pk, {})
     assert public.events.last().changes == {"display_name": "New", "official": official.pk}
@@ -181,18 +196,18 @@ def test_an_edit_to_an_approved_channel_waits_for_a_reviewer(people, make_offici
 def test_rejected_changes_leave_the_approved_channel_as_it_was(people):
     entity, editor, reviewer, _ = people
     channel = channel_create(actor=editor, entity=entity, link="https://x.com/keepme", description="Approved text")
-    channel_act(actor=editor, channel_id=channel.pk, action="submit")
-    channel_act(actor=reviewer, channel_id=channel.pk, action="approve")
+    channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
+    channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
     channel_edit(actor=editor, channel_id=channel.pk, description="Impostor text")
-    channel = channel_act(actor=reviewer, channel_id=channel.pk, action="reject_changes", reason="Not agreed.")
+    channel = channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="reject_changes", reason="Not agreed.")
     assert (channel.description, channel.proposed_changes, channel.proposed_at) == ("Approved text", {}, None)
 
 
 def test_an_approved_channel_cannot_move_to_another_account(people):
     entity, editor, reviewer, _ = people
     channel = channel_create(actor=editor, entity=entity, link="https://x.com/staysput")
-    channel_act(actor=editor, channel_id=channel.pk, action="submit")
-    channel_act(actor=reviewer, channel_id=channel.pk, action="approve")
+    channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
+    channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
     with pytest.raises(RegistryError) as refused:
         channel_edit(actor=editor, channel_id=channel.pk, link="https://x.com/somewhere_else")
     assert refused.value.code == "link_locked"
@@ -213,9 +228,9 @@ def test_a_draft_holding_a_live_handle_cannot_be_submitted(people):
     entity, editor, reviewer, _ = people
     draft = channel_create(actor=editor, entity=entity, link="https://x.com/twins")
     rival = channel_create(actor=editor, entity=entity, link="https://twitter.com/TWINS")
-    channel_act(actor=editor, channel_id=rival.pk, action="submit")
+    channel_act(two_factor=True, actor=editor, channel_id=rival.pk, action="submit")
     with pytest.raises(RegistryError) as refused:
-        channel_act(actor=editor, channel_id=draft.pk, action="submit")
+        channel_act(two_factor=True, actor=editor, channel_id=draft.pk, action="submit")
     assert refused.value.code == "handle_taken" and refused.value.holder == rival
     assert Channel.private_objects.get(pk=draft.pk).status == Status.DRAFT
 
@@ -223,9 +238,9 @@ def test_a_draft_holding_a_live_handle_cannot_be_submitted(people):
 def test_retiring_keeps_the_record(people):
     entity, editor, reviewer, _ = people
     channel = channel_create(actor=editor, entity=entity, link="https://x.com/oldaccount")
-    channel_act(actor=editor, channel_id=channel.pk, action="submit")
-    channel_act(actor=reviewer, channel_id=channel.pk, action="approve")
-    channel = channel_act(actor=editor, channel_id=channel.pk, action="retire", reason="Merged into @newaccount.")
+    channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
+    channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
+    channel = channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="retire", reason="Merged into @newaccount.")
     retired = Channel.public_objects.get(pk=channel.pk)
     assert (retired.status, retired.retired_reason) == (Status.RETIRED, "Merged into @newaccount.")
     assert retired.retired_at is not None and retired.approved_at is not None
@@ -234,10 +249,10 @@ def test_retiring_keeps_the_record(people):
 def test_certifying_starts_the_twelve_months_again(people):
     entity, editor, reviewer, _ = people
     channel = channel_create(actor=editor, entity=entity, link="https://x.com/certifyme")
-    channel_act(actor=editor, channel_id=channel.pk, action="submit")
-    channel_act(actor=reviewer, channel_id=channel.pk, action="approve")
+    channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
+    channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
     Channel.private_objects.filter(pk=channel.pk).update(last_certified_at=timezone.now() - timedelta(days=400))
-    channel = channel_act(actor=editor, channel_id=channel.pk, action="certify")
+    channel = channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="certify")
     assert timezone.now() - channel.last_certified_at < timedelta(minutes=1)
 
 
@@ -245,7 +260,7 @@ def test_emails_go_out_after_commit_to_the_people_concerned(people, mailoutbox, 
     entity, editor, reviewer, other_reviewer = people
     channel = channel_create(actor=editor, entity=entity, link="https://x.com/mailme")
     with django_capture_on_commit_callbacks(execute=False) as pending:
-        channel_act(actor=editor, channel_id=channel.pk, action="submit")
+        channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     assert mailoutbox == []  # nothing is sent before the transaction commits
     for callback in pending:
         callback()
@@ -254,7 +269,7 @@ def test_emails_go_out_after_commit_to_the_people_concerned(people, mailoutbox, 
     assert "x.com" not in mailoutbox[0].subject and "mailme" in mailoutbox[0].subject
 
     with django_capture_on_commit_callbacks(execute=True):
-        channel_act(actor=reviewer, channel_id=channel.pk, action="reject", reason="Not an official account.")
+        channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="reject", reason="Not an official account.")
     assert mailoutbox[-1].to == [editor.email]
     assert "Not an official account." in mailoutbox[-1].body
 
@@ -265,7 +280,7 @@ def test_twenty_reviewers_deciding_one_submission_at_once_make_exactly_one_decis
     editor = make_user(editor_of=entity)
     reviewers = [make_user(reviewer=True) for _ in range(20)]
     channel = channel_create(actor=editor, entity=entity, link="https://x.com/contested")
-    channel_act(actor=editor, channel_id=channel.pk, action="submit")
+    channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
 
     start = threading.Barrier(len(reviewers))
     outcomes: list[str] = []
@@ -273,7 +288,7 @@ def test_twenty_reviewers_deciding_one_submission_at_once_make_exactly_one_decis
     def decide(reviewer, action):
         try:
             start.wait()
-            channel_act(actor=reviewer, channel_id=channel.pk, action=action, reason="Decided.")
+            channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action=action, reason="Decided.")
             outcomes.append("ok")
         except RegistryError as refused:
             outcomes.append(refused.code)
