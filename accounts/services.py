@@ -19,7 +19,7 @@ from accounts.models import Channel, ChannelEvent, Language, Status
 from accounts.platforms import AccountLinkError, parse_account_link
 from accounts.workflow import TRANSITIONS, Action, NotAllowed, check_allowed, may_act_for_entity
 from entities.models import Entity, Official
-from registry.errors import Conflict, RegistryError
+from registry.errors import Conflict, NotFound, RegistryError
 
 LIVE_HANDLE_CONSTRAINT = "channel_handle_live_unique"
 # What an edit may change. The link (platform and handle) only while nobody has approved it:
@@ -137,7 +137,7 @@ def _locked(channel_id: int) -> Channel:
     try:
         return Channel.private_objects.select_for_update().get(pk=channel_id)
     except Channel.DoesNotExist:
-        raise RegistryError(_("There is no such channel."), code="not_found") from None
+        raise NotFound(_("There is no such channel.")) from None
 
 
 def _check_version(channel: Channel, expected_version: int | None) -> None:
@@ -218,7 +218,12 @@ def channel_edit(
         _check_version(channel, expected_version)
         cleaned = _clean_fields(channel.entity, fields)
         if link is not None and link.strip():
-            account = _read_link(link, platform or channel.platform)
+            try:
+                account = _read_link(link, platform)
+            except RegistryError as exc:
+                if exc.code != "platform_required":
+                    raise
+                account = _read_link(link, channel.platform)  # a bare handle stays on the channel's platform
             if account["handle_key"] != channel.handle_key or account["platform"] != channel.platform:
                 if action == Action.PROPOSE:
                     raise RegistryError(

@@ -133,11 +133,15 @@ def may_act_for_entity(user, entity_id: int) -> bool:
 
 
 def authors(channel: Channel, *, of: str) -> set[int]:
-    """Who made or edited the submission (or the pending proposal) that is up for decision."""
-    events = channel.events.filter(action__in=AUTHORING[of], actor__isnull=False)
-    if of == "proposal" and channel.proposed_at is not None:
-        events = events.filter(at__gte=channel.proposed_at)
-    return set(events.values_list("actor_id", flat=True))
+    """Who made or edited the submission (or the pending proposal) that is up for decision.
+
+    Reads `channel.events.all()`, so a list that prefetches "events" pays no query per channel.
+    """
+    since = channel.proposed_at if of == "proposal" else None
+    return {
+        event.actor_id for event in channel.events.all()
+        if event.action in AUTHORING[of] and event.actor_id is not None and (since is None or event.at >= since)
+    }
 
 
 def check_allowed(user, action: Action | str, channel: Channel, *, reason: str = "",

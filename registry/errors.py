@@ -22,3 +22,8 @@ class Conflict(RegistryError):
 
     code = "conflict"
     http_status = 409
+
+
+class NotFound(RegistryError):
+    code = "not_found"
+    http_status = 404

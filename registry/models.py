@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,3 +72,46 @@ class TimeStamped(models.Model):
 
     class Meta:
         abstract = True
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self):
+        """Tokens that still open the API: not expired (revoked ones are deleted)."""
+        return self.filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now()))
+
+
+class ApiToken(models.Model):
+    """A key to the write API (`Authorization: Token <key>`), issued by POST /api/v1/auth/token/.
+
+    Only a SHA-256 of the key is stored: the key itself is shown once, in the answer that issues
+    it, so a copy of the database opens nothing. `second_factor` records whether it was issued
+    with a valid one-time code: reviewers' decisions through the API need one that was.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True, editable=False)
+    key_prefix = models.CharField(
+        _("key begins"), max_length=8, editable=False,
+        help_text=_("The first characters of the key, so its holder can tell which one it is."),
+    )
+    second_factor = models.BooleanField(
+        _("issued with the second factor"), default=False,
+        help_text=_("Whether a valid one-time code from an authenticator app was given for it."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.key_prefix}… ({self.user})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

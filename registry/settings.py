@@ -160,10 +160,15 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client behind TRUSTED_PROXY_COUNT proxies (DRF's NUM_PROXIES rule): without it every
+# client behind a proxy would share one address, and one attacker could lock a reviewer out.
+AXES_CLIENT_IP_CALLABLE = "registry.authentication.client_ip"
+AXES_USERNAME_CALLABLE = "registry.authentication.login_username"  # emails match in any case; so must failures
+AXES_LOCKOUT_CALLABLE = "registry.auth_views.lockout_response"  # 429, translated page (JSON under /api/)
 AXES_ENABLE_ADMIN = True
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)  # lifetime of API tokens; 0 = until revoked
 # https://django-otp-official.readthedocs.io/en/stable/overview.html
+AXES_VERBOSE = False  # its start-up banner on every command tells nobody anything
 OTP_TOTP_ISSUER = "Official Accounts Registry"
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
@@ -205,6 +210,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "registry.api.exception_handler",
+    # DRF reads request bodies itself, past DATA_UPLOAD_MAX_MEMORY_SIZE: these parsers apply it.
+    "DEFAULT_PARSER_CLASSES": [
+        "registry.parsers.JSONParser", "registry.parsers.FormParser", "registry.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -221,6 +230,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ChannelStatusEnum": "accounts.models.Status"},
+    "DEFAULT_QUERY_MANAGER": "_default_manager",  # Channel has no `objects`, on purpose
 }
 
 # --- Production hardening (manage.py check --deploy) --------------------------------------

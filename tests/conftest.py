@@ -82,7 +82,7 @@ def make_channel(db, make_entity):
 
     def make(link: str | None = None, *, platform: str | None = None, status: str = Status.APPROVED,
              **fields) -> Channel:
-        link = link or f"https://x.com/testchannel{next(_seq)}"
+        link = link or f"https://x.com/tc{next(_seq)}"
         account = parse_account_link(link, platform)
         now = timezone.now()
         state_fields = {}
@@ -116,3 +116,17 @@ def jobs_run_inline(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     yield
     app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture
+def password_works(db):
+    """Whether a login with these credentials would succeed, asked as the login page asks
+    (through django-axes, which needs the request to count failures by address)."""
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    def check(email: str, password: str) -> bool:
+        request = RequestFactory().post("/ar/auth/login/")
+        return authenticate(request=request, username=email, password=password) is not None
+
+    return check

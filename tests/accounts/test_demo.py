@@ -7,7 +7,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Sum
@@ -172,11 +171,11 @@ def test_counted_channels_have_a_year_of_snapshots_ending_with_their_followers(l
     assert not FollowerSnapshot.objects.filter(channel__in=not_counted).exists()
 
 
-def test_demo_staff_can_log_in_with_the_printed_passwords(loaded):
+def test_demo_staff_can_log_in_with_the_printed_passwords(loaded, password_works):
     assert "DEMO ONLY" in loaded
-    editor = authenticate(email=demo.EDITOR_EMAIL, password=demo.EDITOR_PASSWORD)
-    reviewer = authenticate(email=demo.REVIEWER_EMAIL, password=demo.REVIEWER_PASSWORD)
-    assert editor is not None and reviewer is not None
+    assert password_works(demo.EDITOR_EMAIL, demo.EDITOR_PASSWORD)
+    assert password_works(demo.REVIEWER_EMAIL, demo.REVIEWER_PASSWORD)
+    editor, reviewer = User.objects.get(email=demo.EDITOR_EMAIL), User.objects.get(email=demo.REVIEWER_EMAIL)
     assert demo.EDITOR_PASSWORD in loaded and demo.REVIEWER_PASSWORD in loaded
     assert reviewer.is_reviewer and not editor.is_reviewer
     assert list(editor.memberships.values_list("entity__slug", "role")) == [(demo.EDITOR_ENTITY, "editor")]

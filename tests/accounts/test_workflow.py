@@ -199,7 +199,8 @@ def test_rejected_changes_leave_the_approved_channel_as_it_was(people):
     channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
     channel_edit(actor=editor, channel_id=channel.pk, description="Impostor text")
-    channel = channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="reject_changes", reason="Not agreed.")
+    channel = channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="reject_changes",
+                          reason="Not agreed.")
     assert (channel.description, channel.proposed_changes, channel.proposed_at) == ("Approved text", {}, None)
 
 
@@ -240,7 +241,8 @@ def test_retiring_keeps_the_record(people):
     channel = channel_create(actor=editor, entity=entity, link="https://x.com/oldaccount")
     channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
-    channel = channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="retire", reason="Merged into @newaccount.")
+    channel = channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="retire",
+                          reason="Merged into @newaccount.")
     retired = Channel.public_objects.get(pk=channel.pk)
     assert (retired.status, retired.retired_reason) == (Status.RETIRED, "Merged into @newaccount.")
     assert retired.retired_at is not None and retired.approved_at is not None
@@ -269,7 +271,8 @@ def test_emails_go_out_after_commit_to_the_people_concerned(people, mailoutbox, 
     assert "x.com" not in mailoutbox[0].subject and "mailme" in mailoutbox[0].subject
 
     with django_capture_on_commit_callbacks(execute=True):
-        channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="reject", reason="Not an official account.")
+        channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="reject",
+                    reason="Not an official account.")
     assert mailoutbox[-1].to == [editor.email]
     assert "Not an official account." in mailoutbox[-1].body
 

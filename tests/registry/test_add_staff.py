@@ -17,31 +17,31 @@ def add_staff(*args, **kwargs):
     return out.getvalue()
 
 
-def test_editor_is_created_as_member_of_the_entity(make_entity, client):
+def test_editor_is_created_as_member_of_the_entity(make_entity, password_works):
     entity = make_entity(slug="mofa")
     output = add_staff("Editor@MOFA.example", "--role", "editor", "--entity", "mofa", "--password", PASSWORD)
     user = User.objects.get(email="editor@mofa.example")
     assert not user.is_reviewer
     assert list(Membership.objects.filter(user=user).values_list("entity", "role")) == [(entity.pk, "editor")]
     assert "Created editor@mofa.example as editor of mofa" in output
-    assert client.login(username="editor@mofa.example", password=PASSWORD)
+    assert password_works("editor@mofa.example", PASSWORD)
 
 
-def test_reviewer_password_from_the_environment(monkeypatch, client):
+def test_reviewer_password_from_the_environment(monkeypatch, password_works):
     monkeypatch.setenv("STAFF_PASSWORD", PASSWORD)
     add_staff("reviewer@gco.example", "--role", "reviewer")
     user = User.objects.get(email="reviewer@gco.example")
     assert user.is_reviewer and not user.memberships.exists()
-    assert client.login(username="reviewer@gco.example", password=PASSWORD)
+    assert password_works("reviewer@gco.example", PASSWORD)
 
 
-def test_running_again_updates_instead_of_duplicating(make_entity, client):
+def test_running_again_updates_instead_of_duplicating(make_entity, password_works):
     make_entity(slug="mofa")
     add_staff("editor@mofa.example", "--role", "editor", "--entity", "mofa", "--password", PASSWORD)
     output = add_staff("editor@mofa.example", "--role", "editor", "--entity", "mofa", "--password", "new-" + PASSWORD)
     assert "Updated" in output
     assert User.objects.count() == 1 and Membership.objects.count() == 1
-    assert client.login(username="editor@mofa.example", password="new-" + PASSWORD)
+    assert password_works("editor@mofa.example", "new-" + PASSWORD)
 
 
 @pytest.mark.parametrize(

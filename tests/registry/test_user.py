@@ -7,11 +7,11 @@ from registry.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_email_is_the_login_and_is_case_insensitive(client):
+def test_email_is_the_login_and_is_case_insensitive(password_works):
     User.objects.create_user(email="Editor@MOFA.example", password="a-long-test-password")
-    assert client.login(username="editor@mofa.example", password="a-long-test-password")
-    assert client.login(username="EDITOR@mofa.EXAMPLE", password="a-long-test-password")
-    assert not client.login(username="editor@mofa.example", password="wrong-password-here")
+    assert password_works("editor@mofa.example", "a-long-test-password")
+    assert password_works("EDITOR@mofa.EXAMPLE", "a-long-test-password")
+    assert not password_works("editor@mofa.example", "wrong-password-here")
 
 
 def test_two_accounts_cannot_share_an_email_in_any_case():

@@ -1,0 +1,291 @@
+"""Reads for the staff and review areas: the staff list, the review queue, the decision page's
+warnings and buttons, a channel's history, alerts, and the annual review (shared with its task)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from accounts.lookalikes import similar_live_channels
+from accounts.models import Alert, Channel, ChannelEvent, Language, Status
+from accounts.selectors import channels_for
+from accounts.services import proposal_diff
+from accounts.workflow import TRANSITIONS, Action, Transition, Who, check_allowed, editor_entity_ids, is_reviewer
+from entities.models import Entity, Membership, Official
+from registry.errors import RegistryError
+
+ANNUAL_REVIEW_MONTHS = 12
+# Field history: what people changed, not the bookkeeping every save touches.
+HISTORY_HIDDEN_FIELDS = frozenset({"updated_at", "created_at", "handle_key"})
+
+
+# --- Staff area ----------------------------------------------------------------------------
+
+def staff_channels(user, *, entity_id: int | None = None, status: str | None = None) -> QuerySet[Channel]:
+    """The channels of the staff home page: the user's entities' (reviewers: all), newest first."""
+    channels = channels_for(user)
+    if entity_id is not None:
+        channels = channels.filter(entity_id=entity_id)
+    if status:
+        channels = channels.filter(status=status)
+    return channels.order_by("-updated_at", "-id")
+
+
+def entities_for(user) -> QuerySet[Entity]:
+    """The entities the user may register channels for (reviewers: every active one)."""
+    if is_reviewer(user):
+        return Entity.objects.filter(is_active=True)
+    return Entity.objects.filter(pk__in=editor_entity_ids(user))
+
+
+def edit_transition(user, channel: Channel) -> Transition:
+    """The edit the user may make to the channel now (a direct edit, or a proposal on an approved
+    channel); raises the refusal that speaks to the channel's state."""
+    refusals = []
+    for action in (Action.EDIT, Action.PROPOSE):
+        try:
+            return check_allowed(user, action, channel)
+        except RegistryError as refused:
+            refusals.append((action, refused))
+    for action, refused in refusals:
+        if channel.status in TRANSITIONS[action].sources:
+            raise refused
+    raise refusals[0][1]
+
+
+def officials_for(user) -> QuerySet[Official]:
+    return Official.objects.filter(is_active=True, entity__in=entities_for(user)).select_related("entity")
+
+
+def channel_page_rows(channels: QuerySet[Channel] | None = None) -> QuerySet[Channel]:
+    """Channels as their pages show them: owner and the people named on the page in one query."""
+    channels = Channel.private_objects.with_owner() if channels is None else channels
+    return channels.select_related("entity", "official", "submitted_by", "decided_by", "proposed_by")
+
+
+def language_labels(codes) -> list[str]:
+    labels = dict(Language.choices)
+    return [str(labels.get(code, code)) for code in codes]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class HistoryEntry:
+    """One saved version of a channel: who saved it, when, and what changed from the one before."""
+
+    at: datetime
+    user: Any
+    kind: str  # "+" created, "~" changed, "-" deleted (simple-history's history_type)
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+USER_FIELDS = ("submitted_by", "decided_by", "created_by", "proposed_by")
+
+
+def _shown_value(name: str, value: Any, named: dict[str, dict]) -> Any:
+    """A stored value as a person reads it: labels for codes, names for ids."""
+    if value in (None, "", [], {}):
+        return ""
+    if name == "status":
+        return Status(value).label if value in Status.values else value
+    if name in ("official", "entity"):
+        row = named[name].get(value)
+        return row.name if row is not None else value
+    if name in USER_FIELDS:
+        row = named["user"].get(value)
+        return row.email if row is not None else value
+    if name == "languages":
+        labels = dict(Language.choices)
+        return ", ".join(str(labels.get(code, code)) for code in value)
+    return value
+
+
+def field_history(channel: Channel) -> list[HistoryEntry]:
+    """The channel's saved versions, newest first, each with its changed fields (old → new).
+
+    A fixed number of queries whatever the length: the versions (with who saved them), then the
+    officials, entities and people named in them.
+    """
+    records = list(channel.history.select_related("history_user").order_by("history_date", "history_id"))
+    ids: dict[str, set] = {"official": set(), "entity": set(), "user": set()}
+    for record in records:
+        ids["official"].add(record.official_id)
+        ids["entity"].add(record.entity_id)
+        ids["user"].update(getattr(record, name + "_id") for name in USER_FIELDS)
+    models = {"official": Official, "entity": Entity, "user": get_user_model()}
+    named = {key: models[key]._default_manager.in_bulk(values - {None}) for key, values in ids.items()}
+
+    entries: list[HistoryEntry] = []
+    previous = None
+    for record in records:
+        entry = HistoryEntry(at=record.history_date, user=record.history_user, kind=record.history_type)
+        if previous is not None:
+            delta = record.diff_against(previous, foreign_keys_are_objs=False)
+            for change in delta.changes:
+                if change.field in HISTORY_HIDDEN_FIELDS:
+                    continue
+                entry.changes.append(FieldChange(
+                    label=str(Channel._meta.get_field(change.field).verbose_name),
+                    old=_shown_value(change.field, change.old, named),
+                    new=_shown_value(change.field, change.new, named),
+                ))
+        entries.append(entry)
+        previous = record
+    entries.reverse()
+    return entries
+
+
+def shown_proposal(channel: Channel) -> list[tuple[str, Any, Any]]:
+    """The pending proposal as people read it: `proposal_diff`, with language codes as names."""
+    def shown(value):
+        return ", ".join(language_labels(value)) if isinstance(value, list) else value
+
+    return [(label, shown(current), shown(proposed)) for label, current, proposed in proposal_diff(channel)]
+
+
+def channel_events(channel: Channel) -> list[ChannelEvent]:
+    """The channel's workflow log, newest first; each event carries `label` (the step, in words)
+    and `change_list` (the proposed or applied changes as (field label, value))."""
+    labels = {action: transition.label for action, transition in TRANSITIONS.items()}
+    labels[Action.CREATE] = gettext_lazy("Registered")
+    events = list(channel.events.select_related("actor").order_by("-at", "-id"))
+    official_ids = {
+        event.changes["official"] for event in events if isinstance(event.changes.get("official"), int)
+    }
+    officials = Official.objects.in_bulk(official_ids) if official_ids else {}
+    named = {"official": officials, "entity": {}, "user": {}}
+    for event in events:
+        event.label = labels.get(event.action, event.action)
+        event.change_list = [
+            (_field_label(name), _shown_value(name, value, named)) for name, value in (event.changes or {}).items()
+        ]
+    return events
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Channel._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+# --- Review area ---------------------------------------------------------------------------
+
+def review_queue() -> QuerySet[Channel]:
+    """What waits for a reviewer: submissions and proposals to approved channels, oldest first.
+
+    Each row carries `waiting_since` (when it was submitted or proposed) and `is_proposal`.
+    """
+    waiting = Q(status=Status.SUBMITTED) | (Q(status=Status.APPROVED) & ~Q(proposed_changes={}))
+    return (
+        Channel.private_objects.filter(waiting)
+        .with_owner()
+        .select_related("submitted_by", "proposed_by")
+        .annotate(
+            is_proposal=Case(When(status=Status.APPROVED, then=Value(True)), default=Value(False)),
+            waiting_since=Case(
+                When(status=Status.APPROVED, then=F("proposed_at")),
+                default=Coalesce(F("submitted_at"), F("updated_at")),
+            ),
+        )
+        .order_by("waiting_since", "id")
+    )
+
+
+def earlier_registrations(channel: Channel) -> QuerySet[Channel]:
+    """Registrations of the same account (platform and handle key) that ended: retired or rejected."""
+    return (
+        Channel.private_objects.filter(
+            platform=channel.platform, handle_key=channel.handle_key, status__in=[Status.RETIRED, Status.REJECTED],
+        )
+        .exclude(pk=channel.pk)
+        .with_owner()
+        .order_by("-updated_at")
+    )
+
+
+def lookalike_warnings(channel: Channel) -> list[Channel]:
+    return similar_live_channels(channel)
+
+
+@dataclass(frozen=True)
+class DecisionButton:
+    transition: Transition
+    refusal: str = ""  # why this reviewer may not press it (four eyes), shown beside a disabled button
+
+    @property
+    def enabled(self) -> bool:
+        return not self.refusal
+
+
+def decision_buttons(user, channel: Channel, *, two_factor: bool) -> list[DecisionButton]:
+    """The reviewers' decisions that apply to the channel in its state, each enabled or disabled
+    with the sentence saying why (a reviewer who made or edited it must leave it to another)."""
+    buttons = []
+    for transition in TRANSITIONS.values():
+        if transition.who != Who.REVIEWER:
+            continue
+        try:
+            check_allowed(user, transition.action, channel, reason="-", two_factor=two_factor)
+        except RegistryError as refused:
+            if refused.code == "four_eyes":
+                buttons.append(DecisionButton(transition, refusal=refused.message))
+            continue
+        buttons.append(DecisionButton(transition))
+    return buttons
+
+
+def alerts(*, resolved: bool | None = False) -> QuerySet[Alert]:
+    """Alerts for reviewers: open ones oldest first; resolved ones most recently resolved first."""
+    rows = Alert.objects.select_related("channel__entity", "channel__official", "resolved_by")
+    if resolved is None:
+        return rows.order_by("opened_at", "id")
+    if resolved:
+        return rows.filter(resolved_at__isnull=False).order_by("-resolved_at", "-id")
+    return rows.filter(resolved_at__isnull=True).order_by("opened_at", "id")
+
+
+# --- Annual review -------------------------------------------------------------------------
+
+def annual_review_cutoff(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - relativedelta(months=ANNUAL_REVIEW_MONTHS)
+
+
+def overdue_for_review(now: datetime | None = None) -> QuerySet[Channel]:
+    """Approved channels nobody has certified for 12 months (counting from approval if never
+    certified), the longest overdue first; `certified_on` is the date that counts."""
+    return (
+        Channel.private_objects.filter(status=Status.APPROVED)
+        .annotate(certified_on=Coalesce("last_certified_at", "approved_at"))
+        .filter(certified_on__lt=annual_review_cutoff(now))
+        .with_owner()
+        .order_by("certified_on", "id")
+    )
+
+
+def active_editors(entity_ids) -> dict[int, list]:
+    """The active editors of each entity, in one query."""
+    editors: dict[int, list] = {}
+    memberships = (
+        Membership.objects.filter(entity_id__in=set(entity_ids), user__is_active=True)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    for membership in memberships:
+        editors.setdefault(membership.entity_id, []).append(membership.user)
+    return editors
+

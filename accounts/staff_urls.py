@@ -1,0 +1,15 @@
+"""The staff area, under /<language>/staff/: an entity's channels, registering, editing, the workflow buttons."""
+from django.urls import path
+
+from accounts import staff_views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", staff_views.home, name="home"),
+    path("channels/new/", staff_views.channel_create_view, name="channel_create"),
+    path("channels/<int:pk>/", staff_views.channel_detail, name="channel_detail"),
+    path("channels/<int:pk>/edit/", staff_views.channel_edit_view, name="channel_edit"),
+    # submit, retire, flag-compromised, certify: POST only
+    path("channels/<int:pk>/<slug:action>/", staff_views.channel_action, name="channel_action"),
+]

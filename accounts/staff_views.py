@@ -1,0 +1,301 @@
+"""The staff area: an entity's editors (and reviewers) list, register, edit and act on channels.
+
+Views read what people typed and call the services (accounts/services.py), which own every
+write and the one permission check. A refusal is shown as its sentence, on the page the person
+was on, with what they typed; its HTTP status says what kind of refusal it was.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.forms import ActionForm, ChannelCreateForm, ChannelEditForm
+from accounts.models import Channel, Status
+from accounts.platforms import link_examples
+from accounts.review import (
+    channel_events,
+    channel_page_rows,
+    edit_transition,
+    entities_for,
+    field_history,
+    language_labels,
+    officials_for,
+    shown_proposal,
+    staff_channels,
+)
+from accounts.selectors import channels_for
+from accounts.services import HandleAlreadyRegistered, channel_act, channel_create, channel_edit
+from accounts.workflow import TRANSITIONS, Action, Transition, Who, allowed_actions, is_reviewer
+from entities.models import Official
+from registry.authentication import has_second_factor
+from registry.errors import RegistryError
+
+PAGE_SIZE = 25
+# Actions have URLs like /staff/channels/7/flag-compromised/; edits go through the edit form.
+ACTION_SLUGS = {action.value.replace("_", "-"): action for action in Action}
+FORM_ACTIONS = frozenset({Action.CREATE, Action.EDIT, Action.PROPOSE})
+STALE_FORM = gettext_lazy("This form is out of date or incomplete. Reload the page and try again.")
+
+
+def action_slug(action) -> str:
+    return str(action).replace("_", "-")
+
+
+def action_from_slug(slug: str, *, who: Who) -> Action:
+    """The workflow action a URL names, if this area takes it; anything else is not a page (404)."""
+    action = ACTION_SLUGS.get(slug)
+    if action is None or action in FORM_ACTIONS or TRANSITIONS[action].who != who:
+        raise Http404(_("There is no such action."))
+    return action
+
+
+def render_page(request, template: str, context: dict, *, status: int = 200):
+    """Render a staff or review page with what the shared navigation needs."""
+    context = {"user_is_reviewer": is_reviewer(request.user), **context}
+    return render(request, template, context, status=status)
+
+
+def refused(request, error: RegistryError):
+    """A refusal page for someone acting on a channel they cannot see: the sentence, nothing more."""
+    return render_page(request, "staff/refused.html", {"error": error}, status=error.http_status)
+
+
+@dataclass(frozen=True)
+class ActionButton:
+    transition: Transition
+    form: ActionForm
+
+    @property
+    def slug(self) -> str:
+        return action_slug(self.transition.action)
+
+
+def action_buttons(channel: Channel, transitions, *, failed=None, error: RegistryError | None = None,
+                   data=None) -> list[ActionButton]:
+    """A form for each button. The button that just failed keeps the typed reason and carries the
+    channel's current version, so the person can read the page as it is now and press it again."""
+    buttons = []
+    for transition in transitions:
+        auto_id = f"{action_slug(transition.action)}-%s"
+        if failed == transition.action:
+            form = ActionForm(data={"reason": (data or {}).get("reason", ""), "version": channel.version},
+                              auto_id=auto_id)
+            form.is_valid()
+            if error is not None and error.field == "reason":
+                form.add_error("reason", error.message)
+        else:
+            form = ActionForm(initial={"version": channel.version}, auto_id=auto_id)
+        buttons.append(ActionButton(transition, form))
+    return buttons
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- My entity's channels -------------------------------------------------------------------
+
+@require_safe
+@login_required
+def home(request):
+    entities = list(entities_for(request.user).order_by("name_en"))
+    entity_id = _int_or_none(request.GET.get("entity"))
+    if entity_id not in {entity.pk for entity in entities}:
+        entity_id = None
+    status = request.GET.get("status") if request.GET.get("status") in Status.values else ""
+    page = paginate(request, staff_channels(request.user, entity_id=entity_id, status=status))
+    filters = {key: value for key, value in (("entity", entity_id), ("status", status)) if value}
+    return render_page(request, "staff/home.html", {
+        "page": page, "entities": entities, "entity_id": entity_id, "status": status,
+        "statuses": Status.choices, "filter_query": "&".join(f"{k}={v}" for k, v in filters.items()),
+    })
+
+
+# --- Registering and editing ----------------------------------------------------------------
+
+@login_required
+def channel_create_view(request):
+    entities = entities_for(request.user).order_by("name_en")
+    officials = officials_for(request.user).order_by("name_en")
+    form = ChannelCreateForm(request.POST or None, entities=entities, officials=officials)
+    holder, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                channel = channel_create(
+                    actor=request.user, entity=data["entity"], link=data["link"], platform=data["platform"] or None,
+                    **form.service_fields(),
+                )
+            except HandleAlreadyRegistered as taken:
+                form.add_service_error(taken)
+                holder = taken.holder if channels_for(request.user).filter(pk=taken.holder.pk).exists() else None
+                status = taken.http_status
+            except RegistryError as error:
+                form.add_service_error(error)
+                status = error.http_status
+            else:
+                messages.success(request, _("Registered as a draft. Submit it for review when it is ready."))
+                return redirect("staff:channel_detail", pk=channel.pk)
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(("GET", "POST"))
+    return render_page(request, "staff/channel_form.html", {
+        "form": form, "holder": holder, "examples": link_examples(), "creating": True,
+        "no_entities": not entities.exists(),
+    }, status=status)
+
+
+@login_required
+def channel_edit_view(request, pk: int):
+    if request.method == "GET":
+        channel = get_object_or_404(channels_for(request.user), pk=pk)
+        try:
+            edit_transition(request.user, channel)
+        except RegistryError as error:  # not editable now (retired, submitted...): say why on its page
+            return render_detail(request, channel, error=error)
+        form = ChannelEditForm(channel=channel, officials=_officials_of(channel))
+        return _edit_page(request, channel, form)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(("GET", "POST"))
+
+    channel = get_object_or_404(Channel.private_objects.with_owner(), pk=pk)
+    visible = channels_for(request.user).filter(pk=pk).exists()
+    form = ChannelEditForm(request.POST, channel=channel, officials=_officials_of(channel))
+    if not form.is_valid():
+        if not visible:
+            raise Http404(_("There is no such channel."))
+        if "version" in form.errors:
+            form.add_error(None, str(STALE_FORM))
+        return _edit_page(request, channel, form, status=400)
+    try:
+        channel = channel_edit(
+            actor=request.user, channel_id=pk, expected_version=form.cleaned_data["version"], **form.service_fields(),
+        )
+    except RegistryError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
+        if not visible:
+            return refused(request, error)
+        # Stale or refused: what they typed stays in the form, with the old version, so a second
+        # press cannot overwrite a change they have not seen. A field's error shows at the field.
+        if error.field:
+            form.add_service_error(error)
+        return _edit_page(request, channel, form, status=error.http_status, error=None if error.field else error)
+    if channel.has_proposal and channel.status == Status.APPROVED:
+        messages.success(request, _("Your changes are waiting for a reviewer. The public still sees the approved "
+                                    "version."))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("staff:channel_detail", pk=pk)
+
+
+def _officials_of(channel: Channel):
+    return Official.objects.filter(Q(is_active=True) | Q(pk=channel.official_id), entity_id=channel.entity_id) \
+        .select_related("entity").order_by("name_en")
+
+
+def _edit_page(request, channel, form, *, status: int = 200, error: RegistryError | None = None):
+    return render_page(request, "staff/channel_form.html", {
+        "form": form, "channel": channel, "examples": link_examples(), "creating": False,
+        "is_proposal": channel.status == Status.APPROVED, "error": error,
+    }, status=status)
+
+
+# --- A channel's page and its buttons --------------------------------------------------------
+
+@require_safe
+@login_required
+def channel_detail(request, pk: int):
+    channel = get_object_or_404(channel_page_rows(channels_for(request.user)), pk=pk)
+    return render_detail(request, channel)
+
+
+def render_detail(request, channel: Channel, *, failed=None, error: RegistryError | None = None, data=None):
+    two_factor = has_second_factor(request)
+    allowed = allowed_actions(request.user, channel, two_factor=two_factor)
+    buttons = [t for t in allowed if t.who == Who.STAFF and t.action not in FORM_ACTIONS]
+    failed_transition = None
+    if failed is not None and failed not in {t.action for t in buttons}:
+        # The button is gone (someone else acted first): keep the typed reason on the page anyway.
+        failed_transition = TRANSITIONS[failed]
+    can_edit = any(t.action in (Action.EDIT, Action.PROPOSE) for t in allowed)
+    return render_page(request, "staff/channel_detail.html", {
+        "channel": channel,
+        "channel_languages": language_labels(channel.languages),
+        "diff": shown_proposal(channel) if channel.has_proposal else [],
+        "buttons": action_buttons(channel, buttons, failed=failed, error=error, data=data),
+        "failed_transition": failed_transition,
+        "typed_reason": (data or {}).get("reason", "") if failed_transition else "",
+        "can_edit": can_edit,
+        "error": error,
+        "events": channel_events(channel),
+        "history": field_history(channel),
+        "waiting_for_review": is_reviewer(request.user) and (
+            channel.status == Status.SUBMITTED or channel.has_proposal or channel.status == Status.COMPROMISED
+        ),
+    }, status=error.http_status if error else 200)
+
+
+@require_POST
+@login_required
+def channel_action(request, pk: int, action: str):
+    action = action_from_slug(action, who=Who.STAFF)
+    return act(request, pk, action, render=render_detail, done="staff:channel_detail",
+               visible=channels_for(request.user).filter(pk=pk).exists())
+
+
+def act(request, pk: int, action: Action, *, render, done: str, visible: bool):
+    """Take a workflow action through the service and answer: back to the channel's page on
+    success; the same page with the sentence and the typed reason on refusal."""
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        if not visible:
+            raise Http404(_("There is no such channel."))
+        channel = get_object_or_404(channel_page_rows(), pk=pk)
+        problem = form.errors.get("reason")
+        error = RegistryError(problem[0] if problem else str(STALE_FORM), field="reason" if problem else None)
+        return render(request, channel, failed=action, error=error, data=request.POST)
+    try:
+        channel_act(
+            actor=request.user, channel_id=pk, action=action, reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"], two_factor=has_second_factor(request),
+        )
+    except RegistryError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
+        if not visible:
+            return refused(request, error)
+        channel = get_object_or_404(channel_page_rows(), pk=pk)
+        return render(request, channel, failed=action, error=error, data=request.POST)
+    messages.success(request, str(DONE_MESSAGES.get(action, _("Done."))))
+    return redirect(done, pk=pk)
+
+
+DONE_MESSAGES = {
+    Action.SUBMIT: gettext_lazy("Submitted for review. A GCO reviewer will decide it."),
+    Action.APPROVE: gettext_lazy("Approved: the channel is now official."),
+    Action.REQUEST_CHANGES: gettext_lazy("Sent back to the entity with your reason."),
+    Action.REJECT: gettext_lazy("Rejected. The reason is kept in the channel's history."),
+    Action.APPROVE_CHANGES: gettext_lazy("The changes are approved and now public."),
+    Action.REJECT_CHANGES: gettext_lazy("The changes are rejected; the channel stays as it was."),
+    Action.RETIRE: gettext_lazy("Retired. The channel is now listed as formerly official."),
+    Action.FLAG_COMPROMISED: gettext_lazy("Reported as compromised. The public is told not to trust it."),
+    Action.RESTORE: gettext_lazy("Restored: the channel is listed as official again."),
+    Action.CERTIFY: gettext_lazy("Certified as current for another year."),
+}

@@ -1,0 +1,52 @@
+"""Forms of the login pages: email and password, the one-time code, the password reset."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Email and password. The field is called `username` (django-axes and Django expect it)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("That email address and password do not match an account. Check both and try again."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("Email address")
+        self.fields["username"].widget.input_type = "email"
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "dir": "ltr"})
+        self.fields["password"].label = _("Password")
+
+
+# Arabic keyboards type Arabic-Indic digits (٠١٢…) or their Persian forms (۰۱۲…).
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
+class OneTimeCodeForm(forms.Form):
+    """The six-digit code an authenticator app shows."""
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=16,
+        widget=forms.TextInput(attrs={
+            "inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr",
+            "autofocus": True,
+        }),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).translate(_DIGITS)  # apps show "123 456"
+        if not (code.isascii() and code.isdigit() and len(code) in (6, 8)):
+            raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows, for example 123456."))
+        return code
+
+
+class ResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Email address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+    )

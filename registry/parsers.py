@@ -1,0 +1,57 @@
+"""The API's request parsers: DRF's, with Django's body-size limit applied.
+
+Kept apart from registry/api.py because settings name these classes, and DRF reads that
+setting while registry/api.py is still importing DRF's views.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext as _, gettext_lazy
+from rest_framework import exceptions, parsers, status
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = gettext_lazy("The request body is too large.")
+    default_code = "too_large"
+
+
+def too_large_message() -> str:
+    return _("The request body is larger than %(limit)d bytes.") % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+
+
+# --- Request bodies ------------------------------------------------------------------------
+
+class BodySizeLimit:
+    """Refuse a body over DATA_UPLOAD_MAX_MEMORY_SIZE before reading it.
+
+    Django enforces that limit only when a body is read through `request.body` or `request.POST`;
+    DRF's parsers read the stream themselves, so without this a JSON body of any size is loaded.
+    """
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        request = (parser_context or {}).get("request")
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request is not None and limit is not None:
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                raise exceptions.ParseError(_("The Content-Length header is not a number.")) from None
+            if length > limit:
+                raise RequestTooLarge(too_large_message())
+        return super().parse(stream, media_type, parser_context)
+
+
+class JSONParser(BodySizeLimit, parsers.JSONParser):
+    pass
+
+
+class FormParser(BodySizeLimit, parsers.FormParser):
+    pass
+
+
+class MultiPartParser(BodySizeLimit, parsers.MultiPartParser):
+    pass
+
+
+PARSERS = [JSONParser, FormParser, MultiPartParser]

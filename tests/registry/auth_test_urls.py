@@ -1,0 +1,45 @@
+"""URLs for the login-security tests: the real login, code and token URLs, the admin, and stand-ins
+for the staff and review areas (whose own views are tested with them), so these tests depend only
+on what they test."""
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.urls import include, path
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import views as account_views
+from registry.authentication import has_second_factor
+
+
+@login_required
+def area_page(request):
+    return HttpResponse(f"area page for {request.user.email}")
+
+
+class WhoAmI(APIView):
+    """A tiny write-API endpoint: who the request is, and whether its login passed the second factor."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        return Response({"email": request.user.email, "two_factor": has_second_factor(request)})
+
+
+def _area(name):
+    return include(([path("", area_page, name="home"), path("queue/", area_page, name="queue")], name))
+
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/auth/", include("registry.api_auth_urls")),
+    path("api/v1/whoami/", WhoAmI.as_view(), name="whoami"),
+]
+urlpatterns += i18n_patterns(
+    path("", account_views.home, name="home"),
+    path("auth/", include("registry.auth_urls")),
+    path("staff/", _area("staff")),
+    path("review/", _area("review")),
+)
