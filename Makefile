@@ -25,7 +25,7 @@ lint: $(STAMP)
 
 ## Re-extract the Arabic translations after changing interface strings
 messages: $(STAMP)
-	$(PY) manage.py makemessages --locale ar --no-obsolete --ignore '.venv/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages --locale ar --no-obsolete --ignore '.venv/*' --ignore 'bench/*' --ignore 'tests/*'
 	$(PY) manage.py compilemessages --locale ar
 
 clean:

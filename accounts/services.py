@@ -262,8 +262,8 @@ def proposal_diff(channel: Channel) -> list[tuple[str, Any, Any]]:
         field = Channel._meta.get_field(name)
         current = getattr(channel, field.attname)
         if name == "official":
-            names = dict(Official.objects.filter(pk__in=[current, proposed]).values_list("pk", "name_en"))
-            current, proposed = names.get(current, ""), names.get(proposed, "")
+            officials = Official.objects.in_bulk([pk for pk in (current, proposed) if pk])
+            current, proposed = (officials[pk].name if pk in officials else "" for pk in (current, proposed))
         diff.append((str(field.verbose_name), current, proposed))
     return diff
 

@@ -269,6 +269,8 @@ def test_emails_go_out_after_commit_to_the_people_concerned(people, mailoutbox, 
     assert len(mailoutbox) == 1
     assert sorted(mailoutbox[0].to) == sorted([reviewer.email, other_reviewer.email])
     assert "x.com" not in mailoutbox[0].subject and "mailme" in mailoutbox[0].subject
+    body = mailoutbox[0].body
+    assert body.index(f"/ar/review/channels/{channel.pk}/") < body.index(f"/en/review/channels/{channel.pk}/")
 
     with django_capture_on_commit_callbacks(execute=True):
         channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="reject",
