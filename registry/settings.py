@@ -179,6 +179,7 @@ SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_CODE = "ar"
 LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["registry.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Asia/Dubai"  # stored in UTC, shown in the UAE's time

@@ -36,10 +36,12 @@ def test_home_counts_official_channels_owners_and_followers(client, make_channel
     ]
 
 
-def test_home_in_arabic_is_right_to_left(client):
+def test_home_in_arabic_is_right_to_left_with_grouped_numbers(client, make_channel):
+    make_channel(followers=30_999_998, followers_at=timezone.now())
     html = client.get("/ar/").content.decode()
     assert '<html lang="ar" dir="rtl">' in html
     assert "هل هذا الحساب رسمي؟" in html
+    assert total(client.get("/ar/"), "followers") == "30,999,998"
 
 
 def test_home_in_english_is_left_to_right(client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from accounts.demo import load_demo
 from accounts.models import Status
@@ -19,6 +20,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force: bool = False, **options) -> None:
+        with translation.override("en"):  # operators read the terminal in English
+            self._load(force=force)
+
+    def _load(self, *, force: bool) -> None:
         if not force and Entity.objects.filter(is_sample=False).exists():
             raise CommandError(
                 "This database holds real entities: the demo register would mix invented accounts into the "
