@@ -30,7 +30,8 @@ def arabic():
 
 
 def ask(client=None, **body):
-    return (client or Client()).post(TOKEN_URL, body, content_type="application/json")
+    english = {"accept-language": "en"}  # the sentences asserted are the code's own
+    return (client or Client()).post(TOKEN_URL, body, content_type="application/json", headers=english)
 
 
 def code(device, steps_ahead=0):
