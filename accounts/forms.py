@@ -34,6 +34,8 @@ class ChannelFieldsForm(forms.Form):
     link = forms.CharField(
         label=_("Link to the account"), max_length=MAX_LINK,
         help_text=_("Paste the address of the account's page, or its handle (then choose the platform)."),
+        # Links and handles read left to right, also on the Arabic page.
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off", "spellcheck": "false"}),
     )
     platform = forms.ChoiceField(
         label=_("Platform"), required=False,
