@@ -101,6 +101,16 @@ def make_channel(db, make_entity):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttle counters, lockouts and once-a-week marks live in the cache: each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Full-strength hashing costs a third of a second per user; the tests make thousands."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

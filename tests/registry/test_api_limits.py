@@ -1,0 +1,44 @@
+"""The API under load: anonymous clients are throttled by their real address, and lists answer
+conditional requests so a CDN or browser can revalidate them cheaply."""
+import pytest
+from rest_framework.throttling import SimpleRateThrottle
+
+pytestmark = pytest.mark.django_db
+LIST = "/api/v1/channels/"
+
+
+@pytest.fixture
+def low_rates(monkeypatch):
+    # DRF binds the rates when its throttle classes are imported; lower them for the test.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": "3/min", "user": "5/min"})
+
+
+def test_anonymous_clients_get_429_with_retry_after(client, low_rates):
+    assert [client.get(LIST).status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get(LIST)
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled"
+    assert 0 < int(refused["Retry-After"]) <= 60
+
+
+def test_without_trusted_proxies_a_forged_forwarded_for_buys_nothing(client, low_rates, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 0}
+    codes = [client.get(LIST, headers={"x-forwarded-for": f"203.0.113.{n}"}).status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_behind_one_proxy_each_real_client_has_its_own_allowance(client, low_rates, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    first = [client.get(LIST, headers={"x-forwarded-for": "198.51.100.7"}).status_code for _ in range(4)]
+    other = client.get(LIST, headers={"x-forwarded-for": "198.51.100.8"}).status_code
+    assert (first, other) == ([200, 200, 200, 429], 200)
+
+
+def test_lists_answer_conditional_requests(client, make_channel):
+    make_channel()
+    first = client.get(LIST)
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get(LIST, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    make_channel()  # the register changed: the old tag no longer matches
+    assert client.get(LIST, headers={"if-none-match": first["ETag"]}).status_code == 200
