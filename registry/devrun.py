@@ -33,6 +33,8 @@ def redis_reachable(url: str) -> bool:
 
 
 def main() -> int:
+    # A SIGTERM (from a process manager, or `timeout`) unwinds like Ctrl-C, so the worker stops too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     env = dict(os.environ)
     port = env.get("PORT", "8000")
     if not port.isdigit():
