@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
+from accounts import directory_views, verify_views, views as account_views
 from registry import views
 
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", account_views.home, name="home"),
+    path("verify/", verify_views.verify, name="verify"),
+    path("directory/", directory_views.directory, name="directory"),
     path("auth/", include("registry.auth_urls")),
     path("staff/", include("accounts.staff_urls", namespace="staff")),
     path("review/", include("accounts.review_urls", namespace="review")),

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _, gettext_lazy
 from rest_framework import serializers
 
-from accounts.models import Channel, ChannelEvent
+from accounts.models import Channel, ChannelEvent, FollowerSnapshot
 from accounts.workflow import allowed_actions
 from entities.models import Entity, Official
 from registry.errors import RegistryError
@@ -211,3 +211,76 @@ class ChannelActionSerializer(_Input):
         help_text=gettext_lazy("The version you read; a stale one is refused with 409 `stale`. Or send If-Match."),
     )
 
+
+
+# --- The public register's other shapes ------------------------------------------------------
+
+class FollowerSnapshotSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FollowerSnapshot
+        fields = ["date", "followers", "source"]
+        read_only_fields = fields
+
+
+class FollowerRangeSerializer(serializers.Serializer):
+    """The query of GET /api/v1/channels/{id}/followers/."""
+
+    since = serializers.DateField(required=False, help_text=gettext_lazy("From this date (YYYY-MM-DD), included."))
+    until = serializers.DateField(required=False, help_text=gettext_lazy("Up to this date (YYYY-MM-DD), included."))
+
+    def validate(self, attrs):
+        if attrs.get("since") and attrs.get("until") and attrs["since"] > attrs["until"]:
+            raise serializers.ValidationError({"until": [_("“until” must not be before “since”.")]}, code="invalid")
+        return attrs
+
+
+class OfficialBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Official
+        fields = ["slug", "name_ar", "name_en", "title_ar", "title_en"]
+        read_only_fields = fields
+
+
+class EntitySerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    channels = serializers.IntegerField(
+        source="approved_channels", read_only=True, help_text=gettext_lazy("Its official (approved) channels.")
+    )
+    followers = serializers.IntegerField(
+        source="approved_followers", read_only=True,
+        help_text=gettext_lazy("The latest follower counts of its official channels, added up."),
+    )
+    officials = OfficialBriefSerializer(source="active_officials", many=True, read_only=True)
+
+    class Meta:
+        model = Entity
+        fields = ["slug", "name_ar", "name_en", "kind", "website", "official_domains", "parent", "channels",
+                  "followers", "officials"]
+        read_only_fields = fields
+
+
+class OfficialSerializer(serializers.ModelSerializer):
+    entity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    channels = serializers.IntegerField(
+        source="approved_channels", read_only=True, help_text=gettext_lazy("Their official (approved) channels.")
+    )
+
+    class Meta:
+        model = Official
+        fields = ["slug", "name_ar", "name_en", "title_ar", "title_en", "entity", "channels"]
+        read_only_fields = fields
+
+
+class PlatformFiguresSerializer(serializers.Serializer):
+    channels = serializers.IntegerField()
+    followers = serializers.IntegerField()
+
+
+class StatsSerializer(serializers.Serializer):
+    channels = serializers.IntegerField(help_text=gettext_lazy("Official (approved) channels."))
+    entities = serializers.IntegerField(help_text=gettext_lazy("Active entities."))
+    officials = serializers.IntegerField(help_text=gettext_lazy("Active officials."))
+    followers = serializers.IntegerField(help_text=gettext_lazy("Latest follower counts of official channels."))
+    platforms = serializers.DictField(
+        child=PlatformFiguresSerializer(), help_text=gettext_lazy("Per platform: {channels, followers}.")
+    )

@@ -3,15 +3,22 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from accounts.api.views import ChannelViewSet
+from accounts.api.public import EntityViewSet, OfficialViewSet, StatsView
+from accounts.api.verify import VerifyView
+from accounts.api.views import ChannelCsvView, ChannelViewSet
 from registry.api import endpoint_not_found
 
 router = SimpleRouter()
 router.register("channels", ChannelViewSet, basename="api-channel")
+router.register("entities", EntityViewSet, basename="api-entity")
+router.register("officials", OfficialViewSet, basename="api-official")
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("v1/channels.csv", ChannelCsvView.as_view({"get": "list"}), {"format": "csv"}, name="api-channel-csv"),
+    path("v1/stats/", StatsView.as_view(), name="api-stats"),
     path("v1/", include(router.urls)),
+    path("v1/verify/", VerifyView.as_view(), name="api-verify"),
     re_path(r"^v1/", endpoint_not_found),
     # drf-spectacular-sidecar: Swagger UI's files come from our static files, never a CDN.
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -21,19 +21,24 @@ from rest_framework.decorators import action as endpoint
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
+from accounts.api.export import CsvRenderer, csv_response
+from accounts.api.filters import ChannelFilter
 from accounts.api.serializers import (
     ChannelActionSerializer,
     ChannelCreateSerializer,
     ChannelEditSerializer,
     ChannelEventSerializer,
     ChannelSerializer,
+    FollowerRangeSerializer,
+    FollowerSnapshotSerializer,
     api_action_name,
 )
-from accounts.models import Channel
+from accounts.models import Channel, FollowerSnapshot
 from accounts.selectors import channels_for
 from accounts.services import channel_act, channel_create, channel_edit
-from accounts.workflow import TRANSITIONS, Action
+from accounts.workflow import TRANSITIONS, Action, is_reviewer
 from registry.api import RegisterPagination, error_responses
 from registry.authentication import has_second_factor
 from registry.errors import RegistryError
@@ -97,9 +102,10 @@ def _transition_endpoint(action: Action):
         summary=gettext_lazy("List channels"),
         description=gettext_lazy(
             "The public sees approved, retired and compromised channels; staff also see their entities' channels "
-            "in every state (reviewers: all)."
+            "in every state (reviewers: all). Filters combine; `?format=csv` answers the public register as CSV "
+            "(as /api/v1/channels.csv does)."
         ),
-        responses={200: ChannelSerializer(many=True), **error_responses(401, 404)},
+        responses={200: ChannelSerializer(many=True), **error_responses(400, 401, 404, 429)},
         tags=["channels"],
     ),
     retrieve=extend_schema(
@@ -135,9 +141,9 @@ def _transition_endpoint(action: Action):
 class ChannelViewSet(viewsets.GenericViewSet):
     serializer_class = ChannelSerializer
     pagination_class = RegisterPagination
-    # No filters until the public read API brings them. drf-spectacular then needs
-    # SPECTACULAR_SETTINGS["DEFAULT_QUERY_MANAGER"] = "_default_manager": Channel has no `objects`.
-    filter_backends: list = []
+    # drf-spectacular reads the filters through SPECTACULAR_SETTINGS["DEFAULT_QUERY_MANAGER"]:
+    # Channel has no `objects`.
+    filterset_class = ChannelFilter
     permission_classes = [IsAuthenticatedOrReadOnly]
     http_method_names = ["get", "post", "patch", "head", "options"]
     lookup_value_regex = r"[0-9]{1,18}"  # longer is no channel's id (and would overflow a bigint)
@@ -147,11 +153,25 @@ class ChannelViewSet(viewsets.GenericViewSet):
         patch_vary_headers(response, ["Authorization"])  # staff see more than the public
         return response
 
+    def get_renderers(self):
+        renderers = [renderer() for renderer in api_settings.DEFAULT_RENDERER_CLASSES]
+        if getattr(self, "action", None) == "list":  # the register as CSV: ?format=csv, or channels.csv
+            renderers.append(CsvRenderer())
+        return renderers
+
+    def filter_queryset(self, queryset):
+        # The list's filters are the list's: detail routes find a channel by its id alone.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
     def get_queryset(self):
         public = Channel.public_objects.with_owner()
         if not self.request.user.is_authenticated:
             return public.order_by(*ORDER)
-        return (channels_for(self.request.user) | public).order_by(*ORDER)
+        channels = (channels_for(self.request.user) | public).order_by(*ORDER)
+        if is_reviewer(self.request.user):
+            # The four-eyes rule reads each channel's events to list a reviewer's actions: once per page.
+            channels = channels.prefetch_related("events")
+        return channels
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -190,8 +210,12 @@ class ChannelViewSet(viewsets.GenericViewSet):
 
     # --- Reading --------------------------------------------------------------------------
 
-    def list(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == CsvRenderer.format:
+            # The public register, whoever asks: staff read their drafts through the JSON list.
+            channels = self.filter_queryset(Channel.public_objects.with_owner().order_by(*ORDER))
+            return csv_response(channels.iterator(chunk_size=500))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.represent(page, many=True))
 
     def retrieve(self, request, pk=None):
@@ -209,6 +233,28 @@ class ChannelViewSet(viewsets.GenericViewSet):
         channel = get_object_or_404(channels_for(request.user), pk=pk)
         events = channel.events.select_related("actor")
         return Response(ChannelEventSerializer(events, many=True).data)
+
+    @extend_schema(
+        summary=gettext_lazy("A channel's follower history"),
+        description=gettext_lazy(
+            "One count per day, oldest first; `since` and `until` (dates, included) narrow it. 404 for a channel "
+            "that is not public and that you may not see."
+        ),
+        parameters=[CHANNEL_ID, FollowerRangeSerializer],
+        responses={200: FollowerSnapshotSerializer(many=True), **error_responses(400, 404, 429)},
+        tags=["channels"],
+    )
+    @endpoint(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def followers(self, request, pk=None):
+        channel = self.get_object()
+        query = FollowerRangeSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        snapshots = FollowerSnapshot.objects.filter(channel=channel).order_by("date")
+        if query.validated_data.get("since"):
+            snapshots = snapshots.filter(date__gte=query.validated_data["since"])
+        if query.validated_data.get("until"):
+            snapshots = snapshots.filter(date__lte=query.validated_data["until"])
+        return Response(FollowerSnapshotSerializer(snapshots, many=True).data)
 
     # --- Writing: each through its service ------------------------------------------------
 
@@ -250,3 +296,21 @@ class ChannelViewSet(viewsets.GenericViewSet):
     flag_compromised = _transition_endpoint(Action.FLAG_COMPROMISED)
     restore = _transition_endpoint(Action.RESTORE)
     certify = _transition_endpoint(Action.CERTIFY)
+
+
+class ChannelCsvView(ChannelViewSet):
+    """GET /api/v1/channels.csv: the channel list's CSV, at its own address."""
+
+    @extend_schema(
+        operation_id="v1_channels_csv",
+        summary=gettext_lazy("The public register as CSV"),
+        description=gettext_lazy(
+            "Approved, retired and compromised channels, with the list's filters and ordering, unpaged; UTF-8 with "
+            "a byte-order mark. The same as GET /api/v1/channels/?format=csv."
+        ),
+        responses={(200, "text/csv"): OpenApiTypes.STR, **error_responses(400, 429)},
+        filters=True,
+        tags=["channels"],
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)

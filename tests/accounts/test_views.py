@@ -65,3 +65,11 @@ def test_healthz_reports_the_database(client):
 
 def test_home_refuses_writes(client):
     assert client.post("/en/").status_code == 405
+
+
+def test_home_has_the_verify_box_that_answers_on_the_verify_page(client, make_channel):
+    make_channel("https://x.com/UAEGov")
+    html = client.get("/en/").content.decode()
+    assert 'action="/en/verify/"' in html and 'name="q"' in html and 'name="platform"' in html
+    answer = client.get("/en/verify/", {"q": "https://mobile.twitter.com/UAEGov?lang=ar"})
+    assert answer.status_code == 200 and 'data-result="official"' in answer.content.decode()

@@ -1,0 +1,117 @@
+"""GET /api/v1/verify/: the same answer as the verify page, for programs."""
+from __future__ import annotations
+
+from django.utils.translation import gettext as _, gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Channel
+from accounts.verify import RESULTS, VerifyAnswer, verify
+from registry.api import error_responses
+from registry.errors import RegistryError
+
+
+def _person(owner) -> dict | None:
+    if owner is None:
+        return None
+    return {"slug": owner.slug, "name_ar": owner.name_ar, "name_en": owner.name_en}
+
+
+def channel_data(channel: Channel) -> dict:
+    return {
+        "id": channel.pk,
+        "platform": channel.platform,
+        "handle": channel.handle,
+        "url": channel.canonical_url,
+        "display_name": channel.display_name,
+        "entity": _person(channel.entity),
+        "official": _person(channel.official),
+        "status": channel.status,
+        "since": channel.approved_at.isoformat() if channel.approved_at else None,
+        "retired_at": channel.retired_at.isoformat() if channel.retired_at else None,
+    }
+
+
+def answer_data(answer: VerifyAnswer) -> dict:
+    link = answer.link
+    return {
+        "result": answer.result,
+        "channel": channel_data(answer.channel) if answer.channel is not None else None,
+        "lookalikes": [channel_data(channel) for channel in answer.lookalikes],
+        "input": None if link is None else {
+            "platform": link.platform.value, "handle": link.handle, "canonical_url": link.canonical_url,
+        },
+        "error": {"code": answer.error_code, "detail": answer.error_message} if answer.error_code else None,
+    }
+
+
+class _OwnerSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name_ar = serializers.CharField()
+    name_en = serializers.CharField()
+
+
+class _ChannelSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    platform = serializers.CharField()
+    handle = serializers.CharField()
+    url = serializers.URLField()
+    display_name = serializers.CharField()
+    entity = _OwnerSerializer()
+    official = _OwnerSerializer(allow_null=True)
+    status = serializers.CharField()
+    since = serializers.DateTimeField(allow_null=True)
+    retired_at = serializers.DateTimeField(allow_null=True)
+
+
+class _InputSerializer(serializers.Serializer):
+    platform = serializers.CharField()
+    handle = serializers.CharField()
+    canonical_url = serializers.URLField()
+
+
+class _ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class VerifyAnswerSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=RESULTS)
+    channel = _ChannelSerializer(allow_null=True)
+    lookalikes = _ChannelSerializer(many=True)
+    input = _InputSerializer(allow_null=True)
+    error = _ErrorSerializer(allow_null=True)
+
+
+class VerifyView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="verify",
+        summary=gettext_lazy("Is this account official?"),
+        description=gettext_lazy(
+            "Reads any link or handle a person might paste and answers from the public register: "
+            "`official`, `formerly_official`, `compromised`, `not_registered` (with `lookalikes`: official "
+            "channels the input imitates) or `invalid` (with the reason in `error`). HTTP 200 for every "
+            "answer; the link is never fetched. Unapproved registrations are never disclosed."
+        ),
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, required=True,
+                             description=gettext_lazy("The link or handle, e.g. https://x.com/UAEGov or @UAEGov.")),
+            OpenApiParameter("platform", OpenApiTypes.STR, required=False,
+                             description=gettext_lazy("The platform, needed when q is a handle alone.")),
+        ],
+        responses={200: OpenApiResponse(VerifyAnswerSerializer), **error_responses(400)},
+    )
+    def get(self, request: Request) -> Response:
+        query = request.query_params.get("q")
+        if query is None or not query.strip():
+            raise RegistryError(_("Give the link or handle to check in the “q” parameter."), code="invalid",
+                                field="q")
+        answer = verify(query, request.query_params.get("platform") or None)
+        return Response(answer_data(answer))

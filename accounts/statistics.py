@@ -1,0 +1,22 @@
+"""Figures of the public register beyond the headline totals (accounts.selectors.register_totals)."""
+from __future__ import annotations
+
+from django.db.models import Count, Sum
+
+from accounts.models import Channel, Status
+from accounts.platforms import Platform
+
+
+def platform_totals() -> dict[str, dict[str, int]]:
+    """Official (approved) channels and their latest follower counts per platform, in one query.
+
+    Every platform is listed, with zeros where the register has no channel on it yet.
+    """
+    rows = (
+        Channel.public_objects.filter(status=Status.APPROVED)
+        .order_by()
+        .values("platform")
+        .annotate(channels=Count("id"), followers=Sum("followers", default=0))
+    )
+    figures = {row["platform"]: {"channels": row["channels"], "followers": row["followers"]} for row in rows}
+    return {platform: figures.get(platform, {"channels": 0, "followers": 0}) for platform in Platform.values}

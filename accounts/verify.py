@@ -1,0 +1,150 @@
+"""The public's question: is this account official?
+
+`verify(text, platform=None)` reads whatever a person pasted with `parse_account_link` and answers
+from the public register only (`Channel.public_objects`): drafts, submissions, rejections and
+requests for changes are never disclosed, they answer `not_registered` as if absent. It never
+fetches the link. When the input is not in the register, or could not be read because it hides
+invisible or non-Latin look-alike characters, `lookalikes` names the official channels it imitates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from accounts.lookalikes import approved_channels, ascii_fold, imitated
+from accounts.models import Channel, Status
+from accounts.platforms import LINK_RULES, AccountLink, AccountLinkError, Platform, link_examples, parse_account_link
+
+
+class Result:
+    OFFICIAL = "official"
+    FORMERLY_OFFICIAL = "formerly_official"
+    COMPROMISED = "compromised"
+    NOT_REGISTERED = "not_registered"
+    INVALID = "invalid"
+
+
+RESULTS = (Result.OFFICIAL, Result.FORMERLY_OFFICIAL, Result.COMPROMISED, Result.NOT_REGISTERED, Result.INVALID)
+
+_ANSWER_FOR_STATUS = {
+    Status.APPROVED: Result.OFFICIAL,
+    Status.RETIRED: Result.FORMERLY_OFFICIAL,
+    Status.COMPROMISED: Result.COMPROMISED,
+}
+
+# Refusals that may hide a look-alike: the folded text is read again to name what it imitates.
+_FOLDABLE = frozenset({"invisible_characters", "invalid_handle", "unknown_platform", "invalid_link",
+                       "platform_required", "not_an_account"})
+
+
+@dataclass(frozen=True)
+class VerifyAnswer:
+    result: str
+    channel: Channel | None = None
+    lookalikes: list[Channel] = field(default_factory=list)
+    link: AccountLink | None = None
+    error_code: str = ""
+    error_message: str = ""
+    examples: dict[Platform, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def is_official(self) -> bool:
+        return self.result == Result.OFFICIAL
+
+
+def verify(text: str, platform: str | None = None) -> VerifyAnswer:
+    try:
+        link = parse_account_link(text, platform)
+    except AccountLinkError as error:
+        return _unreadable(text, platform, error)
+    return _answer_for(link)
+
+
+def _answer_for(link: AccountLink) -> VerifyAnswer:
+    channel = _public_match(Q(platform=link.platform, handle_key=link.handle_key))
+    if channel is not None:
+        return VerifyAnswer(result=_ANSWER_FOR_STATUS[channel.status], channel=channel, link=link)
+    lookalikes = imitated(link.handle_key, approved_channels(link.platform))
+    return VerifyAnswer(result=Result.NOT_REGISTERED, link=link, lookalikes=lookalikes)
+
+
+def _public_match(condition: Q) -> Channel | None:
+    """The public registration under this key; a live approved one wins over a retired or compromised one."""
+    rank = Case(
+        When(status=Status.APPROVED, then=Value(0)),
+        When(status=Status.COMPROMISED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Channel.public_objects.with_owner().filter(condition)
+        .annotate(rank=rank).order_by("rank", "-retired_at", "-pk").first()
+    )
+
+
+def _unreadable(text: str, platform: str | None, error: AccountLinkError) -> VerifyAnswer:
+    if error.code == "platform_required":
+        answer = _bare_handle(text)
+        if answer is not None:
+            return answer
+    lookalikes = _lookalikes_of_unreadable(text, platform) if error.code in _FOLDABLE else []
+    # A handle without its platform stays unanswered (the look-alikes say which ones it may mean);
+    # text that only reads as an official handle once folded is an imitation, never that handle.
+    readable = lookalikes and error.code != "platform_required"
+    return VerifyAnswer(
+        result=Result.NOT_REGISTERED if readable else Result.INVALID,
+        lookalikes=lookalikes,
+        error_code=error.code,
+        error_message=error.message,
+        examples=link_examples(),
+    )
+
+
+def _handle_on_each_platform(text: str) -> list[AccountLink]:
+    links = []
+    for rules in LINK_RULES.values():
+        try:
+            links.append(rules.parse_handle(text.strip()))
+        except (AccountLinkError, ValueError):
+            continue
+    return links
+
+
+def _bare_handle(text: str) -> VerifyAnswer | None:
+    """A handle with no platform: answered when exactly one platform has a public registration of it."""
+    links = _handle_on_each_platform(text)
+    if not links:
+        return None
+    condition = Q()
+    for link in links:
+        condition |= Q(platform=link.platform, handle_key=link.handle_key)
+    platforms = {channel.platform for channel in Channel.public_objects.filter(condition)}
+    if len(platforms) != 1:
+        return None
+    (found,) = [link for link in links if link.platform == next(iter(platforms))]
+    return _answer_for(found)
+
+
+def _lookalikes_of_unreadable(text: str, platform: str | None) -> list[Channel]:
+    """Official channels that text refused for hidden or look-alike characters reads as, once folded."""
+    if not isinstance(text, str) or len(text) > 4 * 2048:
+        return []
+    try:
+        folded = ascii_fold(text)
+    except (TypeError, ValueError):
+        return []
+    if not folded.strip():
+        return []
+    try:
+        links = [parse_account_link(folded, platform or None)]
+    except AccountLinkError as error:
+        if error.code != "platform_required":
+            return []
+        links = _handle_on_each_platform(folded)
+    found: list[Channel] = []
+    for link in links:
+        for channel in imitated(link.handle_key, approved_channels(link.platform), exact_counts=True):
+            if channel not in found:
+                found.append(channel)
+    return found
