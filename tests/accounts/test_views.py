@@ -73,3 +73,17 @@ def test_home_has_the_verify_box_that_answers_on_the_verify_page(client, make_ch
     assert 'action="/en/verify/"' in html and 'name="q"' in html and 'name="platform"' in html
     answer = client.get("/en/verify/", {"q": "https://mobile.twitter.com/UAEGov?lang=ar"})
     assert answer.status_code == 200 and 'data-result="official"' in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("page", "other"),
+    [
+        ("/en/", "/ar/"),
+        ("/ar/directory/?q=%D9%88%D8%B2%D8%A7%D8%B1%D8%A9&page=2", "/en/directory/?q=%D9%88%D8%B2%D8%A7%D8%B1%D8%A9&page=2"),
+        ("/en/verify/?q=x.com%2Fuaegov", "/ar/verify/?q=x.com%2Fuaegov"),
+    ],
+)
+def test_the_language_switcher_stays_on_the_same_page(client, page, other):
+    html = client.get(page).content.decode()
+    switcher = html[html.index('class="language-switcher"'):]
+    assert f'href="{other.replace("&", "&amp;")}"' in switcher[:switcher.index("</nav>")]
