@@ -79,7 +79,8 @@ def test_home_has_the_verify_box_that_answers_on_the_verify_page(client, make_ch
     ("page", "other"),
     [
         ("/en/", "/ar/"),
-        ("/ar/directory/?q=%D9%88%D8%B2%D8%A7%D8%B1%D8%A9&page=2", "/en/directory/?q=%D9%88%D8%B2%D8%A7%D8%B1%D8%A9&page=2"),
+        ("/ar/directory/?q=%D9%88%D8%B2%D8%A7%D8%B1%D8%A9&page=2",
+         "/en/directory/?q=%D9%88%D8%B2%D8%A7%D8%B1%D8%A9&page=2"),
         ("/en/verify/?q=x.com%2Fuaegov", "/ar/verify/?q=x.com%2Fuaegov"),
     ],
 )
