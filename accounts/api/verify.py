@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Channel
 from accounts.verify import RESULTS, VerifyAnswer, verify
-from registry.api import error_responses
+from registry.api import ErrorSerializer, error_responses
 from registry.errors import RegistryError
 
 
@@ -75,17 +75,12 @@ class _InputSerializer(serializers.Serializer):
     canonical_url = serializers.URLField()
 
 
-class _ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField()
-
-
 class VerifyAnswerSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=RESULTS)
     channel = _ChannelSerializer(allow_null=True)
     lookalikes = _ChannelSerializer(many=True)
     input = _InputSerializer(allow_null=True)
-    error = _ErrorSerializer(allow_null=True)
+    error = ErrorSerializer(allow_null=True)  # the API's one error shape
 
 
 class VerifyView(APIView):
