@@ -32,7 +32,8 @@ class DirectoryFilters:
     status: str = ""
 
 
-def _name_field() -> str:
+def name_field() -> str:
+    """The name column to sort owners by in the page's language."""
     return "name_en" if (get_language() or "ar").startswith("en") else "name_ar"
 
 
@@ -79,7 +80,7 @@ def directory_channels(filters: DirectoryFilters) -> QuerySet[Channel]:
     if filters.language:
         channels = channels.filter(languages__contains=[filters.language])
     channels = search_channels(channels, filters.q)
-    name = _name_field()
+    name = name_field()
     return channels.order_by(
         f"entity__{name}", F(f"official__{name}").asc(nulls_first=True), "platform", "handle_key", "id"
     )
@@ -87,12 +88,12 @@ def directory_channels(filters: DirectoryFilters) -> QuerySet[Channel]:
 
 def directory_entities() -> list[Entity]:
     """The entities a person may filter by, by name in the page's language."""
-    return list(Entity.objects.filter(is_active=True).order_by(_name_field(), "id"))
+    return list(Entity.objects.filter(is_active=True).order_by(name_field(), "id"))
 
 
 def directory_officials() -> list[Official]:
     """The officials a person may filter by, by name in the page's language."""
     return list(
         Official.objects.filter(is_active=True, entity__is_active=True).select_related("entity")
-        .order_by(_name_field(), "id")
+        .order_by(name_field(), "id")
     )

@@ -5,7 +5,6 @@ from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
 
 from accounts.directory import (
     DIRECTORY_STATUSES,
@@ -16,6 +15,7 @@ from accounts.directory import (
 )
 from accounts.models import Language
 from accounts.platforms import Platform
+from accounts.views import public_page
 
 PAGE_SIZE = 25
 MAX_QUERY = 200
@@ -55,7 +55,7 @@ class DirectoryForm(forms.Form):
         return DirectoryFilters(**{name: cleaned.get(name) or "" for name in self.fields})
 
 
-@require_safe
+@public_page
 def directory(request):
     form = DirectoryForm(
         request.GET or None, entities=directory_entities(), officials=directory_officials()

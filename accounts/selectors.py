@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
-from accounts.models import Channel, Status
+from accounts.models import Channel, FollowerSnapshot, Status
 from entities.models import Entity, Official
+
+# Only official (approved) channels count towards an owner's channels and followers.
+APPROVED = Q(channels__status=Status.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,36 @@ def channels_for(user):
     if is_reviewer(user):
         return channels
     return channels.filter(entity_id__in=editor_entity_ids(user))
+
+
+def entities_with_figures() -> QuerySet[Entity]:
+    """Active entities with their official channels' count and followers (`approved_channels`,
+    `approved_followers`) and their active officials (`active_officials`), in two queries
+    whatever the number of entities. The entities page and the API both list these."""
+    officials = Official.objects.filter(is_active=True).order_by("name_en", "id")
+    return (
+        Entity.objects.filter(is_active=True)
+        .select_related("parent")
+        .annotate(
+            approved_channels=Count("channels", filter=APPROVED),
+            approved_followers=Sum("channels__followers", filter=APPROVED, default=0),
+        )
+        .prefetch_related(Prefetch("officials", queryset=officials, to_attr="active_officials"))
+    )
+
+
+def entity_channels(entity: Entity) -> QuerySet[Channel]:
+    """An entity's public channels and its officials' (approved, compromised and retired), the
+    entity's own first, then each official's, in one query."""
+    return (
+        Channel.public_objects.with_owner().filter(entity=entity)
+        .order_by(F("official__name_en").asc(nulls_first=True), "official_id", "platform", "handle_key", "id")
+    )
+
+
+def follower_history(channel: Channel, *, days: int = 365, today: date | None = None) -> list[FollowerSnapshot]:
+    """The channel's daily follower counts over the last `days` days, oldest first."""
+    today = today or timezone.localdate()
+    return list(
+        FollowerSnapshot.objects.filter(channel=channel, date__gt=today - timedelta(days=days)).order_by("date")
+    )

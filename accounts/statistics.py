@@ -20,3 +20,18 @@ def platform_totals() -> dict[str, dict[str, int]]:
     )
     figures = {row["platform"]: {"channels": row["channels"], "followers": row["followers"]} for row in rows}
     return {platform: figures.get(platform, {"channels": 0, "followers": 0}) for platform in Platform.values}
+
+
+def largest_channels(limit: int = 10) -> list[Channel]:
+    """The official channels with the most followers, by their latest counts."""
+    return list(
+        Channel.public_objects.with_owner().filter(status=Status.APPROVED, followers__isnull=False)
+        .order_by("-followers", "id")[:limit]
+    )
+
+
+def recent_additions(limit: int = 10) -> list[Channel]:
+    """The channels most recently made official."""
+    return list(
+        Channel.public_objects.with_owner().filter(status=Status.APPROVED).order_by("-approved_at", "-id")[:limit]
+    )

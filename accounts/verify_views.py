@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
 
 from accounts.platforms import Platform
 from accounts.verify import verify as verify_text
+from accounts.views import public_page
 
 
-@require_safe
+@public_page(revalidate=True)
 def verify(request):
     query = request.GET.get("q", "")
     platform = request.GET.get("platform", "")

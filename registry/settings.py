@@ -201,6 +201,9 @@ STORAGES = {
 
 # --- Email ---------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Seconds a shared cache may keep a public page. Short: a channel flagged as compromised must not
+# read as official for long. The verify page is always revalidated (ETag), whatever this says.
+PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in emails
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="registry@gco.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -6,7 +6,7 @@ whatever its length. Only approved channels count towards an owner's channels an
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -17,13 +17,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import EntitySerializer, OfficialSerializer, StatsSerializer
-from accounts.models import Status
-from accounts.selectors import register_totals
+from accounts.selectors import APPROVED, entities_with_figures, register_totals
 from accounts.statistics import platform_totals
-from entities.models import Entity, Official
+from entities.models import Official
 from registry.api import RegisterPagination, error_responses
-
-APPROVED = Q(channels__status=Status.APPROVED)
 
 
 class OfficialFilter(django_filters.FilterSet):
@@ -57,17 +54,7 @@ class EntityViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,80}"
 
     def get_queryset(self):
-        officials = Official.objects.filter(is_active=True).order_by("name_en", "id")
-        return (
-            Entity.objects.filter(is_active=True)
-            .select_related("parent")
-            .annotate(
-                approved_channels=Count("channels", filter=APPROVED),
-                approved_followers=Sum("channels__followers", filter=APPROVED, default=0),
-            )
-            .prefetch_related(Prefetch("officials", queryset=officials, to_attr="active_officials"))
-            .order_by("name_en", "id")
-        )
+        return entities_with_figures().order_by("name_en", "id")
 
 
 @extend_schema_view(

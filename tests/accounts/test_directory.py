@@ -21,7 +21,7 @@ def listed(response) -> list[str]:
     """The handles of the channels on the page, in order."""
     assert response.status_code == 200
     rows = re.findall(r'<tr data-channel="\d+"[^>]*>(.*?)</tr>', response.content.decode(), re.S)
-    return [re.search(r'<a href="[^"]*" dir="ltr">([^<]+)</a>', row).group(1) for row in rows]
+    return [re.search(r'<a class="channel-link" href="[^"]*" dir="ltr">([^<]+)</a>', row).group(1) for row in rows]
 
 
 def directory(client, lang: str = "en", **params):
@@ -49,15 +49,16 @@ def test_lists_the_official_channels_with_owner_followers_and_since(client, regi
     assert sorted(listed(response)) == sorted(["MOFAUAE", "mofauae", "ABZayed", "moiuae", "uaegov", "counted"])
     html = response.content.decode()
     assert "1,234,567" in html
-    assert "Sheikh Abdullah — Ministry of Foreign Affairs" in html
-    assert '<a href="https://x.com/MOFAUAE" dir="ltr">MOFAUAE</a>' in html
+    assert 'Sheikh Abdullah — <a href="/en/entities/mofa/">Ministry of Foreign Affairs</a>' in html
+    mofauae = register["mofa"].channels.get(handle="MOFAUAE")
+    assert f'<a class="channel-link" href="/en/channels/{mofauae.pk}/" dir="ltr">MOFAUAE</a>' in html
     assert "<caption>" in html and '<th scope="col">' in html
 
 
 def test_owner_names_follow_the_page_language(client, register):
     html = directory(client, "ar").content.decode()
     assert '<html lang="ar" dir="rtl">' in html
-    assert "الشيخ عبد الله — وزارة الخارجية" in html
+    assert 'الشيخ عبد الله — <a href="/ar/entities/mofa/">وزارة الخارجية</a>' in html
     assert "Ministry of Foreign Affairs" not in html.split("<table")[1]
 
 

@@ -41,6 +41,7 @@ urlpatterns += i18n_patterns(
     path("", account_views.home, name="home"),
     path("verify/", verify_views.verify, name="verify"),  # the public pages every layout links to
     path("directory/", directory_views.directory, name="directory"),
+    path("entities/", account_views.entities, name="entities"),
     path("auth/", include("registry.auth_urls")),
     path("staff/", _area("staff")),
     path("review/", _area("review")),
