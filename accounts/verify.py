@@ -137,14 +137,19 @@ def _lookalikes_of_unreadable(text: str, platform: str | None) -> list[Channel]:
     if not folded.strip():
         return []
     try:
-        links = [parse_account_link(folded, platform or None)]
+        links = [(link.platform, link.handle_key) for link in [parse_account_link(folded, platform or None)]]
     except AccountLinkError as error:
-        if error.code != "platform_required":
+        if error.code == "invalid_handle" and error.platform and error.handle:
+            # A handle no account can have ("MOFAUAE_official_gov" is too long for X) may still be
+            # dressed up as an official one: name it, though nobody can open such an account.
+            links = [(error.platform, error.handle.lower())]
+        elif error.code == "platform_required":
+            links = [(link.platform, link.handle_key) for link in _handle_on_each_platform(folded)]
+        else:
             return []
-        links = _handle_on_each_platform(folded)
     found: list[Channel] = []
-    for link in links:
-        for channel in imitated(link.handle_key, approved_channels(link.platform), exact_counts=True):
+    for link_platform, key in links:
+        for channel in imitated(key, approved_channels(link_platform), exact_counts=True):
             if channel not in found:
                 found.append(channel)
     return found

@@ -39,10 +39,14 @@ class AccountLink:
 class AccountLinkError(ValueError):
     """The text is not a link to (or handle of) a social-media account."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, *, platform: Platform | None = None, handle: str = ""):
         super().__init__(message)
         self.code = code  # stable, for programs: "unknown_platform", "not_an_account", ...
         self.message = message  # a sentence for people, translated
+        # For a handle the platform would refuse (too long, a character it does not allow): which
+        # platform and what handle, so verify can still say which official handle it imitates.
+        self.platform = platform
+        self.handle = handle
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,7 @@ def invalid_handle(handle: str, platform: Platform, rule: str) -> AccountLinkErr
         "invalid_handle",
         _("“%(handle)s” is not a valid %(platform)s handle: %(rule)s")
         % {"handle": shown(handle), "platform": platform.label, "rule": rule},
+        platform=platform, handle=handle,
     )
 
 

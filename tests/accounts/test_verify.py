@@ -136,6 +136,9 @@ CASES = [
     ("facebook.com/UAEGov.News", None, NOT_REG, None, ["fb_uaegov"]),
     ("linkedin.com/company/uaegov-official", None, NOT_REG, None, ["li_uaegov"]),
     ("https://mastodon.social/@uaegov_official", None, NOT_REG, None, ["ma_uaegov"]),
+    # Too long for an X handle (15 at most), so no such account exists, but it still dresses up as one.
+    ("https://x.com/MOFAUAE_official_gov", None, NOT_REG, None, ["x_mofa"]),
+    ("@UAEGov_official_account", "x", NOT_REG, None, ["x_uaegov"]),
     # Confusable characters: Cyrillic and Greek letters for Latin, mixed and whole-script.
     ("x.com/uаegov", None, NOT_REG, None, ["x_uaegov"]),  # Cyrillic а
     ("https://x.com/МОFАUАЕ", None, NOT_REG, None, ["x_mofa"]),  # Cyrillic М О А Е
