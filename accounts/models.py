@@ -64,6 +64,13 @@ class RefreshStatus(models.TextChoices):
     REPORTED = "reported", _("Reported by staff")
 
 
+# Written by the follower refresh, not by people: outside the field history and the version.
+REFRESHED_FIELDS = [
+    "followers", "followers_at", "refresh_status", "refresh_error", "refreshed_at", "refresh_failing_since",
+    "platform_verified", "platform_name", "profile_link",
+]
+
+
 class ChannelQuerySet(models.QuerySet):
     def live(self):
         return self.filter(status__in=LIVE_STATUSES)
@@ -145,10 +152,15 @@ class Channel(TimeStamped):
         _("refresh status"), max_length=20, choices=RefreshStatus.choices, default=RefreshStatus.PENDING
     )
     refresh_error = models.CharField(_("refresh error"), max_length=500, blank=True)
+    refreshed_at = models.DateTimeField(_("last refresh attempt"), null=True, blank=True)
+    # Since when every refresh has failed (None while they succeed): 3 days of it opens an alert.
+    refresh_failing_since = models.DateTimeField(_("refresh failing since"), null=True, blank=True)
+    # What the platform itself says about the account, as of the last good refresh.
+    platform_verified = models.BooleanField(_("verified by the platform"), null=True, blank=True)
+    platform_name = models.CharField(_("name on the platform"), max_length=200, blank=True)
+    profile_link = models.URLField(_("link on the profile"), max_length=500, blank=True)
 
-    history = HistoricalRecords(
-        excluded_fields=["followers", "followers_at", "refresh_status", "refresh_error", "version"]
-    )
+    history = HistoricalRecords(excluded_fields=REFRESHED_FIELDS + ["version"])
 
     # No plain `objects`: a page must say whether it shows the public register or everything.
     private_objects = ChannelQuerySet.as_manager()

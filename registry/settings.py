@@ -113,8 +113,13 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # --- Redis: cache, sessions, Celery ------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # A Redis outage costs cache hits, not pages (registry/cache.py); sessions are also kept in
+    # the database, so nobody is logged out by one.
+    CACHES = {"default": {
+        "BACKEND": "registry.cache.ResilientRedisCache", "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -133,6 +138,14 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Dubai"
 CELERY_BEAT_SCHEDULE: dict = {
+    "refresh-followers": {
+        "task": "accounts.tasks.refresh_followers",
+        "schedule": crontab(hour=3, minute=30),  # daily, before the office opens
+    },
+    "alert-digest": {
+        "task": "accounts.tasks.send_alert_digest",
+        "schedule": crontab(hour=7, minute=30),  # daily, after the refresh
+    },
     "annual-review-reminders": {
         "task": "accounts.tasks.send_annual_review_reminders",
         "schedule": crontab(day_of_week="sunday", hour=8, minute=0),  # Sunday starts the UAE work week
@@ -277,3 +290,8 @@ BLUESKY_API_BASE_URL = env.str("BLUESKY_API_BASE_URL", default="https://public.a
 META_ACCESS_TOKEN = env.str("META_ACCESS_TOKEN", default="")
 META_INSTAGRAM_USER_ID = env.str("META_INSTAGRAM_USER_ID", default="")
 META_GRAPH_BASE_URL = env.str("META_GRAPH_BASE_URL", default="https://graph.facebook.com/v21.0")
+# Mastodon has no central API: each account's server answers for it. Only servers named here
+# (besides the well-known ones in accounts/platforms/mastodon.py) are ever called, and the
+# base URL pattern lets tests point at a local stub.
+MASTODON_INSTANCES = env.list("MASTODON_INSTANCES", default=[])
+MASTODON_API_BASE_URL = env.str("MASTODON_API_BASE_URL", default="https://{instance}")

@@ -172,3 +172,15 @@ def _refuse_platform_host_as_server(account: AccountLink) -> None:
             "platform_mismatch",
             _("%(name)s is %(platform)s, not a Mastodon server.") % {"name": server, "platform": owner.label},
         )
+
+
+# Platforms whose follower counts the registry reads itself. The others (no API that answers
+# for any account with the registry's own credentials) take counts reported by entity staff.
+ADAPTERS = {x.PLATFORM: x.Adapter}
+
+
+def adapter_for(platform: str, **options):
+    """The follower adapter of `platform` (options: client, limiter, max_wait), or None for a
+    platform whose counts are reported by staff."""
+    adapter_class = ADAPTERS.get(Platform(platform))
+    return None if adapter_class is None else adapter_class(**options)

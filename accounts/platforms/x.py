@@ -5,6 +5,7 @@ import re
 
 from django.utils.translation import gettext as _
 
+from accounts.platforms import api
 from accounts.platforms.links import AccountLink, HandleRule, Platform, SplitLink, not_an_account, with_prefixes
 
 PLATFORM = Platform.X
@@ -40,3 +41,75 @@ parse_handle = HANDLE_RULE.parse_handle
 LINKS = HANDLE_RULE.link_rules(
     HOSTS, parse_link, examples=("https://x.com/UAEGov", "https://twitter.com/UAEGov/status/1234567890", "@UAEGov")
 )
+
+
+# --- Followers: X API v2 ---------------------------------------------------------------------
+
+class Adapter(api.Adapter):
+    """`GET /2/users/by?usernames=` for up to 100 handles a call; handles that come back unknown
+    but whose permanent id we know are looked up by id (`/2/users?ids=`), to tell a renamed
+    account from a vanished one."""
+
+    platform = PLATFORM
+    batch_size = 100
+    calls = (300, 15 * 60)  # requests per window (seconds), per app
+    FIELDS = "public_metrics,verified,verified_type,url,name,username"
+
+    def configured(self) -> bool:
+        return bool(api.setting("X_BEARER_TOKEN"))
+
+    def fetch_batch(self, channels):
+        by_handle = {channel.handle_key: channel for channel in channels}
+        body = self._get("/2/users/by", {"usernames": ",".join(channel.handle for channel in channels)})
+        answers = {}
+        for user in body.get("data") or []:
+            channel = by_handle.get(str(user.get("username", "")).lower())
+            if channel is not None:
+                answers[channel.pk] = _profile(user)
+        missing_ids = {}
+        for error in body.get("errors") or []:
+            channel = by_handle.get(str(error.get("value", "")).lower())
+            if channel is None or channel.pk in answers:
+                continue
+            answers[channel.pk] = _failure(error)
+            if channel.platform_id and answers[channel.pk].kind == api.FailureKind.NOT_FOUND:
+                missing_ids[channel.platform_id] = channel
+        if missing_ids:
+            renamed = self._get("/2/users", {"ids": ",".join(missing_ids)})
+            for user in renamed.get("data") or []:
+                channel = missing_ids.get(str(user.get("id", "")))
+                if channel is not None:
+                    answers[channel.pk] = _profile(user)
+        return answers
+
+    def _get(self, path: str, params: dict[str, str]) -> dict:
+        body = self.get_json(
+            api.setting("X_API_BASE_URL").rstrip("/") + path,
+            params={**params, "user.fields": self.FIELDS},
+            headers={"Authorization": f"Bearer {api.setting('X_BEARER_TOKEN')}"},
+        )
+        if not isinstance(body, dict):
+            raise api.PlatformError(api.Failure(api.FailureKind.BAD_RESPONSE, "the answer is not an object"))
+        return body
+
+
+def _profile(user: dict) -> api.Answer:
+    try:
+        followers = api.count(user["public_metrics"]["followers_count"])
+    except (KeyError, TypeError, ValueError):
+        return api.Failure(api.FailureKind.BAD_RESPONSE, "no follower count for this account")
+    return api.Profile(
+        followers=followers,
+        platform_id=str(user.get("id", "")),
+        handle=str(user.get("username", "")),
+        display_name=str(user.get("name", "")),
+        verified=bool(user.get("verified")),
+        profile_url=str(user.get("url") or ""),
+    )
+
+
+def _failure(error: dict) -> api.Failure:
+    detail = str(error.get("detail", ""))
+    if "suspended" in detail.lower():
+        return api.Failure(api.FailureKind.SUSPENDED, detail[:200])
+    return api.Failure(api.FailureKind.NOT_FOUND, detail[:200])

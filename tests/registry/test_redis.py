@@ -40,7 +40,7 @@ def test_cache_sessions_and_broker_use_redis(redis_url):
         "cached": "سجل",
         "broker": redis_url,
         "eager": False,
-        "sessions": "django.contrib.sessions.backends.cache",
+        "sessions": "django.contrib.sessions.backends.cached_db",
     }
 
 

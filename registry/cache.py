@@ -1,0 +1,56 @@
+"""The shared cache, made to survive a Redis outage.
+
+Django's Redis cache raises when Redis is away, which would turn every page that reads the
+cache (API throttles, login lockouts, session reads) into an error. Here a failed cache call
+is logged and answered as a miss, so the site keeps answering while Redis restarts: throttles
+and lockouts forget for that while, sessions fall back to the database (`cached_db`).
+"""
+from __future__ import annotations
+
+import logging
+from functools import wraps
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+def _survives(default):
+    def decorate(method):
+        @wraps(method)
+        def call(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except (RedisError, OSError) as exc:
+                log.warning("cache %s failed, answered as a miss: %s", method.__name__, exc)
+                return default() if callable(default) else default
+        return call
+    return decorate
+
+
+class ResilientRedisCache(RedisCache):
+    get_many = _survives(dict)(RedisCache.get_many)
+    has_key = _survives(False)(RedisCache.has_key)
+    add = _survives(False)(RedisCache.add)
+    set = _survives(None)(RedisCache.set)
+    set_many = _survives(list)(RedisCache.set_many)
+    touch = _survives(False)(RedisCache.touch)
+    delete = _survives(False)(RedisCache.delete)
+    delete_many = _survives(None)(RedisCache.delete_many)
+    clear = _survives(False)(RedisCache.clear)
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except (RedisError, OSError) as exc:
+            log.warning("cache get failed, answered as a miss: %s", exc)
+            return default
+
+    def incr(self, key, delta=1, version=None):
+        try:
+            return super().incr(key, delta, version)
+        except (RedisError, OSError) as exc:
+            # As for a missing key: callers that count (throttles) start again.
+            log.warning("cache incr failed: %s", exc)
+            raise ValueError(f"Key '{key}' not found (cache unavailable)") from exc
