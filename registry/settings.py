@@ -136,6 +136,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message taken by a worker that dies (even by SIGKILL) goes back to the queue once this many
+# seconds have passed unacknowledged: longer than the longest task (CELERY_TASK_TIME_LIMIT).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = "Asia/Dubai"
 CELERY_BEAT_SCHEDULE: dict = {
     "refresh-followers": {
