@@ -355,7 +355,7 @@ def sync_entities() -> dict[str, Entity]:
             "name_en": row.name_en, "name_ar": row.name_ar, "kind": row.kind,
             "parent": entities[row.parent] if row.parent else None,
             "website": f"https://www.{row.domain}", "official_domains": [row.domain],
-            "is_active": True, "is_sample": True,
+            "naming_pattern": row.abbr, "is_active": True, "is_sample": True,
         })
     return entities
 
@@ -595,13 +595,20 @@ def sync_snapshots(plans: list[ChannelPlan], channels: dict[str, Channel], *, no
         channel.followers_at = now
         channel.refresh_status = RefreshStatus.REPORTED if reported else RefreshStatus.OK
         channel.refresh_error = ""
+        # What the platform shows on the profile, as a refresh would have read it: most accounts
+        # carry their badge and the entity's website, some not (the presence report flags those).
+        facts = plan.rng("profile")
+        channel.platform_verified = None if reported else facts.random() < 0.8
+        domains = channel.entity.official_domains
+        channel.profile_link = f"https://www.{domains[0]}" if domains and facts.random() < 0.85 else ""
         counted.append(channel)
     FollowerSnapshot.objects.bulk_create(
         rows, batch_size=SNAPSHOT_BATCH, update_conflicts=True, unique_fields=["channel", "date"],
         update_fields=["followers", "source", "recorded_at"],
     )
     Channel.private_objects.bulk_update(
-        counted, ["followers", "followers_at", "refresh_status", "refresh_error"], batch_size=500
+        counted, ["followers", "followers_at", "refresh_status", "refresh_error", "platform_verified", "profile_link"],
+        batch_size=500
     )
 
 

@@ -5,12 +5,15 @@ about `url` belongs to the `link` field.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Language, Status
 from accounts.platforms import Platform
-from accounts.services import MAX_DESCRIPTION, MAX_REASON
+from accounts.services import MAX_DESCRIPTION, MAX_REASON, MAX_REPORTED_FOLLOWERS, REPORT_DAYS_BACK
 from registry.errors import RegistryError
 
 MAX_LINK = 2048
@@ -121,3 +124,29 @@ class ActionForm(forms.Form):
         label=_("Reason"), required=False, max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class FollowerReportForm(forms.Form):
+    """A follower count staff read on a platform the registry cannot read itself; the service
+    checks the day and the number again, and whether the channel takes reported counts."""
+
+    followers = forms.IntegerField(
+        label=_("Followers"), min_value=0, max_value=MAX_REPORTED_FOLLOWERS,
+        help_text=_("As the platform shows it on the account's page, in full (12,345 not 12K)."),
+        widget=forms.NumberInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
+    )
+    on = forms.DateField(
+        label=_("Counted on"), help_text=_("The day you read it: today, or a day in the last month."),
+        widget=forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser's date picker offers only the days the service takes.
+        today = timezone.localdate()
+        self.fields["on"].widget.attrs.update(
+            min=(today - timedelta(days=REPORT_DAYS_BACK)).isoformat(), max=today.isoformat(),
+        )
+
+    def add_service_error(self, error: RegistryError) -> None:
+        self.add_error(error.field if error.field in self.fields else None, error.message)

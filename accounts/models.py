@@ -335,3 +335,52 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+class ScoreRecord(models.Model):
+    """An owner's (entity's or official's) or a channel's score against the guide in one month,
+    as last computed that month: the presence report's trend (see accounts/report.py)."""
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    entity = models.ForeignKey(
+        "entities.Entity", verbose_name=_("entity"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    official = models.ForeignKey(
+        "entities.Official", verbose_name=_("official"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+    )
+    score = models.PositiveSmallIntegerField(_("score"))
+    failing = ArrayField(models.CharField(max_length=40), verbose_name=_("failing checks"), default=list, blank=True)
+    followers = models.BigIntegerField(_("followers"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("score record")
+        verbose_name_plural = _("score records")
+        ordering = ["month"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(entity__isnull=False, official__isnull=True, channel__isnull=True)
+                    | Q(entity__isnull=True, official__isnull=False, channel__isnull=True)
+                    | Q(entity__isnull=True, official__isnull=True, channel__isnull=False)
+                ),
+                name="score_record_one_subject",
+            ),
+            models.CheckConstraint(condition=Q(score__lte=100), name="score_record_at_most_100"),
+            models.CheckConstraint(condition=Q(month__day=1), name="score_record_month_starts"),
+            models.UniqueConstraint(fields=["month", "entity"], condition=Q(entity__isnull=False),
+                                    name="score_record_entity_month"),
+            models.UniqueConstraint(fields=["month", "official"], condition=Q(official__isnull=False),
+                                    name="score_record_official_month"),
+            models.UniqueConstraint(fields=["month", "channel"], condition=Q(channel__isnull=False),
+                                    name="score_record_channel_month"),
+        ]
+
+    def __str__(self) -> str:
+        subject = self.entity or self.official or self.channel
+        return f"{subject} {self.month:%Y-%m}: {self.score}"

@@ -101,13 +101,18 @@ def refresh_batch(channel_ids: Sequence[int], adapter: Adapter | None = None, *,
     if not channels:
         return outcome
     platform = platform or channels[0].platform
+    own_adapter = adapter is None
     adapter = adapter or shared_adapter(platform)
     if adapter is None:
         # No API for this platform: its counts are reported by staff, and that is no failure.
         Channel.private_objects.filter(pk__in=[c.pk for c in channels]).update(refresh_status=RefreshStatus.REPORTED)
         outcome.reported = len(channels)
         return outcome
-    answers = adapter.fetch(channels)
+    try:
+        answers = adapter.fetch(channels)
+    finally:
+        if own_adapter:
+            adapter.close()
     now_answered = {}
     for channel in channels:
         answer = answers[channel.pk]
@@ -116,6 +121,10 @@ def refresh_batch(channel_ids: Sequence[int], adapter: Adapter | None = None, *,
         else:
             now_answered[channel.pk] = answer
     record_answers(now_answered, today=today or timezone.localdate(), outcome=outcome)
+    if now_answered:
+        from accounts.tasks import schedule_scores
+
+        schedule_scores()  # counts, badges, links and alerts all weigh in the presence report
     return outcome
 
 
@@ -188,7 +197,8 @@ class _Batch:
     def failure(self, channel: Channel, failure: Failure, *, alert: bool = True) -> None:
         if failure.kind == FailureKind.NOT_CONFIGURED:
             self.outcome.not_configured += 1
-            channel.refresh_status, channel.refresh_error = RefreshStatus.NOT_CONFIGURED, ""
+            # The reason stays readable: no credentials, or a Mastodon server not on the allowed list.
+            channel.refresh_status, channel.refresh_error = RefreshStatus.NOT_CONFIGURED, failure.detail[:500]
             return
         self.outcome.failed[failure.kind] += 1
         if alert and failure.kind in (FailureKind.NOT_FOUND, FailureKind.SUSPENDED):

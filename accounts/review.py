@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from accounts.lookalikes import similar_live_channels
-from accounts.models import Alert, Channel, ChannelEvent, Language, Status
+from accounts.models import Channel, ChannelEvent, Language, Status
 from accounts.selectors import channels_for
 from accounts.services import proposal_diff
 from accounts.workflow import TRANSITIONS, Action, Transition, Who, check_allowed, editor_entity_ids, is_reviewer
@@ -247,16 +247,6 @@ def decision_buttons(user, channel: Channel, *, two_factor: bool) -> list[Decisi
             continue
         buttons.append(DecisionButton(transition))
     return buttons
-
-
-def alerts(*, resolved: bool | None = False) -> QuerySet[Alert]:
-    """Alerts for reviewers: open ones oldest first; resolved ones most recently resolved first."""
-    rows = Alert.objects.select_related("channel__entity", "channel__official", "resolved_by")
-    if resolved is None:
-        return rows.order_by("opened_at", "id")
-    if resolved:
-        return rows.filter(resolved_at__isnull=False).order_by("-resolved_at", "-id")
-    return rows.filter(resolved_at__isnull=True).order_by("opened_at", "id")
 
 
 # --- Annual review -------------------------------------------------------------------------

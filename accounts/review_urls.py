@@ -11,5 +11,6 @@ urlpatterns = [
     # approve, request-changes, reject, approve-changes, reject-changes, restore: POST only
     path("channels/<int:pk>/<slug:action>/", review_views.channel_action, name="channel_action"),
     path("alerts/", review_views.alerts, name="alerts"),
+    path("alerts/<int:pk>/resolve/", review_views.alert_resolve, name="alert_resolve"),  # POST only
     path("annual/", review_views.annual, name="annual"),
 ]

@@ -7,18 +7,22 @@ check it again on every decision (`two_factor=`).
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import Channel, Status
+from accounts.alerts import AlertState, alert_rows, describe
+from accounts.models import AlertKind, Channel, Status
 from accounts.review import (
     active_editors,
-    alerts as alert_rows,
     channel_events,
     channel_page_rows,
     decision_buttons,
@@ -30,9 +34,11 @@ from accounts.review import (
     review_queue,
     shown_proposal,
 )
+from accounts.services import resolve_alert
 from accounts.staff_views import act, action_buttons, action_from_slug, paginate, refused, render_page
 from accounts.workflow import TRANSITIONS, NotAllowed, Who, is_reviewer
 from registry.authentication import has_second_factor
+from registry.errors import RegistryError
 
 
 def reviewer_required(view):
@@ -97,12 +103,52 @@ def channel_action(request, pk: int, action: str):
 @require_safe
 @reviewer_required
 def alerts(request):
-    shown = request.GET.get("state", "open")
-    if shown not in ("open", "resolved", "all"):
-        shown = "open"
-    resolved = {"open": False, "resolved": True, "all": None}[shown]
-    page = paginate(request, alert_rows(resolved=resolved), per_page=50)
-    return render_page(request, "review/alerts.html", {"page": page, "state": shown})
+    return render_alerts(request)
+
+
+def _alert_filters(request) -> tuple[AlertState, str]:
+    """The list's tab and kind from the query string (the resolve form posts to a URL carrying it,
+    so a refusal shows the same list); anything unknown reads as no filter."""
+    try:
+        state = AlertState(request.GET.get("state", AlertState.OPEN))
+    except ValueError:
+        state = AlertState.OPEN
+    kind = request.GET.get("kind", "")
+    return state, kind if kind in AlertKind.values else ""
+
+
+def _alert_query(state: AlertState, kind: str) -> str:
+    return urlencode({"state": state.value, **({"kind": kind} if kind else {})})
+
+
+def render_alerts(request, *, error: RegistryError | None = None, failed_id: int | None = None, typed_note: str = ""):
+    state, kind = _alert_filters(request)
+    page = paginate(request, alert_rows(state=state, kind=kind), per_page=50)
+    failed_shown = False
+    for alert in page:
+        alert.summary = describe(alert)
+        if alert.pk == failed_id and alert.is_open:
+            alert.typed_note, alert.error, failed_shown = typed_note, error, True
+    return render_page(request, "review/alerts.html", {
+        "page": page, "state": state.value, "kind": kind, "kinds": AlertKind.choices,
+        "filter_query": _alert_query(state, kind), "error": error,
+        # The alert is no longer on the list (resolved by someone else): keep what they typed in view.
+        "typed_note": typed_note if error is not None and not failed_shown else "",
+    }, status=error.http_status if error else 200)
+
+
+@require_POST
+@reviewer_required
+def alert_resolve(request, pk: int):
+    note = request.POST.get("note", "")
+    try:
+        resolve_alert(user=request.user, alert_id=pk, note=note, two_factor=has_second_factor(request))
+    except RegistryError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
+        return render_alerts(request, error=error, failed_id=pk, typed_note=note)
+    messages.success(request, _("Alert resolved. Your note is kept with it."))
+    return redirect(f"{reverse('review:alerts')}?{_alert_query(*_alert_filters(request))}")
 
 
 @require_safe

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accounts.models import Channel, ChannelEvent, Language, Status
+from accounts.models import Alert, Channel, ChannelEvent, FollowerSnapshot, Language, RefreshStatus, Status
 from accounts.platforms import AccountLinkError, parse_account_link
-from accounts.workflow import TRANSITIONS, Action, NotAllowed, check_allowed, may_act_for_entity
+from accounts.workflow import TRANSITIONS, Action, NotAllowed, check_allowed, is_reviewer, may_act_for_entity
 from entities.models import Entity, Official
 from registry.errors import Conflict, NotFound, RegistryError
 
@@ -151,9 +153,10 @@ def _record(channel: Channel, *, action: Action, actor, from_status: str, commen
         channel=channel, action=action, from_status=from_status, to_status=channel.status, actor=actor,
         comment=comment, changes=changes or {},
     )
-    from accounts.tasks import notify_event  # the task module imports these services
+    from accounts.tasks import notify_event, schedule_scores  # the task module imports these services
 
     transaction.on_commit(lambda: notify_event.delay(event.pk))
+    schedule_scores()  # every decision can change the presence report's scores
     return event
 
 
@@ -369,3 +372,138 @@ APPLY = {
     Action.CERTIFY: _certify,
 }
 assert set(APPLY) | {Action.EDIT, Action.PROPOSE} == set(TRANSITIONS), "every transition needs its effect"
+
+
+# --- Alerts ----------------------------------------------------------------------------------
+
+MAX_NOTE = 2000
+
+
+class AlreadyResolved(Conflict):
+    code = "already_resolved"
+
+
+def resolve_alert(*, user, alert_id: int, note: str, two_factor: bool = False) -> Alert:
+    """Close an alert with the reviewer's note on what they found and did.
+
+    Reviewers only, with a login that passed the second factor, as for their decisions on
+    channels (`two_factor`: whether it did). Of two reviewers resolving one alert at once, the
+    second waits for the row lock and is told it is already resolved: one note is kept.
+    """
+    if not is_reviewer(user):
+        raise NotAllowed(_("Only GCO reviewers can do this."))
+    if not two_factor:
+        raise NotAllowed(
+            _("Reviewers' decisions need a login confirmed with your authenticator app. Log in again with "
+              "your code."),
+            code="second_factor_required",
+        )
+    note = (note or "").strip()
+    with transaction.atomic():
+        try:
+            alert = Alert.objects.select_for_update().get(pk=alert_id)
+        except Alert.DoesNotExist:
+            raise NotFound(_("There is no such alert.")) from None
+        if alert.resolved_at is not None:
+            raise AlreadyResolved(_("This alert has already been resolved, by someone else or a moment ago."))
+        if not note:
+            raise RegistryError(
+                _("Say what you found and did: the note is kept with the alert."), code="note_required", field="note",
+            )
+        if len(note) > MAX_NOTE:
+            raise RegistryError(
+                _("The note is %(length)d characters long; the most is %(limit)d.")
+                % {"length": len(note), "limit": MAX_NOTE}, code="too_long", field="note",
+            )
+        alert.resolved_by, alert.resolved_at, alert.resolution_note = user, timezone.now(), note
+        alert.save(update_fields=["resolved_by", "resolved_at", "resolution_note"])
+        from accounts.tasks import schedule_scores
+
+        schedule_scores()  # an open alert weighs on the presence report's scores
+    return alert
+
+
+# --- Follower counts reported by staff -------------------------------------------------------
+
+# Far above any account's audience: a count this high is a typing slip, not a report.
+MAX_REPORTED_FOLLOWERS = 1_000_000_000
+REPORT_DAYS_BACK = 31
+# Counts are reported for the channels the register watches: official ones, and compromised
+# ones (to see what happens to them), as the refresh does for the platforms it reads.
+REPORTED_STATUSES = (Status.APPROVED, Status.COMPROMISED)
+
+
+def is_measured_platform(platform: str) -> bool:
+    """Whether the registry reads this platform's counts itself (it has a follower adapter).
+
+    Read at call time: adapters are added as platforms open their APIs, and a platform that
+    gains one stops taking counts from staff.
+    """
+    from accounts import platforms
+
+    return platforms.ADAPTERS.get(platforms.Platform(platform)) is not None
+
+
+def check_report_allowed(user, channel: Channel) -> None:
+    """Raise unless `user` may report follower counts for `channel` now: the one check the
+    service makes and the staff page asks before it offers the form."""
+    if not may_act_for_entity(user, channel.entity_id):
+        raise NotAllowed(_("You can act only for the entities you are an editor of."))
+    if channel.status not in REPORTED_STATUSES:
+        raise Conflict(
+            _("Follower counts are kept for official channels only; this one is “%(status)s”.")
+            % {"status": channel.get_status_display()},
+            code="channel_not_official",
+        )
+    if is_measured_platform(channel.platform):
+        raise Conflict(
+            _("The registry reads %(platform)s follower counts itself; they are not reported by hand.")
+            % {"platform": channel.get_platform_display()},
+            code="measured_platform",
+        )
+
+
+def _check_report(followers: int, on: date) -> None:
+    if isinstance(followers, bool) or not isinstance(followers, int):
+        raise RegistryError(_("Give the number of followers as a whole number."), code="invalid_followers",
+                            field="followers")
+    if not 0 <= followers <= MAX_REPORTED_FOLLOWERS:
+        raise RegistryError(
+            _("The number of followers must be between 0 and %(limit)s.")
+            % {"limit": number_format(MAX_REPORTED_FOLLOWERS, force_grouping=True)},
+            code="invalid_followers", field="followers",
+        )
+    today = timezone.localdate()
+    if not isinstance(on, date) or isinstance(on, datetime):
+        raise RegistryError(_("Give the day the count was read."), code="invalid_date", field="on")
+    if on > today:
+        raise RegistryError(_("The day cannot be in the future."), code="date_in_future", field="on")
+    if on < today - timedelta(days=REPORT_DAYS_BACK):
+        raise RegistryError(
+            _("Counts can be reported for the last %(days)d days only.") % {"days": REPORT_DAYS_BACK},
+            code="date_too_old", field="on",
+        )
+
+
+def report_followers(*, user, channel_id: int, followers: int, on: date) -> FollowerSnapshot:
+    """Record the follower count staff read on a platform the registry cannot read itself.
+
+    Upserts the day's one snapshot (source `reported`). The channel's latest count changes only
+    when `on` is its newest snapshot's day: a correction to an older day is history, not news.
+    """
+    with transaction.atomic():
+        channel = _locked(channel_id)
+        check_report_allowed(user, channel)
+        _check_report(followers, on)
+        snapshot, _created = FollowerSnapshot.objects.update_or_create(
+            channel=channel, date=on, defaults={"followers": followers, "source": FollowerSnapshot.Source.REPORTED},
+        )
+        if not FollowerSnapshot.objects.filter(channel=channel, date__gt=on).exists():
+            # Counted some time that day: for a day gone by, as it stood at its end.
+            end_of_day = timezone.make_aware(datetime.combine(on, time.max))
+            # Like the refresh's writes: outside the field history and the version (REFRESHED_FIELDS).
+            Channel.private_objects.filter(pk=channel.pk).update(
+                followers=followers, followers_at=min(timezone.now(), end_of_day),
+                refresh_status=RefreshStatus.REPORTED, refresh_error="",
+            )
+    return snapshot

@@ -14,10 +14,12 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.forms import ActionForm, ChannelCreateForm, ChannelEditForm
+from accounts.forms import ActionForm, ChannelCreateForm, ChannelEditForm, FollowerReportForm
 from accounts.models import Channel, Status
 from accounts.platforms import link_examples
 from accounts.review import (
@@ -31,8 +33,16 @@ from accounts.review import (
     shown_proposal,
     staff_channels,
 )
-from accounts.selectors import channels_for
-from accounts.services import HandleAlreadyRegistered, channel_act, channel_create, channel_edit
+from accounts.selectors import channels_for, follower_history
+from accounts.services import (
+    REPORT_DAYS_BACK,
+    HandleAlreadyRegistered,
+    channel_act,
+    channel_create,
+    channel_edit,
+    check_report_allowed,
+    report_followers,
+)
 from accounts.workflow import TRANSITIONS, Action, Transition, Who, allowed_actions, is_reviewer
 from entities.models import Official
 from registry.authentication import has_second_factor
@@ -226,7 +236,8 @@ def channel_detail(request, pk: int):
     return render_detail(request, channel)
 
 
-def render_detail(request, channel: Channel, *, failed=None, error: RegistryError | None = None, data=None):
+def render_detail(request, channel: Channel, *, failed=None, error: RegistryError | None = None, data=None,
+                  followers_form: FollowerReportForm | None = None, status: int | None = None):
     two_factor = has_second_factor(request)
     allowed = allowed_actions(request.user, channel, two_factor=two_factor)
     buttons = [t for t in allowed if t.who == Who.STAFF and t.action not in FORM_ACTIONS]
@@ -249,7 +260,58 @@ def render_detail(request, channel: Channel, *, failed=None, error: RegistryErro
         "waiting_for_review": is_reviewer(request.user) and (
             channel.status == Status.SUBMITTED or channel.has_proposal or channel.status == Status.COMPROMISED
         ),
-    }, status=error.http_status if error else 200)
+        "followers_form": followers_form or _followers_form(request.user, channel),
+        "recent_counts": _recent_counts(channel),
+    }, status=status or (error.http_status if error else 200))
+
+
+# --- Follower counts reported by staff --------------------------------------------------------
+
+RECENT_COUNTS_SHOWN = 10
+
+
+def _recent_counts(channel: Channel) -> list:
+    """The channel's latest daily counts within the month staff may report for, newest first."""
+    return follower_history(channel, days=REPORT_DAYS_BACK + 1)[::-1][:RECENT_COUNTS_SHOWN]
+
+
+def _followers_form(user, channel: Channel) -> FollowerReportForm | None:
+    """The form to report a count, where the service would take one from this user (a platform
+    the registry cannot read, an official channel of their entity); else None."""
+    try:
+        check_report_allowed(user, channel)
+    except RegistryError:
+        return None
+    return FollowerReportForm(initial={"on": timezone.localdate()}, auto_id="followers-%s")
+
+
+@require_POST
+@login_required
+def channel_followers(request, pk: int):
+    channel = get_object_or_404(channel_page_rows(channels_for(request.user)), pk=pk)
+    try:
+        # Who and which channel before what was typed, as the service judges (it checks again, locked).
+        check_report_allowed(request.user, channel)
+    except RegistryError as error:
+        return render_detail(request, channel, error=error)
+    form = FollowerReportForm(request.POST, auto_id="followers-%s")
+    if not form.is_valid():
+        return render_detail(request, channel, followers_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        report_followers(user=request.user, channel_id=pk, followers=data["followers"], on=data["on"])
+    except RegistryError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
+        if error.field:  # the number or the day: shown at its field, with what they typed
+            form.add_service_error(error)
+            return render_detail(request, channel, followers_form=form, status=error.http_status)
+        return render_detail(request, channel, error=error)  # it stopped taking reports a moment ago
+    messages.success(request, _("Recorded: %(followers)s followers on %(date)s, reported by staff.") % {
+        "followers": number_format(data["followers"], force_grouping=True),
+        "date": date_format(data["on"], "DATE_FORMAT"),
+    })
+    return redirect("staff:channel_detail", pk=pk)
 
 
 @require_POST

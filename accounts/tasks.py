@@ -131,3 +131,98 @@ def refresh_followers_batch(self, platform: str, channel_ids: list[int]) -> dict
         raise self.retry(args=(platform, sorted(outcome.retry)), countdown=countdown)
     return {"refreshed": outcome.refreshed, "unchanged": outcome.unchanged, "failed": sum(outcome.failed.values()),
             "not_configured": outcome.not_configured}
+
+
+# --- The daily alert digest ----------------------------------------------------------------
+
+DIGEST_KEEP_SECONDS = 2 * 24 * 3600  # a day's mark outlives the day
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_alert_digest() -> int:
+    """Email every active reviewer the alerts opened in the last 24 hours and how many are still
+    open, with links to the alert list; returns how many emails were sent. Nothing new, no email.
+
+    Idempotent per day: a reviewer sent today's digest (marked in the shared cache) is not sent it
+    again, so a retried or repeated run sends no duplicates; one that failed is sent on the retry.
+    """
+    from django.core.cache import cache
+    from django.core.mail import get_connection
+    from django.utils import timezone
+
+    from accounts.alerts import digest_window, open_alert_count, opened_since
+    from registry.models import User
+
+    new = list(opened_since(digest_window()))
+    if not new:
+        return 0
+    reviewers = list(User.objects.filter(is_active=True, is_reviewer=True).order_by("pk").only("pk", "email"))
+    day = timezone.localdate().isoformat()
+    still_open = open_alert_count()
+    sent = 0
+    with get_connection() as connection:
+        for reviewer in reviewers:
+            mark = f"alert-digest:{reviewer.pk}:{day}"
+            if not cache.add(mark, True, timeout=DIGEST_KEEP_SECONDS):
+                continue  # already sent today's
+            try:
+                alert_digest_email(new, still_open, reviewer.email, connection=connection).send()
+            except Exception:
+                cache.delete(mark)  # not sent: let the retry (or next run) send it
+                raise
+            sent += 1
+    return sent
+
+
+def alert_digest_email(alerts, still_open: int, recipient: str, *, connection=None):
+    """The digest, Arabic first then English, each with links in its own language."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from accounts.alerts import describe
+
+    site_url = settings.SITE_URL.rstrip("/")
+    parts, subjects = [], []
+    for language in ("ar", "en"):
+        with translation.override(language):
+            rows = [
+                (alert, describe(alert), site_url + reverse("review:channel", args=[alert.channel_id]))
+                for alert in alerts
+            ]
+            context = {
+                "alerts": rows, "still_open": still_open, "list_url": site_url + reverse("review:alerts"),
+            }
+            parts.append(render_to_string("emails/alert_digest.txt", context).strip())
+            subjects.append(render_to_string("emails/alert_digest_subject.txt", context).strip())
+    return EmailMessage(subject=" | ".join(subjects), body="\n\n——————————\n\n".join(parts), to=[recipient],
+                        connection=connection)
+
+
+# --- The presence report's scores --------------------------------------------------------------
+
+SCORES_QUEUED = "registry:scores:queued"
+SCORES_SETTLE_SECONDS = 60
+
+
+def schedule_scores() -> None:
+    """After a decision or a refresh: recompute the month's scores once things settle. One run
+    is queued at a time, so a refresh of 200 channels in 10 batches recomputes once, not 10 times."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    if cache.add(SCORES_QUEUED, 1, timeout=SCORES_SETTLE_SECONDS * 5):
+        transaction.on_commit(lambda: record_presence_scores.apply_async(countdown=SCORES_SETTLE_SECONDS))
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def record_presence_scores() -> int:
+    """Keep this month's scores (accounts.report.record_scores); returns the rows kept."""
+    from django.core.cache import cache
+
+    from accounts.report import record_scores
+
+    cache.delete(SCORES_QUEUED)
+    return record_scores()

@@ -18,6 +18,18 @@ domain_validator = RegexValidator(
 )
 
 
+def regex_validator(value: str) -> None:
+    """A naming convention must be a regular expression Python can read."""
+    import re
+
+    from django.core.exceptions import ValidationError
+
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValidationError(_("This is not a valid regular expression: %(error)s"), params={"error": exc}) from exc
+
+
 class BilingualName(models.Model):
     """Arabic first, English second; `name` picks the one for the page's language."""
 
@@ -61,6 +73,11 @@ class Entity(BilingualName, TimeStamped):
         default=list,
         blank=True,
         help_text=_("Domains that prove ownership, such as mofa.gov.ae; one per line in forms."),
+    )
+    naming_pattern = models.CharField(
+        _("naming convention"), max_length=200, blank=True, validators=[regex_validator],
+        help_text=_("A regular expression every handle of the entity's own channels contains, such as its "
+                    "known abbreviation (mofa). Letter case is ignored. Empty: not checked."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_sample = models.BooleanField(

@@ -149,6 +149,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.send_alert_digest",
         "schedule": crontab(hour=7, minute=30),  # daily, after the refresh
     },
+    "presence-report": {
+        "task": "accounts.report_tasks.send_monthly_report",
+        "schedule": crontab(day_of_month=1, hour=8, minute=0),  # monthly, for the reviewers
+    },
     "annual-review-reminders": {
         "task": "accounts.tasks.send_annual_review_reminders",
         "schedule": crontab(day_of_week="sunday", hour=8, minute=0),  # Sunday starts the UAE work week
@@ -256,7 +260,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ChannelStatusEnum": "accounts.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelStatusEnum": "accounts.models.Status",
+        "EntityKindEnum": "entities.models.EntityKind",
+        "AlertKindEnum": "accounts.models.AlertKind",
+    },
     "DEFAULT_QUERY_MANAGER": "_default_manager",  # Channel has no `objects`, on purpose
 }
 
@@ -298,4 +306,6 @@ META_GRAPH_BASE_URL = env.str("META_GRAPH_BASE_URL", default="https://graph.face
 # (besides the well-known ones in accounts/platforms/mastodon.py) are ever called, and the
 # base URL pattern lets tests point at a local stub.
 MASTODON_INSTANCES = env.list("MASTODON_INSTANCES", default=[])
+# The platforms the GCO marks as core: every entity is expected on each (the presence report).
+CORE_PLATFORMS = env.list("CORE_PLATFORMS", default=["x", "instagram", "facebook", "youtube", "linkedin"])
 MASTODON_API_BASE_URL = env.str("MASTODON_API_BASE_URL", default="https://{instance}")

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _, gettext_lazy
 from rest_framework import serializers
 
-from accounts.models import Channel, ChannelEvent, FollowerSnapshot
+from accounts.models import Alert, Channel, ChannelEvent, FollowerSnapshot
 from accounts.workflow import allowed_actions
 from entities.models import Entity, Official
 from registry.errors import RegistryError
@@ -283,4 +283,33 @@ class StatsSerializer(serializers.Serializer):
     followers = serializers.IntegerField(help_text=gettext_lazy("Latest follower counts of official channels."))
     platforms = serializers.DictField(
         child=PlatformFiguresSerializer(), help_text=gettext_lazy("Per platform: {channels, followers}.")
+    )
+
+
+# --- Alerts, for reviewers -------------------------------------------------------------------
+
+class AlertSerializer(serializers.ModelSerializer):
+    channel = serializers.PrimaryKeyRelatedField(read_only=True, help_text=gettext_lazy("The channel's id."))
+    details = serializers.JSONField(
+        read_only=True,
+        help_text=gettext_lazy(
+            "What the follower refresh saw, by kind: not_found and suspended {handle, detail}; renamed "
+            "{registered_handle, handle_now}; id_changed {handle, registered_id, id_now}; follower_drop "
+            "{previous, now, share}; refresh_failing {since, last_error, detail}."
+        ),
+    )
+    resolved_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text=gettext_lazy("When a reviewer resolved it; null while open.")
+    )
+
+    class Meta:
+        model = Alert
+        fields = ["id", "channel", "kind", "details", "opened_at", "resolved_at", "resolution_note"]
+        read_only_fields = fields
+
+
+class AlertResolveSerializer(_Input):
+    note = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, trim_whitespace=False,
+        help_text=gettext_lazy("What you found and did; required, kept with the alert (at most 2,000 characters)."),
     )

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from accounts.api.alerts import AlertViewSet
 from accounts.api.public import EntityViewSet, OfficialViewSet, StatsView
 from accounts.api.verify import VerifyView
 from accounts.api.views import ChannelCsvView, ChannelViewSet
@@ -12,6 +13,7 @@ router = SimpleRouter()
 router.register("channels", ChannelViewSet, basename="api-channel")
 router.register("entities", EntityViewSet, basename="api-entity")
 router.register("officials", OfficialViewSet, basename="api-official")
+router.register("alerts", AlertViewSet, basename="api-alert")
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

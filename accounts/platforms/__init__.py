@@ -176,7 +176,10 @@ def _refuse_platform_host_as_server(account: AccountLink) -> None:
 
 # Platforms whose follower counts the registry reads itself. The others (no API that answers
 # for any account with the registry's own credentials) take counts reported by entity staff.
-ADAPTERS = {x.PLATFORM: x.Adapter}
+ADAPTERS = {
+    module.PLATFORM: module.Adapter
+    for module in (x, youtube, telegram, bluesky, facebook, instagram, mastodon)
+}
 
 
 def adapter_for(platform: str, **options):

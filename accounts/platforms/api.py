@@ -99,6 +99,9 @@ class Adapter:
     def configured(self) -> bool:
         raise NotImplementedError
 
+    def close(self) -> None:
+        self.client.close()
+
     def fetch_batch(self, channels: Sequence[Any]) -> dict[int, Answer]:
         """Answers for at most `batch_size` channels, keyed by channel id. Raise PlatformError
         for a failure of the whole call."""
@@ -115,6 +118,10 @@ class Adapter:
             except PlatformError as error:
                 found = {}
                 failure = error.failure
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                # An answer of a shape the adapter did not expect: unreadable, never a crash of the run.
+                found = {}
+                failure = Failure(FailureKind.BAD_RESPONSE, f"unexpected answer ({type(exc).__name__})")
             else:
                 failure = Failure(FailureKind.BAD_RESPONSE, "the platform did not mention this account")
             for channel in batch:
@@ -192,15 +199,19 @@ def retry_after(response: httpx.Response, *, now: datetime | None = None) -> dat
             return datetime.fromtimestamp(int(reset), tz=UTC)
         if reset:
             try:
-                return datetime.fromisoformat(reset.replace("Z", "+00:00"))
+                when = datetime.fromisoformat(reset.replace("Z", "+00:00"))
             except ValueError:
-                pass
+                continue
+            return when if when.tzinfo else when.replace(tzinfo=UTC)  # comparable with aware times
+    reset = response.headers.get("ratelimit-reset", "").strip()  # IETF draft: seconds from now
+    if reset.isdigit():
+        return now + timedelta(seconds=int(reset))
     return now + timedelta(seconds=60)
 
 
 def count(value: Any) -> int:
     """A follower count as platforms send it (an int, or YouTube's string), refused if it is not one."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         raise ValueError("not a count")
     number = int(value)
     if number < 0:

@@ -1,10 +1,12 @@
-"""Mastodon: reading account links on any server and user@server handles."""
+"""Mastodon: reading account links on any server and user@server handles; follower counts."""
 from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from accounts.platforms import api
 from accounts.platforms.links import (
     AccountLink,
     AccountLinkError,
@@ -85,3 +87,75 @@ LINKS = LinkRules(
     parse_handle=parse_handle,
     examples=(EXAMPLE, "@uaegov@mastodon.social"),
 )
+
+
+# --- Followers: each account's own server --------------------------------------------------
+
+def allowed_instances() -> frozenset[str]:
+    """The servers the registry calls: the well-known ones and those named in MASTODON_INSTANCES."""
+    named = getattr(settings, "MASTODON_INSTANCES", None) or []
+    return WELL_KNOWN_INSTANCES | {str(name).strip().lower().removesuffix(".") for name in named}
+
+
+class Adapter(api.Adapter):
+    """`GET https://{server}/api/v1/accounts/lookup?acct={user}`, one account a call, asked of
+    the server in its handle. That server name came from a person, so it is called only when it
+    is exactly one of `allowed_instances()`; any other answers not_configured, saying why, and
+    is never put into MASTODON_API_BASE_URL. No credentials are sent.
+    """
+
+    platform = PLATFORM
+    batch_size = 1
+    # Mastodon's default limit is 300 calls per 5 minutes per address, on each server; the
+    # registry's budget is one for all servers together, so it stays within every one of them.
+    calls = (300, 5 * 60)
+
+    def configured(self) -> bool:
+        return True
+
+    def fetch_batch(self, channels):
+        return {channel.pk: self._lookup(channel) for channel in channels}
+
+    def _lookup(self, channel) -> api.Answer:
+        user = channel.handle.partition("@")[0]
+        instance = channel.handle_key.partition("@")[2]
+        if instance not in allowed_instances():
+            return api.Failure(
+                api.FailureKind.NOT_CONFIGURED,
+                f"{instance} is not a Mastodon server the registry calls; add it to MASTODON_INSTANCES",
+            )
+        base = api.setting("MASTODON_API_BASE_URL").replace("{instance}", instance).rstrip("/")
+        try:
+            body = self.get_json(f"{base}/api/v1/accounts/lookup", params={"acct": user}, read_error=_read_error)
+        except api.PlatformError as error:
+            if error.failure.kind != api.FailureKind.UNAUTHORISED:
+                raise
+            # No credentials were sent: this is one server refusing anonymous look-ups, which
+            # is no reason to stop asking the others.
+            return api.Failure(api.FailureKind.UNAUTHORISED, f"{instance} refuses anonymous look-ups")
+        if not isinstance(body, dict):
+            return api.Failure(api.FailureKind.BAD_RESPONSE, "the answer is not an account")
+        if body.get("suspended") is True:
+            return api.Failure(api.FailureKind.SUSPENDED, f"suspended by {instance}")
+        if isinstance(body.get("moved"), dict):
+            # Its followers moved with it: the count left here is no longer the account's.
+            return api.Failure(api.FailureKind.NOT_FOUND, f"moved to {body['moved'].get('acct', 'another account')}")
+        try:
+            followers = api.count(body["followers_count"])
+        except (KeyError, TypeError, ValueError):
+            return api.Failure(api.FailureKind.BAD_RESPONSE, "no follower count for this account")
+        username = str(body.get("username") or "")
+        return api.Profile(
+            followers=followers,
+            platform_id=str(body.get("id", "")),
+            handle=f"{username}@{instance}" if username else "",
+            display_name=str(body.get("display_name") or ""),
+        )
+
+
+def _read_error(response, body) -> api.Failure | None:
+    if response.status_code == 404:
+        return api.Failure(api.FailureKind.NOT_FOUND, "the server has no account by this name")
+    if response.status_code == 410:
+        return api.Failure(api.FailureKind.SUSPENDED, "the server has removed the account")
+    return None  # 429 and its X-RateLimit-Reset are read by the shared code

@@ -62,12 +62,12 @@ class Adapter(api.Adapter):
         by_handle = {channel.handle_key: channel for channel in channels}
         body = self._get("/2/users/by", {"usernames": ",".join(channel.handle for channel in channels)})
         answers = {}
-        for user in body.get("data") or []:
+        for user in _objects(body, "data"):
             channel = by_handle.get(str(user.get("username", "")).lower())
             if channel is not None:
                 answers[channel.pk] = _profile(user)
         missing_ids = {}
-        for error in body.get("errors") or []:
+        for error in _objects(body, "errors"):
             channel = by_handle.get(str(error.get("value", "")).lower())
             if channel is None or channel.pk in answers:
                 continue
@@ -75,8 +75,14 @@ class Adapter(api.Adapter):
             if channel.platform_id and answers[channel.pk].kind == api.FailureKind.NOT_FOUND:
                 missing_ids[channel.platform_id] = channel
         if missing_ids:
-            renamed = self._get("/2/users", {"ids": ",".join(missing_ids)})
-            for user in renamed.get("data") or []:
+            try:
+                renamed = self._get("/2/users", {"ids": ",".join(missing_ids)})
+            except api.PlatformError as error:
+                # The counts already read stand; only the accounts looked up again share the refusal.
+                for channel in missing_ids.values():
+                    answers[channel.pk] = error.failure
+                return answers
+            for user in _objects(renamed, "data"):
                 channel = missing_ids.get(str(user.get("id", "")))
                 if channel is not None:
                     answers[channel.pk] = _profile(user)
@@ -108,8 +114,19 @@ def _profile(user: dict) -> api.Answer:
     )
 
 
+def _objects(body: dict, key: str) -> list[dict]:
+    """`data` or `errors` of an X answer: a list of objects, or the answer is unreadable."""
+    value = body.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise api.PlatformError(api.Failure(api.FailureKind.BAD_RESPONSE, f"`{key}` is not a list of objects"))
+    return value
+
+
 def _failure(error: dict) -> api.Failure:
     detail = str(error.get("detail", ""))
     if "suspended" in detail.lower():
         return api.Failure(api.FailureKind.SUSPENDED, detail[:200])
-    return api.Failure(api.FailureKind.NOT_FOUND, detail[:200])
+    if str(error.get("type", "")).endswith("/resource-not-found") or error.get("title") == "Not Found Error":
+        return api.Failure(api.FailureKind.NOT_FOUND, detail[:200])
+    # Anything else about one account (not authorised to see it, ...) says nothing of its existence.
+    return api.Failure(api.FailureKind.BAD_RESPONSE, detail[:200] or str(error.get("title", ""))[:200])

@@ -1,12 +1,16 @@
-"""YouTube: reading channel links (@handle, channel id, custom and legacy names) and handles."""
+"""YouTube: reading channel links (@handle, channel id, custom and legacy names) and handles; subscriber counts."""
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, time, timedelta
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.platforms import api
 from accounts.platforms.links import (
     AccountLink,
     AccountLinkError,
@@ -136,3 +140,150 @@ LINKS = LinkRules(
     parse_handle=parse_handle,
     examples=(EXAMPLE, "https://www.youtube.com/channel/UCxxxxxxxxxxxxxxxxxxxxxx", "@UAEGov"),
 )
+
+
+# --- Subscribers: YouTube Data API v3 ----------------------------------------------------------
+
+# YouTube's quota day starts at midnight Pacific time, whatever the registry's time zone.
+QUOTA_TIME_ZONE = ZoneInfo("America/Los_Angeles")
+# Refusals every later call would meet too: a batch stops calling at the first one.
+_REFUSALS = frozenset({api.FailureKind.RATE_LIMITED, api.FailureKind.QUOTA_EXHAUSTED, api.FailureKind.UNAUTHORISED})
+CUSTOM_NAME_DETAIL = (
+    "YouTube's API cannot look up a /c/ custom name; record the channel's id (UC…) or register it "
+    "by its @handle or /channel/ link"
+)
+
+
+class Adapter(api.Adapter):
+    """`channels?part=snippet,statistics&id=` for up to 50 channel ids a call: the channels
+    registered by id, and every channel whose permanent id is known (a renamed @handle is still
+    found that way, and its new handle opens a `renamed` alert). An @handle whose id is not known
+    yet is looked up alone (`forHandle`), as is a legacy /user/ name (`forUsername`); the refresh
+    keeps the id it learns, so from then on the channel is read in the batched call.
+
+    A /c/ custom name is not read: the API has no look-up for custom names, and trying the name
+    as a handle could count a stranger's channel that happens to hold it. Until the channel's id
+    is recorded it answers not_found, saying so (which opens an alert for a reviewer).
+    """
+
+    platform = PLATFORM
+    batch_size = 50
+    # The key's quota: 10,000 units a day, 1 unit a channels call. The limiter's day runs in UTC,
+    # YouTube's in Pacific time; a quotaExceeded answer blocks calls until YouTube's midnight.
+    calls = (10_000, 24 * 60 * 60)
+
+    def configured(self) -> bool:
+        return bool(api.setting("YOUTUBE_API_KEY"))
+
+    def fetch_batch(self, channels):
+        answers: dict[int, api.Answer] = {}
+        by_id: dict[str, list] = {}
+        alone = []  # (channel, its look-up parameter)
+        for channel in channels:
+            channel_id = channel.platform_id or (channel.handle if channel.handle_key.startswith("channel/") else "")
+            if channel_id:
+                by_id.setdefault(channel_id, []).append(channel)
+            elif channel.handle_key.startswith("@"):
+                alone.append((channel, {"forHandle": channel.handle}))
+            elif channel.handle_key.startswith("user/"):
+                alone.append((channel, {"forUsername": channel.handle.partition("/")[2]}))
+            else:
+                answers[channel.pk] = api.Failure(api.FailureKind.NOT_FOUND, CUSTOM_NAME_DETAIL)
+        lookups = [({"id": ",".join(by_id)}, [c for group in by_id.values() for c in group])] if by_id else []
+        lookups += [(params, [channel]) for channel, params in alone]
+        answered = False
+        for params, asked in lookups:
+            try:
+                items = self._channels(params)
+            except api.PlatformError as error:
+                if error.failure.kind in _REFUSALS:
+                    if not answered:
+                        raise  # nothing spent yet: `fetch` stops the whole refresh of YouTube
+                    # Keep what the quota already paid for; the rest share the refusal.
+                    for channel in channels:
+                        answers.setdefault(channel.pk, error.failure)
+                    return answers
+                for channel in asked:
+                    answers[channel.pk] = error.failure
+                continue
+            answered = True
+            if "id" in params:
+                for item in items:
+                    for channel in by_id.get(str(item.get("id", "")), []):
+                        answers[channel.pk] = _profile(item, channel)
+            elif items:
+                answers[asked[0].pk] = _profile(items[0], asked[0])
+            for channel in asked:
+                answers.setdefault(channel.pk, api.Failure(
+                    api.FailureKind.NOT_FOUND, "YouTube has no channel by this " + _asked_by(params)))
+        return answers
+
+    def _channels(self, params: dict[str, str]) -> list[dict]:
+        body = self.get_json(
+            api.setting("YOUTUBE_API_BASE_URL").rstrip("/") + "/channels",
+            params={"part": "snippet,statistics", **params, "key": api.setting("YOUTUBE_API_KEY")},
+            read_error=_read_error,
+        )
+        # A list with no match has no `items` at all: only the `kind` tells it from a wrong answer,
+        # which must never read as "every channel is gone".
+        if not isinstance(body, dict) or body.get("kind") != "youtube#channelListResponse":
+            raise api.PlatformError(api.Failure(api.FailureKind.BAD_RESPONSE, "the answer is not a channel list"))
+        items = body.get("items", [])
+        if not isinstance(items, list):
+            raise api.PlatformError(api.Failure(api.FailureKind.BAD_RESPONSE, "the channel list is not a list"))
+        return [item for item in items if isinstance(item, dict)]
+
+
+def _asked_by(params: dict[str, str]) -> str:
+    if "forHandle" in params:
+        return "handle"
+    if "forUsername" in params:
+        return "user name"
+    return "id (deleted or terminated)"
+
+
+def _profile(item: dict, channel) -> api.Answer:
+    statistics = item.get("statistics")
+    if not isinstance(statistics, dict):
+        return api.Failure(api.FailureKind.BAD_RESPONSE, "no statistics for this channel")
+    if statistics.get("hiddenSubscriberCount") is True:
+        # YouTube then sends no count (or a meaningless one): never record it.
+        return api.Failure(api.FailureKind.BAD_RESPONSE, "subscriber count hidden by the channel")
+    try:
+        followers = api.count(statistics["subscriberCount"])  # a string, rounded by YouTube
+    except (KeyError, TypeError, ValueError):
+        return api.Failure(api.FailureKind.BAD_RESPONSE, "no subscriber count for this channel")
+    snippet = item.get("snippet") if isinstance(item.get("snippet"), dict) else {}
+    custom_url = str(snippet.get("customUrl") or "")
+    # Only a channel registered by @handle has a handle to compare: one registered by id or by a
+    # /user/ name would read YouTube's @handle as a rename.
+    handle = custom_url if channel.handle_key.startswith("@") and custom_url.startswith("@") else ""
+    return api.Profile(
+        followers=followers,
+        platform_id=str(item.get("id", "")),
+        handle=handle,
+        display_name=str(snippet.get("title") or ""),
+    )
+
+
+def next_quota_day(now: datetime | None = None) -> datetime:
+    """When YouTube gives a used-up daily quota back: the next midnight, Pacific time."""
+    today = (now or timezone.now()).astimezone(QUOTA_TIME_ZONE).date()
+    return datetime.combine(today + timedelta(days=1), time.min, tzinfo=QUOTA_TIME_ZONE)
+
+
+def _read_error(response, body) -> api.Failure | None:
+    """YouTube's error body says why a call was refused: `error.errors[].reason`."""
+    error = body.get("error") if response.status_code >= 400 and isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return None
+    listed = error.get("errors") if isinstance(error.get("errors"), list) else []
+    reasons = {str(entry.get("reason", "")) for entry in listed if isinstance(entry, dict)}
+    message = str(error.get("message") or "")[:200]
+    if reasons & {"quotaExceeded", "dailyLimitExceeded"}:
+        return api.Failure(api.FailureKind.QUOTA_EXHAUSTED, message, next_quota_day())
+    if reasons & {"rateLimitExceeded", "userRateLimitExceeded"}:
+        return api.Failure(api.FailureKind.RATE_LIMITED, message, api.retry_after(response))
+    if reasons & {"keyInvalid", "keyExpired", "accessNotConfigured", "ipRefererBlocked"}:
+        return api.Failure(api.FailureKind.UNAUTHORISED, message)
+    return None

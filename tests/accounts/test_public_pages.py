@@ -235,3 +235,14 @@ def test_fifty_entities_and_channels_cost_the_same_queries_as_five(client, make_
     fifty = {url: queries_for(client, url) for url in five}
     assert fifty == five
     assert max(five.values()) <= 8
+
+
+def test_a_reported_count_says_it_was_reported_not_measured(client, mofa, make_channel):
+    from accounts.models import RefreshStatus
+
+    snap = make_channel("https://www.snapchat.com/add/mofauae", entity=mofa, followers=12_000,
+                        followers_at=timezone.now(), refresh_status=RefreshStatus.REPORTED)
+    html = page(client, f"/en/channels/{snap.pk}/")
+    assert "reported by the entity on" in html and "not measured by the registry" in html
+    measured = mofa.channels.get(handle="MOFAUAE")
+    assert "not measured" not in page(client, f"/en/channels/{measured.pk}/")
