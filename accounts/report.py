@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -22,6 +22,7 @@ from entities.models import Entity, Official
 # The channels the report assesses: the government's (official now, or official and taken over).
 ASSESSED_STATUSES = (Status.APPROVED, Status.COMPROMISED)
 GROWTH_DAYS = (30, 90, 365)
+SCORES_LOCK = 0x5C0_2E5  # the advisory lock `record_scores` holds (any number unique to it)
 
 
 @dataclass
@@ -127,7 +128,8 @@ def assess(today: date | None = None) -> list[OwnerScore]:
         weights = [r.weight for r in failing] + [r.weight for item in scored for r in item.failing]
         results.append(OwnerScore(owner, score(weights), failing, not_applicable, scored))
     name = "name_ar" if (get_language() or "ar").startswith("ar") else "name_en"
-    results.sort(key=lambda item: (-item.score, getattr(item.owner.record, name)))
+    # An owner with no channel has nothing to fail: ranked after those that have channels, not first.
+    results.sort(key=lambda item: (not item.channels, -item.score, getattr(item.owner.record, name)))
     return results
 
 
@@ -190,6 +192,10 @@ def record_scores(today: date | None = None) -> int:
     """Keep this month's scores (replacing what an earlier run this month kept); returns the rows."""
     today = today or timezone.localdate()
     month = today.replace(day=1)
+    with connection.cursor() as cursor:
+        # One computation at a time (two workers finishing refreshes together): the second waits,
+        # then replaces the first's rows instead of colliding with them.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCORES_LOCK])
     assessed = assess(today)
     rows = []
     for item in assessed:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from registry.authentication import confirmed_totp_device, needs_second_factor
 
 # URL namespaces whose pages need a login confirmed with the one-time code, for reviewers and admins.
-SECOND_FACTOR_AREAS = frozenset({"review", "admin"})
+SECOND_FACTOR_AREAS = frozenset({"review", "report", "admin"})
 
 
 class SecondFactorMiddleware:

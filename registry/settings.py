@@ -140,6 +140,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # seconds have passed unacknowledged: longer than the longest task (CELERY_TASK_TIME_LIMIT).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = "Asia/Dubai"
+# Autodiscovery imports each app's tasks.py only; the presence report's job lives beside the report.
+CELERY_IMPORTS = ("accounts.report_tasks",)
 CELERY_BEAT_SCHEDULE: dict = {
     "refresh-followers": {
         "task": "accounts.tasks.refresh_followers",

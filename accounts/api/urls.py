@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api.alerts import AlertViewSet
 from accounts.api.public import EntityViewSet, OfficialViewSet, StatsView
+from accounts.api.report import ReportView
 from accounts.api.verify import VerifyView
 from accounts.api.views import ChannelCsvView, ChannelViewSet
 from registry.api import endpoint_not_found
@@ -21,6 +22,7 @@ urlpatterns = [
     path("v1/stats/", StatsView.as_view(), name="api-stats"),
     path("v1/", include(router.urls)),
     path("v1/verify/", VerifyView.as_view(), name="api-verify"),
+    path("v1/report/", ReportView.as_view(), name="api-report"),
     re_path(r"^v1/", endpoint_not_found),
     # drf-spectacular-sidecar: Swagger UI's files come from our static files, never a CDN.
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

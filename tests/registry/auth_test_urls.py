@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import directory_views, verify_views, views as account_views
+from accounts import directory_views, report_views, verify_views, views as account_views
 from registry.authentication import has_second_factor
 
 
@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("verify/", verify_views.verify, name="verify"),  # the public pages every layout links to
     path("directory/", directory_views.directory, name="directory"),
     path("entities/", account_views.entities, name="entities"),
+    path("presence/", report_views.presence, name="presence"),
     path("auth/", include("registry.auth_urls")),
     path("staff/", _area("staff")),
     path("review/", _area("review")),

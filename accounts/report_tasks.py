@@ -1,0 +1,74 @@
+"""The monthly presence report: keep the month's scores for the trend, then email it to the reviewers."""
+from __future__ import annotations
+
+from celery import shared_task
+
+REPORT_KEEP_SECONDS = 40 * 24 * 3600  # a month's mark outlives the month
+
+
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_monthly_report() -> int:
+    """Record this month's scores (accounts.report.record_scores), then email every active reviewer
+    the report in short with the CSV attached; returns how many emails were sent.
+
+    Idempotent per month: a reviewer sent this month's report (marked in the shared cache) is not
+    sent it again, so a retried or repeated run sends no duplicates; one that failed is sent on the
+    retry. Recording again in the same month replaces the month's scores, so that is safe too.
+    """
+    from django.core.cache import cache
+    from django.core.mail import get_connection
+    from django.utils import timezone
+
+    from accounts.report import record_scores
+    from accounts.report_figures import csv_text, overview
+    from registry.models import User
+
+    today = timezone.localdate()
+    record_scores(today)
+    reviewers = list(User.objects.filter(is_active=True, is_reviewer=True).order_by("pk").only("pk", "email"))
+    if not reviewers:
+        return 0
+    report = overview(today)
+    attachment = csv_text(report)
+    month = today.strftime("%Y-%m")
+    sent = 0
+    with get_connection() as connection:
+        for reviewer in reviewers:
+            mark = f"monthly-report:{reviewer.pk}:{month}"
+            if not cache.add(mark, True, timeout=REPORT_KEEP_SECONDS):
+                continue  # already sent this month's
+            try:
+                monthly_report_email(report, attachment, reviewer.email, connection=connection).send()
+            except Exception:
+                cache.delete(mark)  # not sent: let the retry (or next run) send it
+                raise
+            sent += 1
+    return sent
+
+
+def monthly_report_email(report, attachment: str, recipient: str, *, connection=None):
+    """The report in short, Arabic first then English, each linking to the report in its language."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from accounts.report_figures import top_and_bottom
+
+    site_url = settings.SITE_URL.rstrip("/")
+    top, bottom = top_and_bottom(report)
+    parts, subjects = [], []
+    for language in ("ar", "en"):
+        with translation.override(language):
+            context = {
+                "report": report, "top": top, "bottom": bottom,
+                "report_url": site_url + reverse("report:overview"),
+                "print_url": site_url + reverse("report:print"),
+            }
+            parts.append(render_to_string("emails/monthly_report.txt", context).strip())
+            subjects.append(render_to_string("emails/monthly_report_subject.txt", context).strip())
+    message = EmailMessage(subject=" | ".join(subjects), body="\n\n——————————\n\n".join(parts), to=[recipient],
+                           connection=connection)
+    message.attach(f"presence-report-{report.today.isoformat()}.csv", attachment, "text/csv")
+    return message
