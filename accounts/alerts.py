@@ -86,11 +86,11 @@ def _with_detail(line: str, details: dict) -> str:
 
 
 def _not_found(details: dict) -> str:
-    return _with_detail(_("%(handle)s is not found on the platform.") % {"handle": _text(details, "handle")}, details)
+    return _with_detail(_("%(handle)s is not found on the platform") % {"handle": _text(details, "handle")}, details)
 
 
 def _suspended(details: dict) -> str:
-    return _with_detail(_("%(handle)s is suspended on the platform.") % {"handle": _text(details, "handle")}, details)
+    return _with_detail(_("%(handle)s is suspended on the platform") % {"handle": _text(details, "handle")}, details)
 
 
 def _renamed(details: dict) -> str:

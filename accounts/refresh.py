@@ -269,8 +269,15 @@ def _handle_key(channel: Channel, handle: str) -> str:
         return handle.lower()
 
 
+# Channels per refresh task: a whole number of the platform's API batches, and at least this many,
+# so a platform answering one account a call (Instagram, Telegram) still writes 100 at a time
+# instead of paying a transaction and a task per channel.
+TASK_CHANNELS = 100
+
+
 def batches(channels: Iterable[Channel]) -> list[tuple[str, list[int]]]:
-    """The channels cut into (platform, ids) batches of each platform's batch size."""
+    """The channels cut into (platform, ids) task batches: whole API batches of the platform's
+    size, about TASK_CHANNELS channels each."""
     from accounts.platforms import ADAPTERS
 
     by_platform: dict[str, list[int]] = {}
@@ -279,6 +286,7 @@ def batches(channels: Iterable[Channel]) -> list[tuple[str, list[int]]]:
     cut = []
     for platform, ids in by_platform.items():
         adapter_class = ADAPTERS.get(Platform(platform))
-        size = adapter_class.batch_size if adapter_class else 500
+        per_call = adapter_class.batch_size if adapter_class else TASK_CHANNELS
+        size = max(1, TASK_CHANNELS // per_call) * per_call
         cut += [(platform, ids[start:start + size]) for start in range(0, len(ids), size)]
     return cut

@@ -451,7 +451,8 @@ def check_report_allowed(user, channel: Channel) -> None:
         raise NotAllowed(_("You can act only for the entities you are an editor of."))
     if channel.status not in REPORTED_STATUSES:
         raise Conflict(
-            _("Follower counts are kept for official channels only; this one is “%(status)s”.")
+            _("Counts are reported only for official channels (approved, or flagged as compromised); "
+              "this one is “%(status)s”.")
             % {"status": channel.get_status_display()},
             code="channel_not_official",
         )

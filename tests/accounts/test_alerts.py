@@ -157,8 +157,8 @@ def test_reviewers_resolving_one_alert_at_once_keep_exactly_one_note(make_channe
 # --- Details in words ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("kind", "expected"), [
-    (AlertKind.NOT_FOUND, "GoneGov is not found on the platform. (HTTP 404)"),
-    (AlertKind.SUSPENDED, "HushGov is suspended on the platform."),
+    (AlertKind.NOT_FOUND, "GoneGov is not found on the platform (HTTP 404)"),
+    (AlertKind.SUSPENDED, "HushGov is suspended on the platform"),
     (AlertKind.RENAMED, "OldNameGov → NewNameGov"),
     (AlertKind.ID_CHANGED, "SameGov: id 1111 → 2222"),
     (AlertKind.FOLLOWER_DROP, "120,000 → 80,000 followers (−33%)"),

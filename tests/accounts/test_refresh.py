@@ -268,3 +268,19 @@ def test_a_rate_limited_batch_waits_as_told_then_completes(x_api, make_channel):
     assert fresh(channel).refresh_status == RefreshStatus.OK
     assert len(x_api.requests) == 2
     assert snapshots(channel)[-1][1:] == (150, "api")
+
+
+def test_tasks_take_whole_api_batches_of_about_a_hundred_channels(make_entity):
+    from accounts.refresh import batches
+
+    entity = make_entity()
+    rows = []
+    for platform, count, link in (("x", 250, "https://x.com/b{n}"), ("instagram", 150, "https://instagram.com/b{n}"),
+                                  ("bluesky", 120, "https://bsky.app/profile/b{n}.bsky.social")):
+        rows += [Channel(platform=platform, handle=f"b{n}", handle_key=f"b{n}", canonical_url=link.format(n=n),
+                         entity=entity, status=Status.APPROVED, approved_at=timezone.now()) for n in range(count)]
+    Channel.private_objects.bulk_create(rows)
+    sizes = {}
+    for platform, ids in batches(Channel.private_objects.order_by("platform", "pk")):
+        sizes.setdefault(platform, []).append(len(ids))
+    assert sizes == {"x": [100, 100, 50], "instagram": [100, 50], "bluesky": [100, 20]}
