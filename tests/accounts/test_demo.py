@@ -187,3 +187,25 @@ def test_the_editor_has_work_waiting_and_the_reviewer_a_queue(loaded):
     assert mine.filter(status=Status.DRAFT, created_by=editor).exists()
     assert mine.filter(status=Status.CHANGES_REQUESTED).exists()
     assert Channel.private_objects.filter(status=Status.SUBMITTED, submitted_by=editor).exists()
+
+
+def test_the_presence_report_assesses_all_58_owners_and_an_open_alert_costs_its_weight(loaded):
+    from accounts.models import Alert, AlertKind, Channel, Status
+    from accounts.report import assess
+    from accounts.standards import RULES_BY_ID
+
+    before = {item.owner.key: item for item in assess()}
+    assert len(before) == 58
+    assert {key.split(":")[0] for key in before} == {"entity", "official"}
+    assert len({item.score for item in before.values()}) > 5  # the demo's owners differ, as real ones do
+    # A channel of the ministry made to fail one check: its open alert.
+    channel = Channel.private_objects.filter(
+        entity__slug="ministry-of-foreign-affairs", official__isnull=True, status=Status.APPROVED,
+    ).exclude(pk__in=Alert.objects.filter(resolved_at__isnull=True).values("channel_id")).first()
+    Alert.objects.create(channel=channel, kind=AlertKind.FOLLOWER_DROP)
+    after = {item.owner.key: item for item in assess()}
+    key = "entity:ministry-of-foreign-affairs"
+    weight = RULES_BY_ID["no_alert"].weight
+    assert after[key].score == max(0, before[key].score - weight)
+    assert before[key].score >= weight  # so the drop is the whole weight, not clipped at zero
+    assert {k: v.score for k, v in after.items() if k != key} == {k: v.score for k, v in before.items() if k != key}
