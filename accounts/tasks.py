@@ -209,12 +209,18 @@ SCORES_SETTLE_SECONDS = 60
 
 def schedule_scores() -> None:
     """After a decision or a refresh: recompute the month's scores once things settle. One run
-    is queued at a time, so a refresh of 200 channels in 10 batches recomputes once, not 10 times."""
-    from django.core.cache import cache
+    is queued at a time, so a refresh of 200 channels in 10 batches recomputes once, not 10 times;
+    nothing is queued for a change that is rolled back."""
     from django.db import transaction
 
+    transaction.on_commit(_queue_scores)
+
+
+def _queue_scores() -> None:
+    from django.core.cache import cache
+
     if cache.add(SCORES_QUEUED, 1, timeout=SCORES_SETTLE_SECONDS * 5):
-        transaction.on_commit(lambda: record_presence_scores.apply_async(countdown=SCORES_SETTLE_SECONDS))
+        record_presence_scores.apply_async(countdown=SCORES_SETTLE_SECONDS)
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -238,3 +238,20 @@ def test_a_refresh_recomputes_the_months_scores(exemplary, settings, django_capt
     record = ScoreRecord.objects.get(channel=channel, month=timezone.localdate().replace(day=1))
     # The refresh read no badge and no website from the stub's profile: both now count against it.
     assert sorted(record.failing) == ["badge", "profile_link"]
+
+
+def test_a_rolled_back_change_queues_no_recomputation(mofa, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from accounts.tasks import SCORES_QUEUED, schedule_scores
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            schedule_scores()
+            raise RuntimeError("the decision failed")
+    assert callbacks == [] and cache.get(SCORES_QUEUED) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_scores()
+        schedule_scores()  # a second change before the run: still one run
+    assert ScoreRecord.objects.filter(entity=mofa).count() == 1
