@@ -42,6 +42,10 @@ class Status(models.TextChoices):
 # A handle in one of these states is claimed: no second registration may hold it (see the
 # partial unique constraint below), so verify can never answer with two owners.
 LIVE_STATUSES = (Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED, Status.COMPROMISED)
+# The government's own accounts, watched after approval: official ones, and those flagged as
+# taken over (to see what happens to them). Their followers are counted and the presence report
+# assesses them.
+WATCHED_STATUSES = (Status.APPROVED, Status.COMPROMISED)
 # What the public may ever see, on every page and endpoint.
 PUBLIC_STATUSES = (Status.APPROVED, Status.RETIRED, Status.COMPROMISED)
 

@@ -24,14 +24,20 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import REFRESHED_FIELDS, Alert, AlertKind, Channel, FollowerSnapshot, RefreshStatus, Status
+from accounts.models import (
+    REFRESHED_FIELDS,
+    WATCHED_STATUSES,
+    Alert,
+    AlertKind,
+    Channel,
+    FollowerSnapshot,
+    RefreshStatus,
+)
 from accounts.platforms import Platform, adapter_for
-from accounts.platforms.api import Adapter, Answer, Failure, FailureKind, Profile
+from accounts.platforms.api import Adapter, Answer, Failure, FailureKind, Profile, web_link
 
 FOLLOWER_DROP_SHARE = 0.20
 FAILING_DAYS = 3
-# Refreshed: official channels, and compromised ones (to watch what happens to them).
-REFRESHED_STATUSES = (Status.APPROVED, Status.COMPROMISED)
 
 
 @dataclass
@@ -63,7 +69,7 @@ def channels_to_refresh(*, platform: str = "", entity: str = "", channel: int | 
                         due_only: bool = False) -> QuerySet[Channel]:
     """The channels a refresh reads, optionally narrowed; in a stable order, so batches are too.
     `due_only` leaves out those already refreshed today (a second run the same day retries the rest)."""
-    channels = Channel.private_objects.filter(status__in=REFRESHED_STATUSES)
+    channels = Channel.private_objects.filter(status__in=WATCHED_STATUSES)
     if due_only:
         start_of_day = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
         channels = channels.exclude(refresh_status=RefreshStatus.OK, followers_at__gte=start_of_day)
@@ -95,7 +101,7 @@ def refresh_batch(channel_ids: Sequence[int], adapter: Adapter | None = None, *,
     timeout, outage) are left untouched and returned in `Outcome.retry` for a later attempt;
     otherwise the failure is recorded now.
     """
-    channels = list(Channel.private_objects.filter(pk__in=channel_ids, status__in=REFRESHED_STATUSES)
+    channels = list(Channel.private_objects.filter(pk__in=channel_ids, status__in=WATCHED_STATUSES)
                     .order_by("pk"))
     outcome = Outcome()
     if not channels:
@@ -192,11 +198,13 @@ class _Batch:
         channel.platform_id = channel.platform_id or profile.platform_id[:100]
         channel.platform_verified = profile.verified
         channel.platform_name = profile.display_name[:200]
-        channel.profile_link = profile.profile_url[:500]
+        channel.profile_link = web_link(profile.profile_url)
 
     def failure(self, channel: Channel, failure: Failure, *, alert: bool = True) -> None:
         if failure.kind == FailureKind.NOT_CONFIGURED:
             self.outcome.not_configured += 1
+            if channel.refresh_status == RefreshStatus.REPORTED:
+                return  # staff report this one's counts while the platform is not configured
             # The reason stays readable: no credentials, or a Mastodon server not on the allowed list.
             channel.refresh_status, channel.refresh_error = RefreshStatus.NOT_CONFIGURED, failure.detail[:500]
             return
@@ -212,16 +220,34 @@ class _Batch:
         channel.refresh_status, channel.refresh_failing_since = RefreshStatus.FAILED, failing_since
         channel.refresh_error = f"{failure.kind.value}: {failure.detail}"[:500]
 
+    @staticmethod
+    def _not_yet_resolved(alerts: list[Alert]) -> list[Alert]:
+        """Leave out what a reviewer already resolved: the same kind of alert on the same channel
+        about the same thing (the same new handle, the same other id, the same run of failures).
+        The cause may well persist (an account the entity is closing); the reviewer knows."""
+        if not alerts:
+            return alerts
+        resolved = {
+            (channel_id, kind, _alert_subject(kind, details))
+            for channel_id, kind, details in Alert.objects.filter(
+                channel_id__in={alert.channel_id for alert in alerts}, resolved_at__isnull=False,
+            ).values_list("channel_id", "kind", "details")
+        }
+        return [alert for alert in alerts
+                if _alert_subject(alert.kind, alert.details) is None
+                or (alert.channel_id, alert.kind, _alert_subject(alert.kind, alert.details)) not in resolved]
+
     def write(self) -> None:
         if self.snapshots:
             FollowerSnapshot.objects.bulk_create(
                 self.snapshots, update_conflicts=True, unique_fields=["channel", "date"],
                 update_fields=["followers", "source", "recorded_at"],
             )
-        if self.alerts:
+        alerts = self._not_yet_resolved(self.alerts)
+        if alerts:
             # Opened once, not daily: an alert of a kind already open for the channel is skipped
             # (the partial unique index `alert_open_once`).
-            Alert.objects.bulk_create(self.alerts, ignore_conflicts=True)
+            Alert.objects.bulk_create(alerts, ignore_conflicts=True)
         if self.channels:
             _update_refreshed(self.channels)
 
@@ -254,9 +280,17 @@ def _update_refreshed(channels: list[Channel]) -> None:
         )
 
 
-def open_alert(channel: Channel, kind: str, details: dict) -> None:
-    """Open an alert unless one of that kind is already open for the channel (opened once, not daily)."""
-    Alert.objects.bulk_create([Alert(channel=channel, kind=kind, details=details)], ignore_conflicts=True)
+# What an alert is about, by kind: a resolved alert about the same thing is not opened again.
+# A fall in followers is an event of its day, so each one is new.
+_ALERT_SUBJECT = {
+    AlertKind.RENAMED: "handle_now", AlertKind.ID_CHANGED: "id_now", AlertKind.NOT_FOUND: "handle",
+    AlertKind.SUSPENDED: "handle", AlertKind.REFRESH_FAILING: "since",
+}
+
+
+def _alert_subject(kind: str, details: dict) -> str | None:
+    key = _ALERT_SUBJECT.get(kind)
+    return None if key is None else str(details.get(key, ""))
 
 
 def _handle_key(channel: Channel, handle: str) -> str:

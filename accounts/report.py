@@ -15,12 +15,10 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from accounts.models import Alert, Channel, FollowerSnapshot, ScoreRecord, Status
+from accounts.models import WATCHED_STATUSES, Alert, Channel, FollowerSnapshot, ScoreRecord, Status
 from accounts.standards import CHANNEL_RULES, OWNER_RULES, Facts, Rule
 from entities.models import Entity, Official
 
-# The channels the report assesses: the government's (official now, or official and taken over).
-ASSESSED_STATUSES = (Status.APPROVED, Status.COMPROMISED)
 GROWTH_DAYS = (30, 90, 365)
 SCORES_LOCK = 0x5C0_2E5  # the advisory lock `record_scores` holds (any number unique to it)
 
@@ -106,7 +104,7 @@ def assess(today: date | None = None) -> list[OwnerScore]:
         ),
     )
     channels = list(
-        Channel.private_objects.filter(status__in=ASSESSED_STATUSES).select_related("entity", "official")
+        Channel.private_objects.filter(status__in=WATCHED_STATUSES).select_related("entity", "official")
         .order_by("platform", "handle_key", "pk")
     )
     owners = [Owner("entity", entity) for entity in Entity.objects.filter(is_active=True)] + [
@@ -163,7 +161,8 @@ class Growth:
 def growth(channels: list[Channel], today: date | None = None,
            past: dict[int, dict[int, int]] | None = None) -> list[Growth]:
     """The channels' followers now against 30, 90 and 365 days ago. A channel with no count that
-    far back counts from its first one, so a new channel adds to growth only what it gained."""
+    far back counts from its first one (see past_counts), so a new channel adds to growth only
+    what it gained since; one never counted before adds nothing."""
     today = today or timezone.localdate()
     if past is None:
         past = past_counts([c.pk for c in channels], today)
@@ -181,8 +180,13 @@ def growth(channels: list[Channel], today: date | None = None,
 
 
 def past_counts(channel_ids: list[int], today: date) -> dict[int, dict[int, int]]:
-    """For each of GROWTH_DAYS, every channel's count that many days ago: three queries."""
-    return {days: followers_on(today - timedelta(days=days), channel_ids) for days in GROWTH_DAYS}
+    """For each of GROWTH_DAYS, every channel's count that many days ago, or, for a channel first
+    counted since, its first count: four queries."""
+    first = dict(
+        FollowerSnapshot.objects.filter(channel_id__in=channel_ids)
+        .order_by("channel_id", "date").distinct("channel_id").values_list("channel_id", "followers")
+    )
+    return {days: {**first, **followers_on(today - timedelta(days=days), channel_ids)} for days in GROWTH_DAYS}
 
 
 # --- The monthly record -----------------------------------------------------------------------------

@@ -136,8 +136,10 @@ def overview(today: date | None = None, *, trends: bool = False) -> Overview:
 
     ranked, higher = [], 0
     for position, item in enumerate(assessed):
-        if position and item.score < assessed[position - 1].score:
-            higher = position  # equal scores share a rank: 1, 2, 2, 4
+        previous = assessed[position - 1] if position else None
+        # Equal scores share a rank (1, 2, 2, 4); owners with no channel come after, ranked apart.
+        if previous is not None and (item.score < previous.score or bool(item.channels) != bool(previous.channels)):
+            higher = position
         lines = [ChannelLine(line, changes([line.channel], today, past)) for line in item.channels]
         counted = [line.channel for line in lines if line.is_counted]
         ranked.append(RankedOwner(higher + 1, item, changes(counted, today, past), lines))

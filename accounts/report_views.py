@@ -34,8 +34,8 @@ from registry.authentication import confirmed_totp_device, has_second_factor
 
 def report_reader_required(view):
     """A reviewer (reviewer_required: else the login page, or 403) whose login passed the one-time
-    code (else its entry, or enrolment, and back here). The report's URLs are not in the review
-    namespace that registry's SecondFactorMiddleware guards, so the check is made here too."""
+    code (else its entry, or enrolment, and back here). SecondFactorMiddleware guards the `report`
+    namespace as well; the view checks again so it stays guarded wherever it is routed."""
 
     @reviewer_required
     @wraps(view)

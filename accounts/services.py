@@ -17,7 +17,17 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from accounts.models import Alert, Channel, ChannelEvent, FollowerSnapshot, Language, RefreshStatus, Status
+from accounts.models import (
+    REFRESHED_FIELDS,
+    WATCHED_STATUSES,
+    Alert,
+    Channel,
+    ChannelEvent,
+    FollowerSnapshot,
+    Language,
+    RefreshStatus,
+    Status,
+)
 from accounts.platforms import AccountLinkError, parse_account_link
 from accounts.workflow import TRANSITIONS, Action, NotAllowed, check_allowed, is_reviewer, may_act_for_entity
 from entities.models import Entity, Official
@@ -164,7 +174,9 @@ def _save(channel: Channel, actor, fields: Sequence[str]) -> None:
     channel.version += 1
     channel._history_user = actor
     try:
-        channel.full_clean(validate_constraints=False, exclude=["entity", "official", "created_by"])
+        # What the refresh writes is the platforms' say, not the editor's: never a reason to refuse a step.
+        channel.full_clean(validate_constraints=False,
+                           exclude=["entity", "official", "created_by", *REFRESHED_FIELDS])
     except ValidationError as exc:
         field, messages = next(iter(exc.message_dict.items()))
         raise RegistryError(" ".join(messages), code="invalid", field=field) from exc
@@ -428,20 +440,17 @@ def resolve_alert(*, user, alert_id: int, note: str, two_factor: bool = False) -
 # Far above any account's audience: a count this high is a typing slip, not a report.
 MAX_REPORTED_FOLLOWERS = 1_000_000_000
 REPORT_DAYS_BACK = 31
-# Counts are reported for the channels the register watches: official ones, and compromised
-# ones (to see what happens to them), as the refresh does for the platforms it reads.
-REPORTED_STATUSES = (Status.APPROVED, Status.COMPROMISED)
 
 
 def is_measured_platform(platform: str) -> bool:
-    """Whether the registry reads this platform's counts itself (it has a follower adapter).
-
-    Read at call time: adapters are added as platforms open their APIs, and a platform that
-    gains one stops taking counts from staff.
+    """Whether the registry reads this platform's counts itself: it has a follower adapter, and
+    the adapter's credentials are set. Until they are (Meta's app review takes months), staff
+    report the counts, as for platforms with no API at all.
     """
     from accounts import platforms
 
-    return platforms.ADAPTERS.get(platforms.Platform(platform)) is not None
+    adapter_class = platforms.ADAPTERS.get(platforms.Platform(platform))
+    return adapter_class is not None and adapter_class().configured()
 
 
 def check_report_allowed(user, channel: Channel) -> None:
@@ -449,7 +458,7 @@ def check_report_allowed(user, channel: Channel) -> None:
     service makes and the staff page asks before it offers the form."""
     if not may_act_for_entity(user, channel.entity_id):
         raise NotAllowed(_("You can act only for the entities you are an editor of."))
-    if channel.status not in REPORTED_STATUSES:
+    if channel.status not in WATCHED_STATUSES:
         raise Conflict(
             _("Counts are reported only for official channels (approved, or flagged as compromised); "
               "this one is “%(status)s”.")

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.models import Channel, Language, RefreshStatus, Status
@@ -32,6 +33,9 @@ PLATFORMS_WITH_BADGES = frozenset({
     Platform.X, Platform.INSTAGRAM, Platform.FACEBOOK, Platform.YOUTUBE, Platform.TIKTOK, Platform.THREADS,
     Platform.TELEGRAM, Platform.SNAPCHAT, Platform.WHATSAPP, Platform.LINKEDIN,
 })
+
+# Platforms whose API gives the website on an account's profile (read by the refresh).
+PLATFORMS_SHOWING_WEBSITES = frozenset({Platform.X, Platform.FACEBOOK, Platform.INSTAGRAM})
 
 
 @dataclass(frozen=True)
@@ -68,13 +72,15 @@ def _certified(channel: Channel, owner: Any, facts: Facts) -> bool:
     if channel.status != Status.APPROVED:
         return False
     last = channel.last_certified_at or channel.approved_at
-    return last is not None and facts.today - last.date() <= CERTIFIED_WITHIN
+    return last is not None and facts.today - timezone.localdate(last) <= CERTIFIED_WITHIN
 
 
 def _badge(channel: Channel, owner: Any, facts: Facts) -> bool | None:
-    if channel.platform not in PLATFORMS_WITH_BADGES:
+    # Unknown (no refresh has read it: no API, no credentials, or the API does not say) is not
+    # a failure: staff are told to apply for a badge only when the platform says there is none.
+    if channel.platform not in PLATFORMS_WITH_BADGES or channel.platform_verified is None:
         return None
-    return channel.platform_verified is True
+    return channel.platform_verified
 
 
 def _naming(channel: Channel, owner: Any, facts: Facts) -> bool | None:
@@ -107,13 +113,15 @@ def _profile_link(channel: Channel, owner: Any, facts: Facts) -> bool | None:
     domains = channel.entity.official_domains
     if not domains:
         return None
+    if not channel.profile_link and channel.platform not in PLATFORMS_SHOWING_WEBSITES:
+        return None  # the registry cannot read this platform's profile website: unknown, not failed
     return bool(channel.profile_link) and on_official_domain(channel.profile_link, domains)
 
 
 def _measured(channel: Channel, owner: Any, facts: Facts) -> bool:
     return (
         channel.refresh_status == RefreshStatus.OK and channel.followers_at is not None
-        and facts.today - channel.followers_at.date() <= MEASURED_WITHIN
+        and facts.today - timezone.localdate(channel.followers_at) <= MEASURED_WITHIN
     )
 
 

@@ -83,7 +83,15 @@ def annual_review_email(channels, recipients):
 
 REFRESH_RUN_LOCK = "registry:refresh:run"
 REFRESH_RUN_SECONDS = 6 * 3600  # a run longer than this is assumed dead, and another may start
-BACKOFF_BASE, BACKOFF_CAP = 60, 3600
+BACKOFF_BASE, BACKOFF_CAP = 60, 1800
+
+
+def longest_retry_wait() -> float:
+    """The longest a batch may wait for its retry: well inside the broker's visibility timeout."""
+    from django.conf import settings
+
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return max(60.0, visibility * 0.8)
 
 
 @shared_task(acks_late=True)
@@ -118,7 +126,7 @@ def refresh_followers_batch(self, platform: str, channel_ids: list[int]) -> dict
 
     from django.utils import timezone
 
-    from accounts.refresh import refresh_batch
+    from accounts.refresh import record_answers, refresh_batch
 
     last_try = self.request.retries >= self.max_retries
     outcome = refresh_batch(channel_ids, platform=platform, defer_retryable=not last_try)
@@ -128,7 +136,13 @@ def refresh_followers_batch(self, platform: str, channel_ids: list[int]) -> dict
             countdown = max(1.0, (retry_at - timezone.now()).total_seconds()) + random.uniform(0, 30)
         else:
             countdown = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** self.request.retries) * random.uniform(0.5, 1.5)
-        raise self.retry(args=(platform, sorted(outcome.retry)), countdown=countdown)
+        if countdown > longest_retry_wait():
+            # A wait past the broker's visibility timeout would have Redis hand the message to
+            # another worker every hour meanwhile (YouTube's quota resets at midnight Pacific):
+            # record the failure now; tomorrow's run asks again.
+            record_answers(outcome.retry, today=timezone.localdate(), outcome=outcome)
+        else:
+            raise self.retry(args=(platform, sorted(outcome.retry)), countdown=countdown)
     return {"refreshed": outcome.refreshed, "unchanged": outcome.unchanged, "failed": sum(outcome.failed.values()),
             "not_configured": outcome.not_configured}
 

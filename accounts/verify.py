@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from accounts.lookalikes import approved_channels, ascii_fold, imitated
-from accounts.models import Channel, Status
+from accounts.models import Alert, AlertKind, Channel, Status
 from accounts.platforms import LINK_RULES, AccountLink, AccountLinkError, Platform, link_examples, parse_account_link
 
 
@@ -38,6 +39,30 @@ _FOLDABLE = frozenset({"invisible_characters", "invalid_handle", "unknown_platfo
                        "platform_required", "not_an_account"})
 
 
+# What the last refresh found wrong with an official account, until a reviewer has looked: the
+# answer stays "official" (the register has not changed) but says plainly not to rely on it yet.
+# Most serious first: an impostor may hold the handle now.
+CAUTIONS = {
+    AlertKind.ID_CHANGED: _("The platform reports that this handle now belongs to a different account. The "
+                            "Government Communication Office is checking it: do not trust it until then."),
+    AlertKind.RENAMED: _("The official account has changed its handle on the platform, so this handle may now be "
+                         "free for anyone to take. The Government Communication Office is checking it."),
+    AlertKind.SUSPENDED: _("The platform reports this account as suspended. The Government Communication Office "
+                           "is checking it."),
+    AlertKind.NOT_FOUND: _("The platform reports that this account no longer exists. The Government "
+                           "Communication Office is checking it."),
+}
+
+
+def caution_for(channel: Channel | None) -> str:
+    """The caution code for an official channel with an open alert of a kind in CAUTIONS, or ""."""
+    if channel is None or channel.status != Status.APPROVED:
+        return ""
+    open_kinds = set(Alert.objects.filter(channel=channel, resolved_at__isnull=True, kind__in=list(CAUTIONS))
+                     .values_list("kind", flat=True))
+    return next((kind.value for kind in CAUTIONS if kind in open_kinds), "")
+
+
 @dataclass(frozen=True)
 class VerifyAnswer:
     result: str
@@ -47,6 +72,11 @@ class VerifyAnswer:
     error_code: str = ""
     error_message: str = ""
     examples: dict[Platform, tuple[str, ...]] = field(default_factory=dict)
+    caution: str = ""  # a key of CAUTIONS when the official account's last refresh found trouble
+
+    @property
+    def caution_message(self) -> str:
+        return str(CAUTIONS[AlertKind(self.caution)]) if self.caution else ""
 
     @property
     def is_official(self) -> bool:
@@ -64,7 +94,8 @@ def verify(text: str, platform: str | None = None) -> VerifyAnswer:
 def _answer_for(link: AccountLink) -> VerifyAnswer:
     channel = _public_match(Q(platform=link.platform, handle_key=link.handle_key))
     if channel is not None:
-        return VerifyAnswer(result=_ANSWER_FOR_STATUS[channel.status], channel=channel, link=link)
+        return VerifyAnswer(result=_ANSWER_FOR_STATUS[channel.status], channel=channel, link=link,
+                            caution=caution_for(channel))
     lookalikes = imitated(link.handle_key, approved_channels(link.platform))
     return VerifyAnswer(result=Result.NOT_REGISTERED, link=link, lookalikes=lookalikes)
 

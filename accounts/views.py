@@ -16,6 +16,7 @@ from accounts.models import Channel, Status
 from accounts.platforms import Platform
 from accounts.selectors import entities_with_figures, entity_channels, follower_history, register_totals
 from accounts.statistics import largest_channels, platform_totals, recent_additions
+from accounts.verify import CAUTIONS, caution_for
 
 
 def public_page(view=None, *, revalidate: bool = False):
@@ -82,8 +83,11 @@ def entity(request, slug: str):
 def channel(request, pk: int):
     shown = get_object_or_404(Channel.public_objects.with_owner(), pk=pk)
     history = follower_history(shown)
+    caution = caution_for(shown)
     return render(request, "accounts/channel.html", {
         "channel": shown,
+        "caution": caution,
+        "caution_message": CAUTIONS[caution] if caution else "",
         "chart": follower_chart(history),
         "months": month_ends(history),
     })

@@ -105,9 +105,13 @@ def fresh_cache():
     """Throttle counters, lockouts and once-a-week marks live in the cache: each test starts clean."""
     from django.core.cache import cache
 
-    cache.clear()
+    from accounts.limiter import forget_local_budgets
+
+    cache.clear()  # with Redis, this also clears the platforms' shared call budgets
+    forget_local_budgets()
     yield
     cache.clear()
+    forget_local_budgets()
 
 
 @pytest.fixture(autouse=True)

@@ -47,6 +47,7 @@ def answer_data(answer: VerifyAnswer) -> dict:
             "platform": link.platform.value, "handle": link.handle, "canonical_url": link.canonical_url,
         },
         "error": {"code": answer.error_code, "detail": answer.error_message} if answer.error_code else None,
+        "caution": {"code": answer.caution, "detail": answer.caution_message} if answer.caution else None,
     }
 
 
@@ -81,6 +82,12 @@ class VerifyAnswerSerializer(serializers.Serializer):
     lookalikes = _ChannelSerializer(many=True)
     input = _InputSerializer(allow_null=True)
     error = ErrorSerializer(allow_null=True)  # the API's one error shape
+    caution = ErrorSerializer(
+        allow_null=True,
+        help_text=gettext_lazy("For an official account the platform now reports trouble with (`id_changed`, "
+                               "`renamed`, `suspended`, `not_found`) until a reviewer has checked it: do not rely "
+                               "on it meanwhile."),
+    )
 
 
 class VerifyView(APIView):

@@ -60,6 +60,23 @@ class Profile:
     profile_url: str = ""  # the link the account's profile shows (its website)
 
 
+def web_link(text: str) -> str:
+    """A website as a profile shows it ("www.mofa.gov.ae", "https://mofa.gov.ae/ar") made a
+    full https link, or "" when it is not a web address at all: the stored link is always one
+    a URLField accepts and a browser opens."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    text = (text or "").strip()
+    if text and "://" not in text:
+        text = "https://" + text
+    try:
+        URLValidator(schemes=["http", "https"])(text)
+    except ValidationError:
+        return ""
+    return text[:500]
+
+
 @dataclass(frozen=True)
 class Failure:
     kind: FailureKind

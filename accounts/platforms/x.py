@@ -53,7 +53,7 @@ class Adapter(api.Adapter):
     platform = PLATFORM
     batch_size = 100
     calls = (300, 15 * 60)  # requests per window (seconds), per app
-    FIELDS = "public_metrics,verified,verified_type,url,name,username"
+    FIELDS = "public_metrics,verified,verified_type,url,entities,name,username"
 
     def configured(self) -> bool:
         return bool(api.setting("X_BEARER_TOKEN"))
@@ -76,13 +76,13 @@ class Adapter(api.Adapter):
                 missing_ids[channel.platform_id] = channel
         if missing_ids:
             try:
-                renamed = self._get("/2/users", {"ids": ",".join(missing_ids)})
+                renamed = _objects(self._get("/2/users", {"ids": ",".join(missing_ids)}), "data")
             except api.PlatformError as error:
                 # The counts already read stand; only the accounts looked up again share the refusal.
                 for channel in missing_ids.values():
                     answers[channel.pk] = error.failure
                 return answers
-            for user in _objects(renamed, "data"):
+            for user in renamed:
                 channel = missing_ids.get(str(user.get("id", "")))
                 if channel is not None:
                     answers[channel.pk] = _profile(user)
@@ -110,8 +110,21 @@ def _profile(user: dict) -> api.Answer:
         handle=str(user.get("username", "")),
         display_name=str(user.get("name", "")),
         verified=bool(user.get("verified")),
-        profile_url=str(user.get("url") or ""),
+        profile_url=_website(user),
     )
+
+
+def _website(user: dict) -> str:
+    """The website on the profile: X gives `url` as a t.co short link, and the address it stands
+    for in `entities.url.urls[].expanded_url`."""
+    try:
+        for link in user["entities"]["url"]["urls"]:
+            if link.get("expanded_url"):
+                return str(link["expanded_url"])
+    except (KeyError, TypeError, AttributeError):
+        pass
+    url = str(user.get("url") or "")
+    return "" if url.startswith("https://t.co/") else url
 
 
 def _objects(body: dict, key: str) -> list[dict]:

@@ -284,3 +284,53 @@ def test_tasks_take_whole_api_batches_of_about_a_hundred_channels(make_entity):
     for platform, ids in batches(Channel.private_objects.order_by("platform", "pk")):
         sizes.setdefault(platform, []).append(len(ids))
     assert sizes == {"x": [100, 100, 50], "instagram": [100, 50], "bluesky": [100, 20]}
+
+
+def test_a_wait_past_the_visibility_timeout_is_recorded_not_retried(x_api, make_channel):
+    channel = counted(make_channel("https://x.com/UAEGov"), 100)
+    reset = int(time.time()) + 6 * 3600  # six hours away: longer than the broker keeps a message hidden
+    x_api.route("/2/users/by", Reply(429, {"title": "Too Many Requests"}, {"x-rate-limit-reset": str(reset)}))
+    result = refresh_followers_batch.delay("x", [channel.pk]).get()
+    channel = fresh(channel)
+    assert result["failed"] == 1 and len(x_api.requests) == 1
+    assert (channel.refresh_status, channel.followers) == (RefreshStatus.FAILED, 100)
+    assert channel.refresh_error.startswith("rate_limited")
+
+
+def test_a_resolved_alert_is_not_opened_again_for_the_same_thing(x_api, make_channel, make_user):
+    from accounts.services import resolve_alert
+
+    channel = make_channel("https://x.com/OldName", platform_id="777")
+    x_api.route("/2/users/by", x_users_by({}))
+    renamed_to = {"handle": "NewName"}
+    x_api.route("/2/users", lambda seen: Reply(200, {"data": [x_user(renamed_to["handle"], 10, "777")]}))
+    refresh_batch([channel.pk])
+    alert = Alert.objects.get(channel=channel)
+    resolve_alert(user=make_user(reviewer=True), alert_id=alert.pk, note="The ministry renamed it; editing.",
+                  two_factor=True)
+    refresh_batch([channel.pk])  # the next day's run: still renamed to the same handle
+    assert alerts(channel) == []
+    renamed_to["handle"] = "ThirdName"  # renamed again: that is news
+    refresh_batch([channel.pk])
+    assert alerts(channel) == [AlertKind.RENAMED]
+    assert Alert.objects.get(channel=channel, resolved_at__isnull=True).details["handle_now"] == "ThirdName"
+
+
+@pytest.mark.parametrize(("website", "stored"), [
+    ("www.mofa.gov.ae", "https://www.mofa.gov.ae"),
+    ("https://mofa.gov.ae/ar", "https://mofa.gov.ae/ar"),
+    ("call us on 800 1234", ""),
+    ("javascript:alert(1)", ""),
+])
+def test_a_profile_website_is_stored_as_a_link_and_never_blocks_the_workflow(x_api, make_channel, make_user,
+                                                                              website, stored):
+    from accounts.services import channel_act
+
+    channel = make_channel("https://x.com/MOFAUAE")
+    x_api.route("/2/users/by", lambda seen: Reply(200, {"data": [x_user("MOFAUAE", 10, website=website)]}))
+    refresh_batch([channel.pk])
+    assert fresh(channel).profile_link == stored
+    # Whatever the platform said, the GCO can still flag the account at once.
+    channel_act(actor=make_user(reviewer=True), channel_id=channel.pk, action="flag_compromised",
+                reason="Posting scams since this morning.", two_factor=True)
+    assert fresh(channel).status == Status.COMPROMISED

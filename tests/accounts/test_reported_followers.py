@@ -20,6 +20,13 @@ from tests.accounts.test_staff_views import login, page_text, staff_url
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def platforms_configured(settings):
+    """Every platform with an adapter has its credentials here, as in production once set up."""
+    settings.X_BEARER_TOKEN = settings.YOUTUBE_API_KEY = settings.TELEGRAM_BOT_TOKEN = "token"
+    settings.META_ACCESS_TOKEN, settings.META_INSTAGRAM_USER_ID = "token", "17841400000000000"
+
 SNAPCHAT = "https://www.snapchat.com/add/uaegovsnap"
 
 
@@ -127,7 +134,7 @@ def test_only_official_and_compromised_channels_take_reports(people, make_channe
 def test_platforms_the_registry_measures_refuse_reports_and_the_others_take_them(people, make_channel, platform):
     channel = make_channel(link_examples()[platform][0], entity=people["entity"])
     before = recorded(channel)
-    measured = platform in platforms.ADAPTERS  # read now: adapters are being added
+    measured = platform in platforms.ADAPTERS  # all configured here (the fixture above)
     if measured:
         with pytest.raises(RegistryError) as refused:
             report_followers(user=people["editor"], channel_id=channel.pk, followers=10, on=today())
@@ -136,6 +143,19 @@ def test_platforms_the_registry_measures_refuse_reports_and_the_others_take_them
     else:
         report_followers(user=people["editor"], channel_id=channel.pk, followers=10, on=today())
         assert recorded(channel)[0] == 10
+
+
+def test_a_platform_without_its_credentials_takes_reported_counts(people, make_channel, settings):
+    settings.META_ACCESS_TOKEN = ""  # Meta's app review still pending
+    channel = make_channel("https://www.facebook.com/uaegov", entity=people["entity"])
+    report_followers(user=people["editor"], channel_id=channel.pk, followers=4_200, on=today())
+    assert recorded(channel)[0] == 4_200
+    # The refresh then finds Facebook not configured, and leaves the reported count and status be.
+    from accounts.refresh import refresh_batch
+
+    refresh_batch([channel.pk])
+    channel = Channel.private_objects.get(pk=channel.pk)
+    assert (channel.followers, channel.refresh_status) == (4_200, RefreshStatus.REPORTED)
 
 
 def test_x_is_measured(people, make_channel):

@@ -63,7 +63,7 @@ def test_an_exemplary_channel_passes_every_channel_check(exemplary):
     ("certified", {"status": Status.COMPROMISED}, False),
     # The platform's own badge, where it has one.
     ("badge", {"platform_verified": False}, False),
-    ("badge", {"platform_verified": None}, False),
+    ("badge", {"platform_verified": None}, None),  # never read: unknown, not failed
     ("badge", {"link": "https://bsky.app/profile/mofa.gov.ae", "platform_verified": None}, None),
     ("badge", {"link": "https://mastodon.social/@mofauae", "platform_verified": None}, None),
     # The naming convention: the handle carries it; the name carries it or the entity's name.

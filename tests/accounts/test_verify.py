@@ -361,7 +361,8 @@ def test_verify_api_answers(register, text, platform, result):
     assert response.status_code == 200
     body = response.json()
     assert body["result"] == result
-    assert set(body) == {"result", "channel", "lookalikes", "input", "error"}
+    assert set(body) == {"result", "channel", "lookalikes", "input", "error", "caution"}
+    assert body["caution"] is None  # no refresh found trouble with any of these
     if result in (OFFICIAL, FORMER, COMPROMISED):
         channel = register[{"MOFAUAE": "x_mofa", "oldministry": "x_old", "hackedacct": "x_hacked"}[text[14:]]]
         assert body["channel"]["id"] == channel.pk and body["channel"]["status"] == channel.status
@@ -390,3 +391,30 @@ def test_unapproved_handles_are_not_disclosed_by_page_or_api(client, register, n
     assert body["result"] == NOT_REG and body["channel"] is None and body["lookalikes"] == []
     html = client.get("/en/verify/", {"q": link}).content.decode()
     assert f'data-result="{NOT_REG}"' in html and register[name].entity.name_en not in html
+
+
+@pytest.mark.parametrize("kind", ["id_changed", "renamed", "suspended", "not_found"])
+def test_an_official_account_in_trouble_on_its_platform_comes_with_a_caution(client, register, make_user, kind):
+    from accounts.models import Alert
+    from accounts.services import resolve_alert
+
+    channel = register["x_uaegov"]
+    alert = Alert.objects.create(channel=channel, kind=kind, details={"handle": channel.handle})
+    answer = APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}).json()
+    assert answer["result"] == "official"  # the register has not changed, and says so
+    assert answer["caution"]["code"] == kind and "checking" in answer["caution"]["detail"]
+    for url in (f"/en/verify/?q={channel.canonical_url}", f"/en/channels/{channel.pk}/"):
+        assert f'data-caution="{kind}"' in client.get(url).content.decode(), url
+    assert 'data-caution=' not in client.get(f"/ar/verify/?q={register['x_mofa'].canonical_url}").content.decode()
+
+    resolve_alert(user=make_user(reviewer=True), alert_id=alert.pk, note="Checked with the ministry.",
+                  two_factor=True)
+    assert APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}).json()["caution"] is None
+
+
+def test_a_drop_in_followers_is_no_reason_for_caution(register):
+    from accounts.models import Alert
+
+    channel = register["x_uaegov"]
+    Alert.objects.create(channel=channel, kind="follower_drop", details={})
+    assert APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}).json()["caution"] is None

@@ -107,17 +107,23 @@ class PlatformStub:
 # --- The platforms' documented answers, for tests and the benchmark ---------------------------
 
 def x_user(username: str, followers: int, user_id: str | None = None, **extra) -> dict:
-    """One user as X API v2 returns it with user.fields=public_metrics,verified,url,name,username."""
-    return {
+    """One user as X API v2 returns it with user.fields=public_metrics,verified,url,entities,name,
+    username: a website comes as a t.co link in `url`, its address in `entities.url.urls`."""
+    website = extra.pop("website", "")
+    user = {
         "id": user_id or str(abs(hash(username.lower())) % 10**18),
         "name": extra.pop("name", username),
         "username": username,
         "verified": extra.pop("verified", False),
-        "url": extra.pop("url", ""),
+        "url": "https://t.co/AbC123xYz" if website else "",
         "public_metrics": {"followers_count": followers, "following_count": 10, "tweet_count": 100,
                            "listed_count": 1},
         **extra,
     }
+    if website:
+        user["entities"] = {"url": {"urls": [{"start": 0, "end": 23, "url": "https://t.co/AbC123xYz",
+                                              "expanded_url": website, "display_url": website.split("//")[-1]}]}}
+    return user
 
 
 def x_not_found(username: str) -> dict:
