@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -111,7 +112,7 @@ def x_user(username: str, followers: int, user_id: str | None = None, **extra) -
     username: a website comes as a t.co link in `url`, its address in `entities.url.urls`."""
     website = extra.pop("website", "")
     user = {
-        "id": user_id or str(abs(hash(username.lower())) % 10**18),
+        "id": user_id or str(zlib.crc32(username.lower().encode())),  # the same id in every process
         "name": extra.pop("name", username),
         "username": username,
         "verified": extra.pop("verified", False),
