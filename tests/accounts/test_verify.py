@@ -400,7 +400,7 @@ def test_an_official_account_in_trouble_on_its_platform_comes_with_a_caution(cli
 
     channel = register["x_uaegov"]
     alert = Alert.objects.create(channel=channel, kind=kind, details={"handle": channel.handle})
-    answer = APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}).json()
+    answer = APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}, HTTP_ACCEPT_LANGUAGE="en").json()
     assert answer["result"] == "official"  # the register has not changed, and says so
     assert answer["caution"]["code"] == kind and "checking" in answer["caution"]["detail"]
     for url in (f"/en/verify/?q={channel.canonical_url}", f"/en/channels/{channel.pk}/"):
