@@ -4,6 +4,8 @@ Every email is bilingual, Arabic first, since the registry's staff read either l
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
@@ -61,22 +63,40 @@ def _recipients(event: ChannelEvent) -> set[str]:
     return emails
 
 
+def bilingual_email(template: str, context: Callable[[], dict], to: list[str], *, connection=None,
+                    attachments: list | None = None) -> EmailMessage:
+    """One email in Arabic then English: `emails/{template}.txt` and `_subject.txt` rendered in each
+    language, with the context `context()` builds in that language (links, names, dates)."""
+    parts, subjects = [], []
+    for language in ("ar", "en"):
+        with translation.override(language):
+            values = context()
+            parts.append(render_to_string(f"emails/{template}.txt", values).strip())
+            subjects.append(render_to_string(f"emails/{template}_subject.txt", values).strip())
+    return EmailMessage(subject=" | ".join(subjects), body="\n\n——————————\n\n".join(parts), to=to,
+                        connection=connection, attachments=attachments)
+
+
+def send_once(mark: str, keep_seconds: int, message: EmailMessage) -> bool:
+    """Send `message` unless `mark` is already in the shared cache: a job that runs again (a retry,
+    a second beat) sends no duplicate, and one that failed to send leaves no mark, so it is sent
+    next time. Returns whether it was sent now."""
+    from django.core.cache import cache
+
+    if not cache.add(mark, True, timeout=keep_seconds):
+        return False
+    try:
+        message.send()
+    except Exception:
+        cache.delete(mark)
+        raise
+    return True
+
+
 def event_email(event: ChannelEvent) -> EmailMessage | None:
     """The email telling the people concerned about this step, or None if nobody is to be told."""
     recipients = _recipients(event)
     if not recipients:
         return None
     context = {"event": event, "channel": event.channel, "site_url": settings.SITE_URL.rstrip("/")}
-    parts = []
-    for language in ("ar", "en"):
-        with translation.override(language):
-            parts.append(render_to_string("emails/channel_event.txt", context).strip())
-    with translation.override("ar"):
-        subject_ar = render_to_string("emails/channel_event_subject.txt", context).strip()
-    with translation.override("en"):
-        subject_en = render_to_string("emails/channel_event_subject.txt", context).strip()
-    return EmailMessage(
-        subject=f"{subject_ar} | {subject_en}",
-        body="\n\n——————————\n\n".join(parts),
-        to=sorted(recipients),
-    )
+    return bilingual_email("channel_event", lambda: context, sorted(recipients))

@@ -15,10 +15,10 @@ def send_monthly_report() -> int:
     sent it again, so a retried or repeated run sends no duplicates; one that failed is sent on the
     retry. Recording again in the same month replaces the month's scores, so that is safe too.
     """
-    from django.core.cache import cache
     from django.core.mail import get_connection
     from django.utils import timezone
 
+    from accounts.notifications import send_once
     from accounts.report import record_scores
     from accounts.report_figures import csv_text, overview
     from registry.models import User
@@ -34,41 +34,26 @@ def send_monthly_report() -> int:
     sent = 0
     with get_connection() as connection:
         for reviewer in reviewers:
-            mark = f"monthly-report:{reviewer.pk}:{month}"
-            if not cache.add(mark, True, timeout=REPORT_KEEP_SECONDS):
-                continue  # already sent this month's
-            try:
-                monthly_report_email(report, attachment, reviewer.email, connection=connection).send()
-            except Exception:
-                cache.delete(mark)  # not sent: let the retry (or next run) send it
-                raise
-            sent += 1
+            message = monthly_report_email(report, attachment, reviewer.email, connection=connection)
+            sent += send_once(f"monthly-report:{reviewer.pk}:{month}", REPORT_KEEP_SECONDS, message)
     return sent
 
 
 def monthly_report_email(report, attachment: str, recipient: str, *, connection=None):
-    """The report in short, Arabic first then English, each linking to the report in its language."""
+    """The report in short, Arabic first then English, each linking to the report in its language,
+    with the CSV attached."""
     from django.conf import settings
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
     from django.urls import reverse
-    from django.utils import translation
 
+    from accounts.notifications import bilingual_email
     from accounts.report_figures import top_and_bottom
 
     site_url = settings.SITE_URL.rstrip("/")
     top, bottom = top_and_bottom(report)
-    parts, subjects = [], []
-    for language in ("ar", "en"):
-        with translation.override(language):
-            context = {
-                "report": report, "top": top, "bottom": bottom,
-                "report_url": site_url + reverse("report:overview"),
-                "print_url": site_url + reverse("report:print"),
-            }
-            parts.append(render_to_string("emails/monthly_report.txt", context).strip())
-            subjects.append(render_to_string("emails/monthly_report_subject.txt", context).strip())
-    message = EmailMessage(subject=" | ".join(subjects), body="\n\n——————————\n\n".join(parts), to=[recipient],
-                           connection=connection)
-    message.attach(f"presence-report-{report.today.isoformat()}.csv", attachment, "text/csv")
-    return message
+    return bilingual_email(
+        "monthly_report",
+        lambda: {"report": report, "top": top, "bottom": bottom,
+                 "report_url": site_url + reverse("report:overview"), "print_url": site_url + reverse("report:print")},
+        [recipient], connection=connection,
+        attachments=[(f"presence-report-{report.today.isoformat()}.csv", attachment, "text/csv")],
+    )

@@ -28,7 +28,8 @@ class RegisterTotals:
 
 def register_totals() -> RegisterTotals:
     """The headline figures of the public register, in three queries."""
-    channel_figures = Channel.public_objects.aggregate(
+    # Counted as the entities are: a dissolved (inactive) entity's channels are no longer counted.
+    channel_figures = Channel.public_objects.filter(entity__is_active=True).aggregate(
         channels=Count("id", filter=Q(status=Status.APPROVED)),
         followers=Sum("followers", filter=Q(status=Status.APPROVED), default=0),
     )

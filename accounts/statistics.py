@@ -13,7 +13,7 @@ def platform_totals() -> dict[str, dict[str, int]]:
     Every platform is listed, with zeros where the register has no channel on it yet.
     """
     rows = (
-        Channel.public_objects.filter(status=Status.APPROVED)
+        Channel.public_objects.filter(status=Status.APPROVED, entity__is_active=True)
         .order_by()
         .values("platform")
         .annotate(channels=Count("id"), followers=Sum("followers", default=0))

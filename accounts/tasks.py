@@ -4,7 +4,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from accounts.models import ChannelEvent
-from accounts.notifications import event_email
+from accounts.notifications import bilingual_email, event_email, send_once
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -33,7 +33,6 @@ def send_annual_review_reminders() -> int:
     Idempotent per week: an entity reminded this ISO week (marked in the shared cache) is not
     reminded again, so a retried or repeated run sends no duplicates.
     """
-    from django.core.cache import cache
     from django.utils import timezone
 
     from accounts.review import active_editors, overdue_for_review
@@ -49,34 +48,20 @@ def send_annual_review_reminders() -> int:
         if not recipients:
             continue
         mark = f"annual-review-reminder:{entity_id}:{year}-W{week:02d}"
-        if not cache.add(mark, True, timeout=REMINDER_KEEP_SECONDS):
-            continue  # already reminded this week
-        try:
-            annual_review_email(channels, recipients).send()
-        except Exception:
-            cache.delete(mark)  # not sent: let the retry (or next run) send it
-            raise
-        sent += 1
+        sent += send_once(mark, REMINDER_KEEP_SECONDS, annual_review_email(channels, recipients))
     return sent
 
 
 def annual_review_email(channels, recipients):
     """One entity's reminder, Arabic first then English, each with links in its own language."""
     from django.conf import settings
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
     from django.urls import reverse
-    from django.utils import translation
 
     site_url = settings.SITE_URL.rstrip("/")
-    parts, subjects = [], []
-    for language in ("ar", "en"):
-        with translation.override(language):
-            rows = [(channel, site_url + reverse("staff:channel_detail", args=[channel.pk])) for channel in channels]
-            context = {"entity": channels[0].entity, "channels": rows}
-            parts.append(render_to_string("emails/annual_review.txt", context).strip())
-            subjects.append(render_to_string("emails/annual_review_subject.txt", context).strip())
-    return EmailMessage(subject=" | ".join(subjects), body="\n\n——————————\n\n".join(parts), to=recipients)
+    return bilingual_email("annual_review", lambda: {
+        "entity": channels[0].entity,
+        "channels": [(channel, site_url + reverse("staff:channel_detail", args=[channel.pk])) for channel in channels],
+    }, recipients)
 
 
 # --- Follower refresh ----------------------------------------------------------------------
@@ -160,7 +145,6 @@ def send_alert_digest() -> int:
     Idempotent per day: a reviewer sent today's digest (marked in the shared cache) is not sent it
     again, so a retried or repeated run sends no duplicates; one that failed is sent on the retry.
     """
-    from django.core.cache import cache
     from django.core.mail import get_connection
     from django.utils import timezone
 
@@ -176,43 +160,24 @@ def send_alert_digest() -> int:
     sent = 0
     with get_connection() as connection:
         for reviewer in reviewers:
-            mark = f"alert-digest:{reviewer.pk}:{day}"
-            if not cache.add(mark, True, timeout=DIGEST_KEEP_SECONDS):
-                continue  # already sent today's
-            try:
-                alert_digest_email(new, still_open, reviewer.email, connection=connection).send()
-            except Exception:
-                cache.delete(mark)  # not sent: let the retry (or next run) send it
-                raise
-            sent += 1
+            message = alert_digest_email(new, still_open, reviewer.email, connection=connection)
+            sent += send_once(f"alert-digest:{reviewer.pk}:{day}", DIGEST_KEEP_SECONDS, message)
     return sent
 
 
 def alert_digest_email(alerts, still_open: int, recipient: str, *, connection=None):
     """The digest, Arabic first then English, each with links in its own language."""
     from django.conf import settings
-    from django.core.mail import EmailMessage
-    from django.template.loader import render_to_string
     from django.urls import reverse
-    from django.utils import translation
 
     from accounts.alerts import describe
 
     site_url = settings.SITE_URL.rstrip("/")
-    parts, subjects = [], []
-    for language in ("ar", "en"):
-        with translation.override(language):
-            rows = [
-                (alert, describe(alert), site_url + reverse("review:channel", args=[alert.channel_id]))
-                for alert in alerts
-            ]
-            context = {
-                "alerts": rows, "still_open": still_open, "list_url": site_url + reverse("review:alerts"),
-            }
-            parts.append(render_to_string("emails/alert_digest.txt", context).strip())
-            subjects.append(render_to_string("emails/alert_digest_subject.txt", context).strip())
-    return EmailMessage(subject=" | ".join(subjects), body="\n\n——————————\n\n".join(parts), to=[recipient],
-                        connection=connection)
+    return bilingual_email("alert_digest", lambda: {
+        "alerts": [(alert, describe(alert), site_url + reverse("review:channel", args=[alert.channel_id]))
+                   for alert in alerts],
+        "still_open": still_open, "list_url": site_url + reverse("review:alerts"),
+    }, [recipient], connection=connection)
 
 
 # --- The presence report's scores --------------------------------------------------------------

@@ -88,3 +88,12 @@ def test_the_language_switcher_stays_on_the_same_page(client, page, other):
     html = client.get(page).content.decode()
     switcher = html[html.index('class="language-switcher"'):]
     assert f'href="{other.replace("&", "&amp;")}"' in switcher[:switcher.index("</nav>")]
+
+
+def test_a_dissolved_entitys_channels_leave_the_totals(client, make_channel, make_entity):
+    gone = make_entity(is_active=False)
+    make_channel(entity=gone, followers=5_000, followers_at=timezone.now())
+    make_channel(followers=7, followers_at=timezone.now())
+    response = client.get("/en/")
+    assert [total(response, name) for name in ("channels", "entities", "followers")] == ["1", "1", "7"]
+    assert client.get("/api/v1/stats/").json()["platforms"]["x"] == {"channels": 1, "followers": 7}
