@@ -20,13 +20,58 @@ Y_TICKS = 4
 
 
 @dataclass(frozen=True)
+class Frame:
+    """A chart's box and the margins its axis labels need; the plot is what is left inside."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+
+    @property
+    def right_edge(self) -> int:
+        return self.width - self.right
+
+    @property
+    def bottom_edge(self) -> int:
+        return self.height - self.bottom
+
+    @property
+    def plot_width(self) -> int:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_height(self) -> int:
+        return self.height - self.top - self.bottom
+
+
+class Framed:
+    """What the templates read of a chart's frame (chart.left, chart.right_edge...), in one place
+    for every chart that has a `frame`."""
+
+    frame: Frame
+
+    width = property(lambda self: self.frame.width)
+    height = property(lambda self: self.frame.height)
+    left = property(lambda self: self.frame.left)
+    top = property(lambda self: self.frame.top)
+    right_edge = property(lambda self: self.frame.right_edge)
+    bottom_edge = property(lambda self: self.frame.bottom_edge)
+
+
+FOLLOWER_FRAME = Frame(WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM)
+
+
+@dataclass(frozen=True)
 class Tick:
     position: float  # pixels along the axis
     value: int | date
 
 
 @dataclass(frozen=True)
-class FollowerChart:
+class FollowerChart(Framed):
     points: str  # the polyline's "x,y x,y ..."
     first: FollowerSnapshot
     last: FollowerSnapshot
@@ -34,12 +79,7 @@ class FollowerChart:
     high: int
     y_ticks: list[Tick] = field(default_factory=list)
     x_ticks: list[Tick] = field(default_factory=list)
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    right_edge: int = WIDTH - RIGHT
-    bottom_edge: int = HEIGHT - BOTTOM
-    top: int = TOP
+    frame: Frame = FOLLOWER_FRAME
 
     @property
     def single_point(self) -> tuple[str, str] | None:
@@ -73,7 +113,7 @@ def follower_chart(snapshots: list[FollowerSnapshot]) -> FollowerChart | None:
     high = max(low + step, -(-max(counts) // step) * step)
     first_day, last_day = snapshots[0].date, snapshots[-1].date
     days = max((last_day - first_day).days, 1)
-    plot_width, plot_height = WIDTH - RIGHT - LEFT, HEIGHT - BOTTOM - TOP
+    plot_width, plot_height = FOLLOWER_FRAME.plot_width, FOLLOWER_FRAME.plot_height
 
     def x(day: date) -> float:
         return round(LEFT + plot_width * (day - first_day).days / days, 1)

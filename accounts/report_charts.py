@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from accounts.charts import Tick, nice_step
+from accounts.charts import Frame, Framed, Tick, nice_step
 from accounts.models import ScoreRecord
 
 WIDTH = 720
 PLOT_HEIGHT = 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
+REPORT_FRAME = Frame(WIDTH, PLOT_HEIGHT, LEFT, RIGHT, TOP, BOTTOM)
 
 
 @dataclass(frozen=True)
@@ -60,15 +61,10 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Distribution:
+class Distribution(Framed):
     columns: list[Column]
     y_ticks: list[Tick]
-    width: int = WIDTH
-    height: int = PLOT_HEIGHT
-    left: int = LEFT
-    right_edge: int = WIDTH - RIGHT
-    top: int = TOP
-    bottom_edge: int = PLOT_HEIGHT - BOTTOM
+    frame: Frame = REPORT_FRAME
 
 
 def score_bands(bands: int = 10) -> list[tuple[int, int]]:
@@ -83,7 +79,7 @@ def score_distribution(scores: list[int], bands: int = 10) -> Distribution:
     counts = [sum(low <= score <= high for score in scores) for low, high in limits]
     step = nice_step(max(counts, default=0))
     top_count = max(step, -(-max(counts, default=0) // step) * step)
-    plot_width, plot_height = WIDTH - LEFT - RIGHT, PLOT_HEIGHT - TOP - BOTTOM
+    plot_width, plot_height = REPORT_FRAME.plot_width, REPORT_FRAME.plot_height
     slot = plot_width / len(limits)
     columns = []
     for index, ((low, high), count) in enumerate(zip(limits, counts, strict=True)):
@@ -96,24 +92,19 @@ def score_distribution(scores: list[int], bands: int = 10) -> Distribution:
 
 
 @dataclass(frozen=True)
-class Trend:
+class Trend(Framed):
     points: str  # the polyline's "x,y x,y ..."
     dots: list[tuple[float, float, ScoreRecord]]
     x_ticks: list[Tick]
     y_ticks: list[Tick]
-    width: int = WIDTH
-    height: int = PLOT_HEIGHT
-    left: int = LEFT
-    right_edge: int = WIDTH - RIGHT
-    top: int = TOP
-    bottom_edge: int = PLOT_HEIGHT - BOTTOM
+    frame: Frame = REPORT_FRAME
 
 
 def score_trend(records: list[ScoreRecord]) -> Trend | None:
     """An owner's monthly scores (oldest first) on a 0–100 scale; None with no month kept yet."""
     if not records:
         return None
-    plot_width, plot_height = WIDTH - LEFT - RIGHT, PLOT_HEIGHT - TOP - BOTTOM
+    plot_width, plot_height = REPORT_FRAME.plot_width, REPORT_FRAME.plot_height
     first = records[0].month
     months = max(_month_index(records[-1].month) - _month_index(first), 1)
 
