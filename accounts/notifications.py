@@ -31,8 +31,13 @@ AUDIENCE: dict[Action, tuple[str, ...]] = {
 }
 
 
+def active_reviewers():
+    """The GCO reviewers who may be emailed, in a stable order (for per-person "sent" marks)."""
+    return User.objects.filter(is_active=True, is_reviewer=True).order_by("pk").only("pk", "email")
+
+
 def reviewer_emails() -> set[str]:
-    return set(User.objects.filter(is_active=True, is_reviewer=True).values_list("email", flat=True))
+    return {reviewer.email for reviewer in active_reviewers()}
 
 
 def editor_emails(entity_id: int) -> set[str]:

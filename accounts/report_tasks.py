@@ -18,14 +18,13 @@ def send_monthly_report() -> int:
     from django.core.mail import get_connection
     from django.utils import timezone
 
-    from accounts.notifications import send_once
+    from accounts.notifications import active_reviewers, send_once
     from accounts.report import record_scores
     from accounts.report_figures import csv_text, overview
-    from registry.models import User
 
     today = timezone.localdate()
     record_scores(today)
-    reviewers = list(User.objects.filter(is_active=True, is_reviewer=True).order_by("pk").only("pk", "email"))
+    reviewers = list(active_reviewers())
     if not reviewers:
         return 0
     report = overview(today)

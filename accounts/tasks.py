@@ -4,7 +4,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from accounts.models import ChannelEvent
-from accounts.notifications import bilingual_email, event_email, send_once
+from accounts.notifications import active_reviewers, bilingual_email, event_email, send_once
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -149,12 +149,11 @@ def send_alert_digest() -> int:
     from django.utils import timezone
 
     from accounts.alerts import digest_window, open_alert_count, opened_since
-    from registry.models import User
 
     new = list(opened_since(digest_window()))
     if not new:
         return 0
-    reviewers = list(User.objects.filter(is_active=True, is_reviewer=True).order_by("pk").only("pk", "email"))
+    reviewers = list(active_reviewers())
     day = timezone.localdate().isoformat()
     still_open = open_alert_count()
     sent = 0
