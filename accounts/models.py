@@ -227,12 +227,6 @@ class Channel(TimeStamped):
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
 
-    @property
-    def language_labels(self) -> list[str]:
-        """The channel's languages by name, in the page's language."""
-        labels = dict(Language.choices)
-        return [str(labels.get(code, code)) for code in self.languages]
-
 
 class ChannelEvent(models.Model):
     """One step of a channel's workflow, append-only (a database trigger refuses edits)."""

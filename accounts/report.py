@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -220,7 +219,3 @@ def trend(owner: Owner, months: int = 12) -> list[ScoreRecord]:
     """An owner's monthly scores, oldest first."""
     records = ScoreRecord.objects.filter(**{owner.kind_of_owner: owner.record}).order_by("-month")[:months]
     return list(records)[::-1]
-
-
-def total_followers() -> int:
-    return Channel.private_objects.filter(status=Status.APPROVED).aggregate(total=Sum("followers", default=0))["total"]

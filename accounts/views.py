@@ -14,6 +14,7 @@ from accounts.charts import follower_chart, month_ends
 from accounts.directory import name_field
 from accounts.models import Channel, Status
 from accounts.platforms import Platform
+from accounts.review import language_labels
 from accounts.selectors import entities_with_figures, entity_channels, follower_history, register_totals
 from accounts.statistics import largest_channels, platform_totals, recent_additions
 from accounts.verify import CAUTIONS, caution_for
@@ -86,6 +87,7 @@ def channel(request, pk: int):
     caution = caution_for(shown)
     return render(request, "accounts/channel.html", {
         "channel": shown,
+        "channel_languages": language_labels(shown.languages),  # as the staff and review pages name them
         "caution": caution,
         "caution_message": CAUTIONS[caution] if caution else "",
         "chart": follower_chart(history),

@@ -246,3 +246,9 @@ def test_a_reported_count_says_it_was_reported_not_measured(client, mofa, make_c
     assert "reported by the entity on" in html and "not measured by the registry" in html
     measured = mofa.channels.get(handle="MOFAUAE")
     assert "not measured" not in page(client, f"/en/channels/{measured.pk}/")
+
+
+def test_the_channel_page_names_its_languages_in_the_page_language(client, mofa, make_channel):
+    channel = make_channel("https://x.com/mofa_bilingual", entity=mofa, languages=["ar", "en"])
+    assert "Arabic · English" in page(client, f"/en/channels/{channel.pk}/")
+    assert "العربية · الإنجليزية" in page(client, f"/ar/channels/{channel.pk}/")
