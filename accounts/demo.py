@@ -16,7 +16,9 @@ from django.utils import timezone, translation
 from accounts.models import Channel, ChannelEvent, FollowerSnapshot, RefreshStatus, SnapshotSource, Status
 from accounts.platforms import Platform, parse_account_link
 from entities.models import Entity, EntityKind, Official
+from registry.authentication import confirmed_totp_device
 from registry.models import User
+from registry.second_factor import enrolment_link_issue, enrolment_url
 from registry.services import staff_add
 
 DUBAI = ZoneInfo("Asia/Dubai")
@@ -321,6 +323,8 @@ class DemoSummary:
     followers: int  # latest counts of the approved channels
     snapshots: int
     users: list[tuple[str, str, str]] = field(default_factory=list)  # (role, email, password)
+    # The demo reviewer's single-use link to set up their authenticator app; "" once they have one.
+    reviewer_enrolment_url: str = ""
 
     @property
     def owners(self) -> int:
@@ -338,7 +342,17 @@ def load_demo(*, now: datetime | None = None) -> DemoSummary:
         size_followers(plans)
         channels = sync_channels(plans, editor=editor, reviewer=reviewer, now=now)
         sync_snapshots(plans, channels, now=now)
-    return summarize()
+        enrolment_url = reviewer_enrolment_url(reviewer)
+    summary = summarize()
+    summary.reviewer_enrolment_url = enrolment_url
+    return summary
+
+
+def reviewer_enrolment_url(reviewer: User) -> str:
+    """A fresh enrolment link for the demo reviewer, until they have set up an app (then "")."""
+    if confirmed_totp_device(reviewer) is not None:
+        return ""
+    return enrolment_url(enrolment_link_issue(user=reviewer), language="en")
 
 
 def sync_users() -> tuple[User, User]:

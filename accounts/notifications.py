@@ -4,16 +4,13 @@ Every email is bilingual, Arabic first, since the registry's staff read either l
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import translation
 
 from accounts.models import ChannelEvent
 from accounts.workflow import Action
 from entities.models import Membership
+from registry.emails import bilingual_email
 from registry.models import User
 
 # Which action tells whom. "submitter": who submitted it; "proposer": who proposed the changes.
@@ -66,20 +63,6 @@ def _recipients(event: ChannelEvent) -> set[str]:
     if event.actor is not None:
         emails.discard(event.actor.email)  # nobody needs an email about what they just did
     return emails
-
-
-def bilingual_email(template: str, context: Callable[[], dict], to: list[str], *, connection=None,
-                    attachments: list | None = None) -> EmailMessage:
-    """One email in Arabic then English: `emails/{template}.txt` and `_subject.txt` rendered in each
-    language, with the context `context()` builds in that language (links, names, dates)."""
-    parts, subjects = [], []
-    for language in ("ar", "en"):
-        with translation.override(language):
-            values = context()
-            parts.append(render_to_string(f"emails/{template}.txt", values).strip())
-            subjects.append(render_to_string(f"emails/{template}_subject.txt", values).strip())
-    return EmailMessage(subject=" | ".join(subjects), body="\n\n——————————\n\n".join(parts), to=to,
-                        connection=connection, attachments=attachments)
 
 
 def send_once(mark: str, keep_seconds: int, message: EmailMessage) -> bool:

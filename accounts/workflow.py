@@ -21,6 +21,7 @@ from enum import StrEnum
 from django.utils.translation import gettext as _, gettext_lazy
 
 from accounts.models import Channel, Status
+from registry.authentication import needs_second_factor
 from registry.errors import Conflict, RegistryError
 
 
@@ -132,6 +133,31 @@ def may_act_for_entity(user, entity_id: int) -> bool:
     return is_reviewer(user) or entity_id in editor_entity_ids(user)
 
 
+def _second_factor_required() -> NotAllowed:
+    return NotAllowed(
+        _("Reviewers and administrators act only with a login confirmed with their authenticator app. Log in "
+          "again with your code."),
+        code="second_factor_required",
+    )
+
+
+def require_reviewer(user, *, two_factor: bool) -> None:
+    """Raise unless `user` is a GCO reviewer (or admin) whose login passed the second factor."""
+    if not is_reviewer(user):
+        raise NotAllowed(_("Only GCO reviewers can do this."))
+    if not two_factor:
+        raise _second_factor_required()
+
+
+def require_editor(user, entity_id: int, *, two_factor: bool) -> None:
+    """Raise unless `user` may act for the entity: its editor, or a reviewer. Whoever must use the
+    second factor (reviewers, admins) has no power without it, here as everywhere."""
+    if needs_second_factor(user) and not two_factor:
+        raise _second_factor_required()
+    if not may_act_for_entity(user, entity_id):
+        raise NotAllowed(_("You can act only for the entities you are an editor of."))
+
+
 def authors(channel: Channel, *, of: str) -> set[int]:
     """Who made or edited the submission (or the pending proposal) that is up for decision.
 
@@ -149,20 +175,14 @@ def check_allowed(user, action: Action | str, channel: Channel, *, reason: str =
     """Raise unless `user` may take `action` on `channel` now; return the transition.
 
     `two_factor`: whether the user's current login (session or API token) passed the second
-    factor; reviewers' actions need it. The order matters to the person refused: first who
+    factor; reviewers and admins can do nothing without it, even what an editor may. The order matters to the person refused: first who
     they are, then the channel's state, then what they left out.
     """
     transition = TRANSITIONS[Action(action)]
-    if transition.who == Who.REVIEWER and not is_reviewer(user):
-        raise NotAllowed(_("Only GCO reviewers can do this."))
-    if transition.who == Who.REVIEWER and not two_factor:
-        raise NotAllowed(
-            _("Reviewers' decisions need a login confirmed with your authenticator app. Log in again with "
-              "your code."),
-            code="second_factor_required",
-        )
-    if transition.who == Who.STAFF and not may_act_for_entity(user, channel.entity_id):
-        raise NotAllowed(_("You can act only for the entities you are an editor of."))
+    if transition.who == Who.REVIEWER:
+        require_reviewer(user, two_factor=two_factor)
+    else:
+        require_editor(user, channel.entity_id, two_factor=two_factor)
 
     if channel.status not in transition.sources:
         if transition.action in SUBMISSION_DECISIONS and channel.status in DECIDED:

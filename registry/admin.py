@@ -1,8 +1,19 @@
-from django.contrib import admin
+"""The admin for the people who log in: accounts, their roles, their second factor and API tokens."""
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from registry.authentication import confirmed_totp_device
 from registry.models import ApiToken, User
+from registry.second_factor import api_tokens_revoke, enrolment_link_send, second_factor_reset
+
+# Devices are set up by their owner through an enrolment link and reset by the actions below; an
+# admin who could add one here would hold another person's second factor.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
 
 
 @admin.register(User)
@@ -18,6 +29,45 @@ class UserAdmin(DjangoUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2", "is_reviewer"]})]
+    readonly_fields = ["authenticator"]
+    actions = ["send_enrolment_link", "reset_second_factor"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        return [*fieldsets, (_("Second factor"), {"fields": ["authenticator"]})]
+
+    @admin.display(description=_("authenticator app"))
+    def authenticator(self, obj: User) -> str:
+        return gettext("set up") if confirmed_totp_device(obj) else gettext("none yet")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            api_tokens_revoke(user=obj, reason="deactivated")
+
+    @admin.action(description=_("Send an enrolment link (to set up an authenticator app)"))
+    def send_enrolment_link(self, request, queryset):
+        for user in queryset.filter(is_active=True):
+            if confirmed_totp_device(user):
+                self.message_user(request, gettext("%(email)s already has an authenticator app: reset it instead.")
+                                  % {"email": user.email}, messages.WARNING)
+                continue
+            url = enrolment_link_send(user=user, by=request.user)
+            self.message_user(request, gettext("Enrolment link emailed to %(email)s: %(url)s")
+                              % {"email": user.email, "url": url}, messages.SUCCESS)
+
+    @admin.action(description=_("Reset the authenticator app (lost phone): remove it and send a new enrolment link"))
+    def reset_second_factor(self, request, queryset):
+        users = list(queryset.filter(is_active=True))
+        for user in users:
+            url = second_factor_reset(user=user, by=request.user)
+            self.message_user(request, gettext("Authenticator removed for %(email)s; a new enrolment link was "
+                                               "emailed: %(url)s") % {"email": user.email, "url": url},
+                              messages.SUCCESS)
+        if not users:
+            self.message_user(request, gettext("No active account was selected."), messages.WARNING)
 
 
 @admin.register(ApiToken)

@@ -1,4 +1,4 @@
-"""Login pages, under /<lang>/auth/: log in and out, the one-time code, password reset."""
+"""Login pages, under /<lang>/auth/: log in and out, the one-time code, enrolment, backup codes, passwords."""
 from django.contrib.auth import views as django_auth_views
 from django.urls import path
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("logout/", auth_views.logout_view, name="logout"),
     path("code/", auth_views.two_factor_verify, name="two_factor_verify"),
     path("code/setup/", auth_views.two_factor_setup, name="two_factor_setup"),
+    path("code/backup/", auth_views.backup_codes, name="backup_codes"),
+    path("enrol/<str:key>/", auth_views.two_factor_enrol, name="two_factor_enrol"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

@@ -1,13 +1,15 @@
-"""Logging in and out: password, one-time code (TOTP), enrolment of an authenticator app,
-password reset, the lockout page, and API tokens.
+"""Logging in and out: password, one-time code (TOTP) or backup code, enrolment of an authenticator
+app by enrolment link, backup codes, password change and reset, the lockout page, and API tokens.
 
 A user with a confirmed authenticator app is not logged in by the password alone: the password
 step remembers them in the session as *pending*, and only the right code logs them in, with the
 session marked as verified (`django_otp.login`). Reviewers and admins without an app are logged
-in and sent to enrol one before the review area or the admin opens (registry.middleware).
+in with no power (registry.middleware) until they enrol one, which only the single-use enrolment
+link an administrator sends them opens (registry/second_factor.py).
 """
 from __future__ import annotations
 
+import logging
 import math
 import time
 from base64 import b32encode
@@ -18,6 +20,7 @@ import qrcode
 import qrcode.image.svg
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import (
     authenticate,
     login as auth_login,
@@ -26,11 +29,9 @@ from django.contrib.auth import (
     views as auth_views,
 )
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
@@ -39,7 +40,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.plugins.otp_static.models import StaticDevice
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status as http
 from rest_framework.response import Response
@@ -53,12 +54,33 @@ from registry.authentication import (
     confirmed_totp_device,
     needs_second_factor,
 )
+from registry.errors import RegistryError
 from registry.forms import LoginForm, OneTimeCodeForm, ResetRequestForm
-from registry.models import User
+from registry.models import EnrolmentLink, User
+from registry.second_factor import (
+    api_tokens_revoke,
+    authenticator_enrol,
+    backup_codes_left,
+    backup_codes_regenerate,
+    code_check,
+    enrolment_link_find,
+    pending_totp_device,
+    throttle_wait,
+)
+from registry.throttles import (
+    PasswordResetAddressThrottle,
+    PasswordResetEmailThrottle,
+    seconds_to_wait,
+    too_many_requests,
+)
+
+log = logging.getLogger("registry.security")
 
 # The session key of a login that passed the password and waits for the one-time code.
 PENDING_LOGIN_KEY = "registry_login_pending"
 PENDING_LOGIN_SECONDS = 5 * 60
+# The session key of the enrolment link opened in this browser: {"link": id, "user": id}.
+ENROLMENT_KEY = "registry_enrolment"
 
 
 # --- Where to go next ----------------------------------------------------------------------------
@@ -112,6 +134,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
+        # Limited by address, then by email (any email typed, account or not): a refusal sends nothing,
+        # and reads the same whoever the email belongs to.
+        wait = seconds_to_wait(self.request, PasswordResetAddressThrottle(), PasswordResetEmailThrottle())
+        if wait is not None:
+            return too_many_requests(self.request, wait=wait, reason=_(
+                "Too many password reset emails have been asked for, from your network or for this email address."
+            ))
         self.extra_email_context = {
             "site_url": settings.SITE_URL.rstrip("/"),
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
@@ -127,6 +156,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # Whoever proved they own the mailbox need not sit out a lockout their forgotten password caused.
         AxesProxyHandler.reset_attempts(username=self.user.get_username().lower())
+        api_tokens_revoke(user=self.user, reason="password reset")
+        log.info("password reset by email link, user %s", self.user.pk)
         return response
 
 
@@ -160,21 +191,21 @@ def _pending_user(request: HttpRequest) -> User | None:
     return user
 
 
-def _throttle_wait(device) -> int:
-    """Seconds until the device accepts another code after wrong ones (django-otp throttling); 0 if now."""
-    allowed, details = device.verify_is_allowed()
-    if allowed:
-        return 0
-    locked_until = (details or {}).get("locked_until")
-    if locked_until is None:
-        return 1
-    return max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
-
-
 def _throttled_error(seconds: int) -> str:
     return _("Too many wrong codes. Wait %(seconds)s seconds, then enter the code your app shows.") % {
         "seconds": seconds
     }
+
+
+def _check_code(form: OneTimeCodeForm, user: User):
+    """The device the form's code matched, or None with the reason added to the form."""
+    check = code_check(user, form.cleaned_data["code"])
+    if check.wait:
+        form.add_error("code", _throttled_error(check.wait))
+    elif check.device is None:
+        form.add_error("code", _("That code is not right. Enter the code your app shows now, or one of your "
+                                 "backup codes."))
+    return check.device
 
 
 def _mark_verified(request: HttpRequest, device) -> None:
@@ -199,8 +230,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if request.user.is_verified():
             return HttpResponseRedirect(next_url)
         user = request.user
-    device = confirmed_totp_device(user)
-    if device is None:
+    if confirmed_totp_device(user) is None:
         if pending:  # the app was removed between the two steps: start again
             request.session.pop(PENDING_LOGIN_KEY, None)
             return HttpResponseRedirect(_with_next("login", next_url))
@@ -208,19 +238,18 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = _throttle_wait(device)
-        if wait:
-            form.add_error("code", _throttled_error(wait))
-        else:
-            verified = django_otp.verify_token(user, device.persistent_id, form.cleaned_data["code"])
-            if verified is None:
-                form.add_error("code", _("That code is not right. Enter the code your app shows now."))
-            else:
-                if pending:
-                    del request.session[PENDING_LOGIN_KEY]
-                    auth_login(request, user, backend=user.backend)
-                _mark_verified(request, verified)
-                return HttpResponseRedirect(next_url)
+        device = _check_code(form, user)
+        if device is not None:
+            if pending:
+                del request.session[PENDING_LOGIN_KEY]
+                auth_login(request, user, backend=user.backend)
+            _mark_verified(request, device)
+            if isinstance(device, StaticDevice):
+                messages.warning(request, _(
+                    "You logged in with a backup code. %(left)s backup codes are left: if you have lost your "
+                    "phone, ask a GCO administrator to reset your authenticator app."
+                ) % {"left": backup_codes_left(user)})
+            return HttpResponseRedirect(next_url)
     return render(request, "auth/two_factor_verify.html", {"form": form, "next": next_url, "email": user.email})
 
 
@@ -232,13 +261,46 @@ def _qr_code_svg(data: str) -> str:
     return mark_safe(svg.replace("<svg ", format_html('<svg role="img" aria-label="{}" ', label), 1))
 
 
+@never_cache
+@require_http_methods(["GET"])
+def two_factor_enrol(request: HttpRequest, key: str) -> HttpResponse:
+    """The enrolment link: remember it in the session, then log in (if need be) and set up the app.
+
+    The link alone enrols nothing: the setup page also needs its user's password login.
+    """
+    link = enrolment_link_find(key)
+    if link is None:
+        log.warning("enrolment link refused (unknown, used, replaced or expired)")
+        return render(request, "auth/enrolment_link_invalid.html", status=http.HTTP_404_NOT_FOUND)
+    if request.user.is_authenticated and request.user.pk != link.user_id:
+        auth_logout(request)  # someone else's login on this browser: the link's owner logs in afresh
+    request.session[ENROLMENT_KEY] = {"link": link.pk, "user": link.user_id}
+    setup = reverse("two_factor_setup")
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(_with_next("login", setup))
+    return HttpResponseRedirect(setup)
+
+
+def _enrolment_link_id(request: HttpRequest) -> int | None:
+    """The enrolment link this session opened, if it is the logged-in user's and still usable."""
+    opened = request.session.get(ENROLMENT_KEY) or {}
+    if opened.get("user") != request.user.pk:
+        return None
+    link = EnrolmentLink.objects.usable().filter(pk=opened.get("link"), user=request.user).first()
+    return link.pk if link else None
+
+
 @login_required
 @never_cache
 @csrf_protect
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: scan the QR code (or type the key), confirm with a code."""
+    """Enrol an authenticator app: scan the QR code (or type the key), confirm with a code.
+
+    Only with an enrolment link opened in this session: a password alone never gets here. Once
+    confirmed, the backup codes are shown, this once.
+    """
     next_url = _next_url(request)
     user = request.user
     if confirmed_totp_device(user) is not None:
@@ -246,31 +308,35 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             # A new app would bypass the one already there: prove that one first.
             return HttpResponseRedirect(_with_next("two_factor_verify", next_url))
         return render(request, "auth/two_factor_setup.html", {"already_enrolled": True, "next": next_url})
+    link_id = _enrolment_link_id(request)
+    if link_id is None:
+        log.warning("enrolment page refused without an enrolment link, user %s", user.pk)
+        return render(request, "auth/enrolment_link_needed.html", {"email": user.email},
+                      status=http.HTTP_403_FORBIDDEN)
 
-    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
-
+    device = pending_totp_device(user)
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = _throttle_wait(device)
-        if wait:
+        codes = None
+        if not form.cleaned_data["code"].isdigit():
+            form.add_error("code", _("Enter the 6 digits your authenticator app shows, for example 123456."))
+        elif wait := throttle_wait(device):
             form.add_error("code", _throttled_error(wait))
         else:
-            with transaction.atomic():
-                device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-                confirmed = device.verify_token(form.cleaned_data["code"])
-                if confirmed:
-                    device.confirmed = True
-                    device.save(update_fields=["confirmed"])
-                    TOTPDevice.objects.devices_for_user(user, confirmed=False).delete()
-            if confirmed:
-                _mark_verified(request, device)
-                return HttpResponseRedirect(next_url)
-            form.add_error("code", _(
-                "That code is not right. Check that the app was set up with the key below and enter the code "
-                "it shows now."
-            ))
+            try:
+                codes = authenticator_enrol(user=user, link_id=link_id, device=device, code=form.cleaned_data["code"])
+            except RegistryError as exc:
+                form.add_error("code", exc.message)
+            else:
+                if codes is None:
+                    form.add_error("code", _(
+                        "That code is not right. Check that the app was set up with the key below and enter the "
+                        "code it shows now."
+                    ))
+        if codes is not None:
+            request.session.pop(ENROLMENT_KEY, None)
+            _mark_verified(request, confirmed_totp_device(user))
+            return render(request, "auth/backup_codes.html", {"codes": codes, "next": next_url, "enrolled": True})
     secret = b32encode(device.bin_key).decode()
     return render(request, "auth/two_factor_setup.html", {
         "form": form,
@@ -280,6 +346,49 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "issuer": settings.OTP_TOTP_ISSUER,
         "email": user.email,
     })
+
+
+@login_required
+@never_cache
+@csrf_protect
+@sensitive_post_parameters("code")
+@require_http_methods(["GET", "POST"])
+def backup_codes(request: HttpRequest) -> HttpResponse:
+    """New backup codes, after a fresh code from the app (a session left open is not enough)."""
+    user = request.user
+    if confirmed_totp_device(user) is None:
+        return HttpResponseRedirect(reverse("two_factor_setup"))
+    if not user.is_verified():
+        return HttpResponseRedirect(_with_next("two_factor_verify", request.get_full_path()))
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.cleaned_data["code"].isdigit():
+            form.add_error("code", _("Enter the code your authenticator app shows: a backup code cannot make new "
+                                     "ones."))
+        elif _check_code(form, user) is not None:
+            codes = backup_codes_regenerate(user=user)
+            return render(request, "auth/backup_codes.html", {"codes": codes, "next": reverse("staff:home")})
+    return render(request, "auth/backup_codes_new.html", {"form": form, "left": backup_codes_left(user)})
+
+
+# --- Changing the password ---------------------------------------------------------------------------
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password, giving the current one: every other login and every API token ends."""
+
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("staff:home")
+
+    def form_valid(self, form):
+        # Django keeps this session (update_session_auth_hash); the others no longer match the
+        # password and are logged out at their next request.
+        response = super().form_valid(form)
+        api_tokens_revoke(user=form.user, reason="password changed")
+        log.info("password changed by user %s", form.user.pk)
+        messages.success(self.request, _(
+            "Your password is changed. Your other logins and API tokens have ended."
+        ))
+        return response
 
 
 # --- API tokens ------------------------------------------------------------------------------------
@@ -327,16 +436,19 @@ class ApiTokenView(APIView):
             }),
             400: _documented("`invalid`: username or password missing (field messages under `errors`)."),
             401: _documented("`invalid_credentials` (the same whether the account exists or not); "
-                             "`otp_required`: the account has an authenticator app, send its code as `otp`; "
-                             "`invalid_otp`."),
+                             "`otp_required`: the account has an authenticator app, send its code (or a backup "
+                             "code) as `otp`; `invalid_otp`."),
+            403: _documented("`second_factor_enrolment_required`: reviewers and administrators get no token "
+                             "before they have enrolled an authenticator app."),
             429: _documented("`locked_out`: too many failed logins for this username from this address, "
                              "wait the seconds in Retry-After; `otp_throttled`: wrong codes, wait likewise."),
         },
         summary="Get an API token",
         description="Exchange email (`username`), `password` and, for accounts with an authenticator app, its "
                     "current code (`otp`) for a token to send as `Authorization: Token <token>`. The token is "
-                    "shown only here. `second_factor` says whether it was issued with a code: reviewers' "
-                    "decisions need a token that was.",
+                    "shown only here. `second_factor` says whether it was issued with a code; a token that "
+                    "was lives at most API_TOKEN_2FA_HOURS. Reviewers and administrators only ever get such "
+                    "tokens. Every token ends when its holder's password or authenticator app changes.",
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
@@ -358,32 +470,35 @@ class ApiTokenView(APIView):
             return _error(http.HTTP_401_UNAUTHORIZED, "invalid_credentials",
                           _("That email address and password do not match an account."))
 
-        device = confirmed_totp_device(user)
         second_factor = False
-        if device is not None:
-            code = "".join((data.get("otp") or "").split())
-            if not code:
+        if confirmed_totp_device(user) is not None:
+            raw = data.get("otp") or ""
+            if not raw.strip():
                 return _error(http.HTTP_401_UNAUTHORIZED, "otp_required",
-                              _("This account uses an authenticator app: send its current code as otp."))
-            wait = _throttle_wait(device)
-            if wait:
-                response = _error(http.HTTP_429_TOO_MANY_REQUESTS, "otp_throttled", _throttled_error(wait))
-                response["Retry-After"] = str(wait)
+                              _("This account uses an authenticator app: send its current code (or a backup code) "
+                                "as otp."))
+            form = OneTimeCodeForm({"code": raw})
+            check = code_check(user, form.cleaned_data["code"]) if form.is_valid() else None
+            if check is not None and check.wait:
+                response = _error(http.HTTP_429_TOO_MANY_REQUESTS, "otp_throttled", _throttled_error(check.wait))
+                response["Retry-After"] = str(check.wait)
                 return response
-            if django_otp.verify_token(user, device.persistent_id, code) is None:
+            if check is None or check.device is None:
                 return _error(http.HTTP_401_UNAUTHORIZED, "invalid_otp",
-                              _("That code is not right. Send the code the app shows now."))
+                              _("That code is not right. Send the code the app shows now, or a backup code."))
             second_factor = True
+        elif needs_second_factor(user):
+            # A reviewer's or admin's password alone opens nothing, the API included.
+            log.warning("api token refused: second factor not enrolled, user %s", user.pk)
+            return _error(http.HTTP_403_FORBIDDEN, "second_factor_enrolment_required", _(
+                "This account must confirm its logins with an authenticator app, and has none yet. Set it up "
+                "with the enrolment link a GCO administrator sent you, then ask for a token with its code."
+            ))
 
         token, key = api_token_issue(user=user, second_factor=second_factor)
         # A token is a login: axes clears the failures (AXES_RESET_ON_SUCCESS), last_login is set.
         user_logged_in.send(sender=user.__class__, request=request, user=user)
         body = {"token": key, "expires_at": token.expires_at, "second_factor": second_factor}
-        if not second_factor and needs_second_factor(user):
-            body["detail"] = _(
-                "This token cannot be used for reviewers' decisions: set up an authenticator app (%(url)s), "
-                "then ask for a new token with its code."
-            ) % {"url": request.build_absolute_uri(reverse("two_factor_setup"))}
         response = Response(body, status=http.HTTP_200_OK)
         response["Cache-Control"] = "no-store"
         return response

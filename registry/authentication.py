@@ -2,7 +2,9 @@
 
 The site (session) and the API (token or session) are two doors to the same services; both ask
 `has_second_factor(request)` whether the login behind the request passed the one-time code,
-and pass the answer to the services as `two_factor=`.
+and pass the answer to the services as `two_factor=`. A user who must use the second factor and
+has not passed it has no power at all: the site treats them as not logged in beyond the login
+pages (registry.middleware.SecondFactorMiddleware), and the API refuses their token.
 """
 from __future__ import annotations
 
@@ -41,6 +43,11 @@ def confirmed_totp_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
 
 
+def lacks_second_factor(request) -> bool:
+    """Whether the request's user must use the second factor and this login has not passed it."""
+    return needs_second_factor(getattr(request, "user", None)) and not has_second_factor(request)
+
+
 def has_second_factor(request) -> bool:
     """Whether the login behind this request passed the one-time code.
 
@@ -64,18 +71,29 @@ def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def token_lifetime() -> timedelta | None:
-    """How long a new API token lasts (settings.API_TOKEN_DAYS; 0 means until revoked)."""
-    days = getattr(settings, "API_TOKEN_DAYS", 30)
-    return timedelta(days=days) if days else None
+def token_lifetime(*, second_factor: bool = False) -> timedelta | None:
+    """How long a new API token lasts: settings.API_TOKEN_DAYS (0 means until revoked), and at most
+    API_TOKEN_2FA_HOURS for a token that carries the second factor (it holds a reviewer's powers)."""
+    days = settings.API_TOKEN_DAYS
+    lifetime = timedelta(days=days) if days else None
+    if second_factor:
+        cap = timedelta(hours=settings.API_TOKEN_2FA_HOURS)
+        lifetime = min(lifetime, cap) if lifetime else cap
+    return lifetime
+
+
+def password_fingerprint(user: User) -> str:
+    """What a token remembers of its holder's password: Django's HMAC of the password hash."""
+    return user.get_session_auth_hash()
 
 
 def api_token_issue(*, user: User, second_factor: bool) -> tuple[ApiToken, str]:
     """Create a token for `user`; return it and its key (the only time the key is known)."""
     key = secrets.token_urlsafe(32)
-    lifetime = token_lifetime()
+    lifetime = token_lifetime(second_factor=second_factor)
     token = ApiToken(
         user=user, key_hash=_key_hash(key), key_prefix=key[:8], second_factor=second_factor,
+        password_fingerprint=password_fingerprint(user),
         expires_at=timezone.now() + lifetime if lifetime else None,
     )
     token.full_clean()
@@ -91,7 +109,9 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
     """DRF authentication by `Authorization: Token <key>`.
 
     An unknown or expired key, or a deactivated user, is refused with 401 (never a silent
-    anonymous request). `request.auth` is the ApiToken, which `has_second_factor` reads.
+    anonymous request); so is a token issued before its holder's password last changed (it is
+    deleted), and one without the second factor held by someone who must use it.
+    `request.auth` is the ApiToken, which `has_second_factor` reads.
     """
 
     keyword = "Token"
@@ -117,6 +137,15 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if token.is_expired:
             raise exceptions.AuthenticationFailed(
                 _("This token has expired: ask for a new one."), code="token_expired"
+            )
+        if not secrets.compare_digest(token.password_fingerprint, password_fingerprint(token.user)):
+            token.delete()  # the password changed through a door that did not revoke it
+            raise exceptions.AuthenticationFailed(_("This token is not valid."), code="invalid_token")
+        if needs_second_factor(token.user) and not token.second_factor:
+            raise exceptions.AuthenticationFailed(
+                _("This account must confirm its logins with an authenticator app: ask for a new token with "
+                  "its code."),
+                code="second_factor_required",
             )
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:

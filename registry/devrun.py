@@ -40,6 +40,8 @@ def main() -> int:
     if not port.isdigit():
         say(f"PORT must be a number, not {port!r}.")
         return 2
+    # Links the site prints or emails (the demo reviewer's enrolment link) point at this server.
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
 
     if env.get("DATABASE_URL"):
         say("Database: DATABASE_URL")

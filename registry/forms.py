@@ -24,25 +24,35 @@ class LoginForm(AuthenticationForm):
 
 # Arabic keyboards type Arabic-Indic digits (٠١٢…) or their Persian forms (۰۱۲…).
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# Backup codes are django-otp's static tokens: 8 characters of lower-case base32.
+BACKUP_CODE_LENGTH = 8
+_BACKUP_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz234567")
 
 
 class OneTimeCodeForm(forms.Form):
-    """The six-digit code an authenticator app shows."""
+    """The six-digit code an authenticator app shows, or one of the user's backup codes."""
 
     code = forms.CharField(
-        label=_("Code from your authenticator app"),
+        label=_("Code from your authenticator app, or a backup code"),
         max_length=16,
         widget=forms.TextInput(attrs={
-            "inputmode": "numeric", "autocomplete": "one-time-code", "dir": "ltr",
+            # No numeric keypad: backup codes have letters.
+            "autocomplete": "one-time-code", "dir": "ltr", "autocapitalize": "off", "spellcheck": "false",
             "autofocus": True,
         }),
     )
 
     def clean_code(self) -> str:
-        code = "".join(self.cleaned_data["code"].split()).translate(_DIGITS)  # apps show "123 456"
-        if not (code.isascii() and code.isdigit() and len(code) in (6, 8)):
-            raise forms.ValidationError(_("Enter the 6 digits your authenticator app shows, for example 123456."))
-        return code
+        # Apps show "123 456"; backup codes are shown as "abcd-efgh".
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "").translate(_DIGITS)
+        if code.isascii() and code.isdigit() and len(code) in (6, 8):
+            return code
+        if len(code) == BACKUP_CODE_LENGTH and all(c in _BACKUP_ALPHABET for c in code.lower()):
+            return code.lower()
+        raise forms.ValidationError(_(
+            "Enter the 6 digits your authenticator app shows, for example 123456, or one of your backup codes, "
+            "for example abcd-ef23."
+        ))
 
 
 class ResetRequestForm(PasswordResetForm):

@@ -98,6 +98,9 @@ class ApiToken(models.Model):
         _("issued with the second factor"), default=False,
         help_text=_("Whether a valid one-time code from an authenticator app was given for it."),
     )
+    # The holder's password as it was when the token was issued (Django's session hash of it): a
+    # token outlives no password change, whichever door changed it (reset, admin, manage.py).
+    password_fingerprint = models.CharField(max_length=128, default="", editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
@@ -115,3 +118,42 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class EnrolmentLinkQuerySet(models.QuerySet):
+    def usable(self):
+        """Links that can still enrol an authenticator: not used, not expired."""
+        return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class EnrolmentLink(models.Model):
+    """A single-use link that lets its user enrol their first authenticator app (registry/second_factor.py).
+
+    The password alone never reaches the enrolment page: whoever enrols must also hold this link,
+    which reaches the user by email or from an administrator. Only a SHA-256 of its key is stored.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="enrolment_links", verbose_name=_("user")
+    )
+    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    objects = EnrolmentLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment link")
+        verbose_name_plural = _("enrolment links")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.used_at is None and self.expires_at > timezone.now()

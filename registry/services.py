@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from entities.models import Entity, Membership
 from registry.errors import RegistryError
 from registry.models import User
+from registry.second_factor import api_tokens_revoke
 
 ROLES = ("editor", "reviewer")
 
@@ -18,7 +19,7 @@ def staff_add(*, email: str, role: str, password: str, entity_slug: str | None =
     """Create (or update) a staff account: an editor of one entity, or a GCO reviewer.
 
     Returns the user and whether it was created. An existing account keeps its other roles
-    and memberships and gets the new password.
+    and memberships and gets the new password (its API tokens end with the old one).
     """
     email = email.strip().lower()
     try:
@@ -52,6 +53,8 @@ def staff_add(*, email: str, role: str, password: str, entity_slug: str | None =
         if role == "reviewer":
             user.is_reviewer = True
         user.save()
+        if not created:
+            api_tokens_revoke(user=user, reason="password set by add_staff")
         if entity is not None:
             Membership.objects.get_or_create(user=user, entity=entity, defaults={"role": Membership.Role.EDITOR})
     return user, created

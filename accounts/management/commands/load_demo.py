@@ -44,3 +44,8 @@ class Command(BaseCommand):
         write(self.style.WARNING("Demo logins (DEMO ONLY: they guard sample data; never use them on a real register):"))
         for role, email, password in summary.users:
             write(f"  {role:<9} {email}  password: {password}")
+        if summary.reviewer_enrolment_url:
+            write("  The reviewer first sets up an authenticator app: open this single-use enrolment link, log in as")
+            write(f"  the reviewer, and scan the QR code:  {summary.reviewer_enrolment_url}")
+        else:
+            write("  The reviewer has set up an authenticator app: log in with its code (or a backup code).")

@@ -2,10 +2,13 @@
 import getpass
 import os
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from registry.authentication import confirmed_totp_device, needs_second_factor
 from registry.errors import RegistryError
+from registry.second_factor import enrolment_link_issue, enrolment_url
 from registry.services import ROLES, staff_add
 
 
@@ -32,6 +35,13 @@ class Command(BaseCommand):
         what = f"{role} of {entity}" if role == "editor" else role
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} {user.email} as {what}."))
+        if needs_second_factor(user) and confirmed_totp_device(user) is None:
+            # Reviewers act only after setting up an authenticator app, through this link alone.
+            url = enrolment_url(enrolment_link_issue(user=user), language="en")
+            self.stdout.write(
+                f"Enrolment link (single use, valid {settings.ENROLMENT_LINK_HOURS} hours; give it to "
+                f"{user.email} only):\n  {url}"
+            )
 
     def _prompt(self) -> str:
         if not os.isatty(0):
