@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import logging
 import mimetypes
-from functools import wraps
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import get_language_bidi, gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -29,23 +27,11 @@ from accounts.review_views import reviewer_required
 from accounts.staff_views import render_page
 from accounts.standards import RULES
 from accounts.views import public_page
-from registry.authentication import confirmed_totp_device, has_second_factor
 
 
 def report_reader_required(view):
-    """A reviewer (reviewer_required: else the login page, or 403) whose login passed the one-time
-    code (else its entry, or enrolment, and back here). SecondFactorMiddleware guards the `report`
-    namespace as well; the view checks again so it stays guarded wherever it is routed."""
-
-    @reviewer_required
-    @wraps(view)
-    def guarded(request, *args, **kwargs):
-        if not has_second_factor(request):
-            step = "two_factor_verify" if confirmed_totp_device(request.user) else "two_factor_setup"
-            return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, *args, **kwargs)
-
-    return never_cache(require_safe(guarded))
+    """A reviewer whose login passed the one-time code (reviewer_required), reading only."""
+    return never_cache(require_safe(reviewer_required(view)))
 
 
 def _follower_bars(groups):

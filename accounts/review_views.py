@@ -36,19 +36,27 @@ from accounts.review import (
 )
 from accounts.services import resolve_alert
 from accounts.staff_views import act, action_buttons, action_from_slug, paginate, refused, render_page
-from accounts.workflow import TRANSITIONS, NotAllowed, Who, is_reviewer
-from registry.authentication import has_second_factor
+from accounts.workflow import TRANSITIONS, NotAllowed, Who, require_reviewer
+from registry.authentication import confirmed_totp_device, has_second_factor
 from registry.errors import RegistryError
 
 
 def reviewer_required(view):
-    """Logged in (else to the login page) and a reviewer (else 403 with the sentence)."""
+    """Logged in (else to the login page), a reviewer (else 403 with the sentence), whose login passed
+    the one-time code (else its entry, or enrolment, and back here): the workflow's gate,
+    `require_reviewer`. SecondFactorMiddleware guards these namespaces as well; the view checks
+    again so it stays guarded wherever it is routed."""
 
     @login_required
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        if not is_reviewer(request.user):
-            return refused(request, NotAllowed(_("Only GCO reviewers can do this.")))
+        try:
+            require_reviewer(request.user, two_factor=has_second_factor(request))
+        except NotAllowed as refusal:
+            if refusal.code != "second_factor_required":
+                return refused(request, refusal)
+            step = "two_factor_verify" if confirmed_totp_device(request.user) else "two_factor_setup"
+            return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
         return view(request, *args, **kwargs)
 
     return guarded

@@ -29,7 +29,14 @@ from accounts.models import (
     Status,
 )
 from accounts.platforms import AccountLinkError, parse_account_link
-from accounts.workflow import TRANSITIONS, Action, NotAllowed, check_allowed, is_reviewer, may_act_for_entity
+from accounts.workflow import (
+    TRANSITIONS,
+    Action,
+    check_allowed,
+    may_act_for_entity,
+    require_editor,
+    require_reviewer,
+)
 from entities.models import Entity, Official
 from registry.errors import Conflict, NotFound, RegistryError
 
@@ -43,20 +50,25 @@ MAX_REASON = 2000
 
 
 class HandleAlreadyRegistered(Conflict):
+    """A live registration holds the handle. It is named (entity and number, and `holder` is set)
+    only to someone who may see it: anyone if it is public, else a reviewer or an editor of its
+    entity. Others learn only that the handle is taken: another entity's drafts are not theirs to read.
+    """
+
     code = "handle_taken"
 
-    def __init__(self, holder: Channel):
-        self.holder = holder
-        super().__init__(
-            _("%(handle)s on %(platform)s is already registered to %(owner)s (registration #%(id)s).")
-            % {
-                "handle": holder.handle,
-                "platform": holder.get_platform_display(),
-                "owner": holder.entity.name,
-                "id": holder.pk,
-            },
-            field="url",
-        )
+    def __init__(self, holder: Channel, *, actor=None):
+        shown = holder.is_public or (actor is not None and may_act_for_entity(actor, holder.entity_id))
+        self.holder = holder if shown else None
+        names = {"handle": holder.handle, "platform": holder.get_platform_display()}
+        if shown:
+            message = _("%(handle)s on %(platform)s is already registered to %(owner)s (registration #%(id)s).") % {
+                **names, "owner": holder.entity.name, "id": holder.pk,
+            }
+        else:
+            message = _("%(handle)s on %(platform)s is already registered, or under review. If it should be "
+                        "yours, contact the Government Communication Office.") % names
+        super().__init__(message, field="url")
 
 
 class StaleChannel(Conflict):
@@ -78,8 +90,9 @@ def live_holder(*, platform: str, handle_key: str, exclude_id: int | None = None
 
 
 @contextmanager
-def refusing_taken_handles(channel: Channel) -> Iterator[None]:
-    """Turn the database's refusal of a second live claim into an error naming the holder.
+def refusing_taken_handles(channel: Channel, *, actor=None) -> Iterator[None]:
+    """Turn the database's refusal of a second live claim into an error naming the holder, if
+    `actor` may see it (see HandleAlreadyRegistered).
 
     The partial unique constraint is the real guard (two requests racing both pass any check
     made beforehand); this only makes its refusal say who holds the handle.
@@ -93,7 +106,7 @@ def refusing_taken_handles(channel: Channel) -> Iterator[None]:
         holder = live_holder(platform=channel.platform, handle_key=channel.handle_key, exclude_id=channel.pk)
         if holder is None:  # the holder was retired between the refusal and this read
             raise Conflict(_("This handle was just claimed by another registration; try again.")) from exc
-        raise HandleAlreadyRegistered(holder) from exc
+        raise HandleAlreadyRegistered(holder, actor=actor) from exc
 
 
 # --- Reading what people typed ------------------------------------------------------------
@@ -199,10 +212,13 @@ def channel_create(
     display_name: str = "",
     languages: Sequence[str] = (),
     description: str = "",
+    two_factor: bool = False,
 ) -> Channel:
-    """Register a channel as a draft from a pasted link or handle, read on the server."""
-    if not may_act_for_entity(actor, entity.pk):
-        raise NotAllowed(_("You can act only for the entities you are an editor of."))
+    """Register a channel as a draft from a pasted link or handle, read on the server.
+
+    `two_factor`, here and below: whether the actor's login (session or API token) passed the second
+    factor, without which reviewers and admins can do nothing (accounts.workflow's gate)."""
+    require_editor(actor, entity.pk, two_factor=two_factor)
     account = _read_link(link, platform)
     fields = _clean_fields(
         entity, {"official": official, "display_name": display_name, "languages": languages,
@@ -210,11 +226,11 @@ def channel_create(
     )
     holder = live_holder(platform=account["platform"], handle_key=account["handle_key"])
     if holder is not None:
-        raise HandleAlreadyRegistered(holder)
+        raise HandleAlreadyRegistered(holder, actor=actor)
 
     channel = Channel(entity=entity, status=Status.DRAFT, created_by=actor, **account, **fields)
     channel._history_user = actor
-    with transaction.atomic(), refusing_taken_handles(channel):
+    with transaction.atomic(), refusing_taken_handles(channel, actor=actor):
         channel.save()
         _record(channel, action=Action.CREATE, actor=actor, from_status="")
     return channel
@@ -222,14 +238,14 @@ def channel_create(
 
 def channel_edit(
     *, actor, channel_id: int, expected_version: int | None = None, link: str | None = None,
-    platform: str | None = None, **fields: Any,
+    platform: str | None = None, two_factor: bool = False, **fields: Any,
 ) -> Channel:
     """Change a channel's details. A draft changes at once; an approved channel gets a proposal
     that a reviewer decides, while the public keeps seeing the approved version."""
     with transaction.atomic():
         channel = _locked(channel_id)
         action = Action.PROPOSE if channel.status == Status.APPROVED else Action.EDIT
-        check_allowed(actor, action, channel)
+        check_allowed(actor, action, channel, two_factor=two_factor)
         _check_version(channel, expected_version)
         cleaned = _clean_fields(channel.entity, fields)
         if link is not None and link.strip():
@@ -264,7 +280,7 @@ def channel_edit(
         else:
             for name, value in changes.items():
                 setattr(channel, name, value)
-            with refusing_taken_handles(channel):
+            with refusing_taken_handles(channel, actor=actor):
                 _save(channel, actor, list(changes))
         _record(channel, action=action, actor=actor, from_status=channel.status, changes=_jsonable(changes))
     return channel
@@ -313,7 +329,7 @@ def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "
         if transition.target is not None:
             channel.status = transition.target
             fields = ["status", *fields]
-        with refusing_taken_handles(channel):
+        with refusing_taken_handles(channel, actor=actor):
             _save(channel, actor, fields)
         # A proposal this step decided or dropped stays readable in the history.
         closed_proposal = proposal_before if proposal_before and not channel.proposed_changes else {}
@@ -402,14 +418,7 @@ def resolve_alert(*, user, alert_id: int, note: str, two_factor: bool = False) -
     channels (`two_factor`: whether it did). Of two reviewers resolving one alert at once, the
     second waits for the row lock and is told it is already resolved: one note is kept.
     """
-    if not is_reviewer(user):
-        raise NotAllowed(_("Only GCO reviewers can do this."))
-    if not two_factor:
-        raise NotAllowed(
-            _("Reviewers' decisions need a login confirmed with your authenticator app. Log in again with "
-              "your code."),
-            code="second_factor_required",
-        )
+    require_reviewer(user, two_factor=two_factor)
     note = (note or "").strip()
     with transaction.atomic():
         try:
@@ -453,11 +462,10 @@ def is_measured_platform(platform: str) -> bool:
     return adapter_class is not None and adapter_class().configured()
 
 
-def check_report_allowed(user, channel: Channel) -> None:
+def check_report_allowed(user, channel: Channel, *, two_factor: bool) -> None:
     """Raise unless `user` may report follower counts for `channel` now: the one check the
     service makes and the staff page asks before it offers the form."""
-    if not may_act_for_entity(user, channel.entity_id):
-        raise NotAllowed(_("You can act only for the entities you are an editor of."))
+    require_editor(user, channel.entity_id, two_factor=two_factor)
     if channel.status not in WATCHED_STATUSES:
         raise Conflict(
             _("Counts are reported only for official channels (approved, or flagged as compromised); "
@@ -495,7 +503,8 @@ def _check_report(followers: int, on: date) -> None:
         )
 
 
-def report_followers(*, user, channel_id: int, followers: int, on: date) -> FollowerSnapshot:
+def report_followers(*, user, channel_id: int, followers: int, on: date,
+                     two_factor: bool = False) -> FollowerSnapshot:
     """Record the follower count staff read on a platform the registry cannot read itself.
 
     Upserts the day's one snapshot (source `reported`). The channel's latest count changes only
@@ -503,7 +512,7 @@ def report_followers(*, user, channel_id: int, followers: int, on: date) -> Foll
     """
     with transaction.atomic():
         channel = _locked(channel_id)
-        check_report_allowed(user, channel)
+        check_report_allowed(user, channel, two_factor=two_factor)
         _check_report(followers, on)
         snapshot, _created = FollowerSnapshot.objects.update_or_create(
             channel=channel, date=on, defaults={"followers": followers, "source": FollowerSnapshot.Source.REPORTED},

@@ -151,11 +151,13 @@ def channel_create_view(request):
             try:
                 channel = channel_create(
                     actor=request.user, entity=data["entity"], link=data["link"], platform=data["platform"] or None,
-                    **form.service_fields(),
+                    two_factor=has_second_factor(request), **form.service_fields(),
                 )
             except HandleAlreadyRegistered as taken:
                 form.add_service_error(taken)
-                holder = taken.holder if channels_for(request.user).filter(pk=taken.holder.pk).exists() else None
+                # Linked only where the staff area would open it (named, but not linked, if merely public).
+                shown = taken.holder
+                holder = shown if shown and channels_for(request.user).filter(pk=shown.pk).exists() else None
                 status = taken.http_status
             except RegistryError as error:
                 form.add_service_error(error)
@@ -184,24 +186,22 @@ def channel_edit_view(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(("GET", "POST"))
 
-    channel = get_object_or_404(Channel.private_objects.with_owner(), pk=pk)
-    visible = channels_for(request.user).filter(pk=pk).exists()
+    # Another entity's channel is not there for this user, as on its page: a 404, never a 403 that
+    # would tell an id that exists from one that does not.
+    channel = get_object_or_404(channels_for(request.user), pk=pk)
     form = ChannelEditForm(request.POST, channel=channel, officials=_officials_of(channel))
     if not form.is_valid():
-        if not visible:
-            raise Http404(_("There is no such channel."))
         if "version" in form.errors:
             form.add_error(None, str(STALE_FORM))
         return _edit_page(request, channel, form, status=400)
     try:
         channel = channel_edit(
-            actor=request.user, channel_id=pk, expected_version=form.cleaned_data["version"], **form.service_fields(),
+            actor=request.user, channel_id=pk, expected_version=form.cleaned_data["version"],
+            two_factor=has_second_factor(request), **form.service_fields(),
         )
     except RegistryError as error:
         if error.code == "not_found":
             raise Http404(error.message) from error
-        if not visible:
-            return refused(request, error)
         # Stale or refused: what they typed stays in the form, with the old version, so a second
         # press cannot overwrite a change they have not seen. A field's error shows at the field.
         if error.field:
@@ -260,7 +260,7 @@ def render_detail(request, channel: Channel, *, failed=None, error: RegistryErro
         "waiting_for_review": is_reviewer(request.user) and (
             channel.status == Status.SUBMITTED or channel.has_proposal or channel.status == Status.COMPROMISED
         ),
-        "followers_form": followers_form or _followers_form(request.user, channel),
+        "followers_form": followers_form or _followers_form(request, channel),
         "recent_counts": _recent_counts(channel),
     }, status=status or (error.http_status if error else 200))
 
@@ -275,11 +275,11 @@ def _recent_counts(channel: Channel) -> list:
     return follower_history(channel, days=REPORT_DAYS_BACK + 1)[::-1][:RECENT_COUNTS_SHOWN]
 
 
-def _followers_form(user, channel: Channel) -> FollowerReportForm | None:
+def _followers_form(request, channel: Channel) -> FollowerReportForm | None:
     """The form to report a count, where the service would take one from this user (a platform
     the registry cannot read, an official channel of their entity); else None."""
     try:
-        check_report_allowed(user, channel)
+        check_report_allowed(request.user, channel, two_factor=has_second_factor(request))
     except RegistryError:
         return None
     return FollowerReportForm(initial={"on": timezone.localdate()}, auto_id="followers-%s")
@@ -291,7 +291,7 @@ def channel_followers(request, pk: int):
     channel = get_object_or_404(channel_page_rows(channels_for(request.user)), pk=pk)
     try:
         # Who and which channel before what was typed, as the service judges (it checks again, locked).
-        check_report_allowed(request.user, channel)
+        check_report_allowed(request.user, channel, two_factor=has_second_factor(request))
     except RegistryError as error:
         return render_detail(request, channel, error=error)
     form = FollowerReportForm(request.POST, auto_id="followers-%s")
@@ -299,7 +299,8 @@ def channel_followers(request, pk: int):
         return render_detail(request, channel, followers_form=form, status=400)
     data = form.cleaned_data
     try:
-        report_followers(user=request.user, channel_id=pk, followers=data["followers"], on=data["on"])
+        report_followers(user=request.user, channel_id=pk, followers=data["followers"], on=data["on"],
+                         two_factor=has_second_factor(request))
     except RegistryError as error:
         if error.code == "not_found":
             raise Http404(error.message) from error
@@ -324,11 +325,12 @@ def channel_action(request, pk: int, action: str):
 
 def act(request, pk: int, action: Action, *, render, done: str, visible: bool):
     """Take a workflow action through the service and answer: back to the channel's page on
-    success; the same page with the sentence and the typed reason on refusal."""
+    success; the same page with the sentence and the typed reason on refusal. A channel the user
+    may not see (`visible`) is a 404, as its page is, whether or not the id exists."""
+    if not visible:
+        raise Http404(_("There is no such channel."))
     form = ActionForm(request.POST)
     if not form.is_valid():
-        if not visible:
-            raise Http404(_("There is no such channel."))
         channel = get_object_or_404(channel_page_rows(), pk=pk)
         problem = form.errors.get("reason")
         error = RegistryError(problem[0] if problem else str(STALE_FORM), field="reason" if problem else None)
@@ -341,8 +343,6 @@ def act(request, pk: int, action: Action, *, render, done: str, visible: bool):
     except RegistryError as error:
         if error.code == "not_found":
             raise Http404(error.message) from error
-        if not visible:
-            return refused(request, error)
         channel = get_object_or_404(channel_page_rows(), pk=pk)
         return render(request, channel, failed=action, error=error, data=request.POST)
     messages.success(request, str(DONE_MESSAGES.get(action, _("Done."))))

@@ -175,8 +175,9 @@ def check_allowed(user, action: Action | str, channel: Channel, *, reason: str =
     """Raise unless `user` may take `action` on `channel` now; return the transition.
 
     `two_factor`: whether the user's current login (session or API token) passed the second
-    factor; reviewers and admins can do nothing without it, even what an editor may. The order matters to the person refused: first who
-    they are, then the channel's state, then what they left out.
+    factor; reviewers and admins can do nothing without it, even what an editor may. The order
+    matters to the person refused: first who they are, then the channel's state, then what they
+    left out.
     """
     transition = TRANSITIONS[Action(action)]
     if transition.who == Who.REVIEWER:

@@ -1,7 +1,8 @@
+"""Admin pages for entities, officials and who edits for which entity, each with its history."""
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from entities.models import Entity, Membership, Official
+from registry.admin import HistoryAdmin
 
 
 class OfficialInline(admin.TabularInline):
@@ -18,7 +19,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Entity)
-class EntityAdmin(SimpleHistoryAdmin):
+class EntityAdmin(HistoryAdmin):
     list_display = ["slug", "name_en", "name_ar", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["slug", "name_en", "name_ar"]
@@ -28,7 +29,7 @@ class EntityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(SimpleHistoryAdmin):
+class OfficialAdmin(HistoryAdmin):
     list_display = ["slug", "name_en", "name_ar", "entity", "is_active"]
     list_filter = ["is_active", "entity__kind"]
     list_select_related = ["entity"]
@@ -37,7 +38,7 @@ class OfficialAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["user", "entity", "role", "created_at"]
     list_select_related = ["user", "entity"]
     search_fields = ["user__email", "entity__slug", "entity__name_en"]

@@ -141,6 +141,8 @@ class Membership(TimeStamped):
         Entity, verbose_name=_("entity"), on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EDITOR)
+    # Who could act for which entity, and since when: kept for the audit trail, deletions included.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")

@@ -1,13 +1,29 @@
-"""The admin for the people who log in: accounts, their roles, their second factor and API tokens."""
+"""The admin for the people who log in (accounts, roles and their history, second factor, tokens); history pages."""
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
 from django.utils.translation import gettext, gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from simple_history.admin import SimpleHistoryAdmin
 
 from registry.authentication import confirmed_totp_device
 from registry.models import ApiToken, User
 from registry.second_factor import api_tokens_revoke, enrolment_link_send, second_factor_reset
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Shows a record's history (who changed what, when); never reverts it.
+
+    SIMPLE_HISTORY_REVERT_DISABLED only hides the Revert button: the page of one version would still
+    save a POST, writing around the services (and for Channel, which has no `objects`, it cannot even be
+    drawn). So that page sends back to the history list, whose Changes column shows each version.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        opts = self.model._meta
+        return redirect(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_history", object_id)
+
 
 # Devices are set up by their owner through an enrolment link and reset by the actions below; an
 # admin who could add one here would hold another person's second factor.
@@ -17,7 +33,7 @@ for _device_model in (TOTPDevice, StaticDevice):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(HistoryAdmin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_reviewer", "is_staff", "is_active", "last_login"]
     list_filter = ["is_reviewer", "is_staff", "is_superuser", "is_active"]

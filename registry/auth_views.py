@@ -26,6 +26,7 @@ from django.contrib.auth import (
     login as auth_login,
     logout as auth_logout,
     user_logged_in,
+    user_login_failed,
     views as auth_views,
 )
 from django.contrib.auth.decorators import login_required
@@ -398,7 +399,10 @@ def _error(status: int, code: str, detail: str, **extra) -> Response:
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(help_text=gettext_lazy("The account's email address."))
+    # No account's email is longer (User.email); a longer one is refused here, and counted (ApiTokenView.post).
+    username = serializers.CharField(
+        max_length=User._meta.get_field("email").max_length, help_text=gettext_lazy("The account's email address."),
+    )
     password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
     otp = serializers.CharField(
         required=False, allow_blank=True,
@@ -452,14 +456,24 @@ class ApiTokenView(APIView):
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
-        if not serializer.is_valid():
-            return _error(http.HTTP_400_BAD_REQUEST, "invalid", _("Send username, password and, if you use an "
-                          "authenticator app, otp."), errors=serializer.errors)
-        data = serializer.validated_data
         locked = _error(http.HTTP_429_TOO_MANY_REQUESTS, "locked_out", _(
             "Too many failed logins for this account from your network. Wait %(minutes)s minutes and try again."
         ) % {"minutes": math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)})
         locked["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+        if not serializer.is_valid():
+            raw_username = request.data.get("username") if hasattr(request.data, "get") else None
+            if "username" in serializer.errors and isinstance(raw_username, str) and raw_username.strip():
+                # An over-long or malformed username is a failed login all the same: counted by the lockout
+                # (under the key login_username makes of it), or guesses could be padded past it.
+                credentials = {"username": raw_username}
+                if not AxesProxyHandler.is_allowed(request, credentials):
+                    return locked
+                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+                if getattr(request, "axes_locked_out", False):
+                    return locked
+            return _error(http.HTTP_400_BAD_REQUEST, "invalid", _("Send username, password and, if you use an "
+                          "authenticator app, otp."), errors=serializer.errors)
+        data = serializer.validated_data
 
         if not AxesProxyHandler.is_allowed(request, {"username": data["username"]}):
             return locked

@@ -13,6 +13,7 @@ import ipaddress
 import secrets
 from datetime import timedelta
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -160,11 +161,16 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
 # --- What django-axes keys lockouts on ---------------------------------------------------------
 
+LOCKOUT_USERNAME_LENGTH = AccessAttempt._meta.get_field("username").max_length
+
+
 def login_username(request, credentials: dict | None) -> str | None:
     """The username axes counts failures against (settings.AXES_USERNAME_CALLABLE).
 
     Logins match the email whatever its case, so failures must too: otherwise `Reviewer@…`,
-    `REVIEWER@…` and so on would each get their own five tries.
+    `REVIEWER@…` and so on would each get their own five tries. It is cut to what axes's
+    records hold (255 characters) and rid of NUL, which PostgreSQL refuses in text: an over-long
+    or malformed username is still a failure counted against this key, not a crash.
     """
     field = settings.AXES_USERNAME_FORM_FIELD
     if credentials:
@@ -174,7 +180,7 @@ def login_username(request, credentials: dict | None) -> str | None:
         username = data.get(field) if hasattr(data, "get") else None
     if not isinstance(username, str):
         return None
-    return username.strip().lower() or None
+    return username.replace("\x00", "").strip().lower()[:LOCKOUT_USERNAME_LENGTH] or None
 
 
 def client_ip(request) -> str | None:

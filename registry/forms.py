@@ -1,7 +1,9 @@
 """Forms of the login pages: email and password, the one-time code, the password reset."""
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
+from django.contrib.auth import user_login_failed
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +22,18 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].widget.input_type = "email"
         self.fields["username"].widget.attrs.update({"autocomplete": "username", "dir": "ltr"})
         self.fields["password"].label = _("Password")
+
+    def clean(self):
+        raw = self.data.get("username")
+        if self.request is not None and self.has_error("username") and isinstance(raw, str) and raw.strip():
+            # A malformed username (a NUL byte...) never reaches authenticate(), yet it is a failed login
+            # all the same: counted by the lockout, as the API's token endpoint counts it.
+            credentials = {"username": raw}
+            if AxesProxyHandler.is_allowed(self.request, credentials):
+                user_login_failed.send(sender=__name__, credentials=credentials, request=self.request)
+            else:
+                self.request.axes_locked_out = True  # AxesMiddleware answers with the lockout page
+        return super().clean()
 
 
 # Arabic keyboards type Arabic-Indic digits (٠١٢…) or their Persian forms (۰۱۲…).

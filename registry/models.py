@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(DjangoUserManager):
@@ -35,6 +36,16 @@ class UserManager(DjangoUserManager):
         return self.get(email__iexact=username)
 
 
+class RoleHistory(HistoricalRecords):
+    """History that skips saves touching only untracked fields: a login (Django saves `last_login`
+    alone) is not a change of role, and would otherwise add an unchanged row every time."""
+
+    def post_save(self, instance, created, using=None, update_fields=None, **kwargs):
+        if update_fields is not None and set(update_fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, update_fields=update_fields, **kwargs)
+
+
 class User(AbstractUser):
     """Someone who logs in: entity staff (editors, through Membership) or GCO reviewers.
 
@@ -54,6 +65,9 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()
+    # Roles (reviewer, staff, superuser, active, groups) keep their history for the audit trail; never the
+    # password hash, nor last_login.
+    history = RoleHistory(excluded_fields=["password", "last_login"], m2m_fields=["groups"])
 
     class Meta:
         verbose_name = _("user")

@@ -23,7 +23,7 @@ def too_large_message() -> str:
 # --- Request bodies ------------------------------------------------------------------------
 
 class BodySizeLimit:
-    """Refuse a body over DATA_UPLOAD_MAX_MEMORY_SIZE before reading it.
+    """Refuse a body over DATA_UPLOAD_MAX_MEMORY_SIZE before reading it, and one nested too deeply to read.
 
     Django enforces that limit only when a body is read through `request.body` or `request.POST`;
     DRF's parsers read the stream themselves, so without this a JSON body of any size is loaded.
@@ -39,7 +39,11 @@ class BodySizeLimit:
                 raise exceptions.ParseError(_("The Content-Length header is not a number.")) from None
             if length > limit:
                 raise RequestTooLarge(too_large_message())
-        return super().parse(stream, media_type, parser_context)
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            # 100 KB of "[" fits the size limit and nests past Python's stack: bad input, not a 500.
+            raise exceptions.ParseError(_("The request body is nested too deeply to be read.")) from None
 
 
 class JSONParser(BodySizeLimit, parsers.JSONParser):

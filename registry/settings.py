@@ -12,6 +12,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE as CSP_NONE, SELF as CSP_SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,11 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Proxies in front of the site that overwrite X-Forwarded-For and X-Forwarded-Proto (compose: Caddy,
+# so 1). The default, 0, believes neither header: without such a proxy anyone can write them.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +62,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so static files carry them too; outside everything that answers, error pages included.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,9 +73,12 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (it reads the user); inside conditional GET and CSP, which read what it sets.
+    "registry.headers.ResponseHeadersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "registry.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "registry.middleware.SessionLifetimeMiddleware",  # after messages: it says why a login ended
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
@@ -191,13 +203,25 @@ AXES_USERNAME_CALLABLE = "registry.authentication.login_username"  # emails matc
 AXES_LOCKOUT_CALLABLE = "registry.auth_views.lockout_response"  # 429, translated page (JSON under /api/)
 AXES_ENABLE_ADMIN = True
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)  # lifetime of API tokens; 0 = until revoked
+# A token issued with the second factor carries a reviewer's powers: it lives a working day at most.
+API_TOKEN_2FA_HOURS = env.int("API_TOKEN_2FA_HOURS", default=12)
+# The single-use link that enrols a user's first authenticator app (registry/second_factor.py).
+ENROLMENT_LINK_HOURS = env.int("ENROLMENT_LINK_HOURS", default=24)
 # https://django-otp-official.readthedocs.io/en/stable/overview.html
 AXES_VERBOSE = False  # its start-up banner on every command tells nobody anything
 OTP_TOTP_ISSUER = "Official Accounts Registry"
 
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed lifetime
+# However active, a login ends this many hours after it began (registry.middleware.SessionLifetimeMiddleware).
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
 SESSION_COOKIE_HTTPONLY = True
+
+# --- History of records (the audit trail's field-by-field half) ---------------------------
+# https://django-simple-history.readthedocs.io/en/latest/admin.html
+# The admin shows history and never reverts it: a revert would write around the services. The
+# version page also saves a POST whatever this says, so registry.admin.HistoryAdmin replaces it.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Languages and time ------------------------------------------------------------------
 LANGUAGE_CODE = "ar"
@@ -222,7 +246,25 @@ STORAGES = {
 }
 
 # --- Email ---------------------------------------------------------------------------------
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
+# Without debug, mail must really leave: these backends would print password-reset and enrolment
+# links to the log (or keep or drop them) instead of sending them.
+_MAIL_THAT_STAYS_HERE = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+_email_url = env.str("EMAIL_URL", default="consolemail://" if DEBUG else "")
+if not DEBUG and not _email_url:
+    raise ImproperlyConfigured("EMAIL_URL must be set to a mail server (smtp+tls://...) when DJANGO_DEBUG=0.")
+_email = environ.Env.email_url_config(_email_url)
+if not DEBUG and _email["EMAIL_BACKEND"] in _MAIL_THAT_STAYS_HERE:
+    raise ImproperlyConfigured(
+        "EMAIL_URL must name a mail server (smtp+tls://...) when DJANGO_DEBUG=0, not a backend that keeps "
+        "mail on this machine."
+    )
+vars().update(_email)
 # Seconds a shared cache may keep a public page. Short: a channel flagged as compromised must not
 # read as official for long. The verify page is always revalidated (ETag), whatever this says.
 PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
@@ -253,7 +295,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),
         "user": env.str("API_THROTTLE_USER", default="600/min"),
     },
-    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Official Accounts Registry API",
@@ -270,9 +312,42 @@ SPECTACULAR_SETTINGS = {
     "DEFAULT_QUERY_MANAGER": "_default_manager",  # Channel has no `objects`, on purpose
 }
 
+# --- Content-Security-Policy and Permissions-Policy ----------------------------------------
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# Everything from this site only: no inline script or style (the pages use static files; the charts
+# and the QR code are SVG drawn on the server), no plugins, no <base>, never framed, forms post here.
+# The API docs page adds what Swagger UI needs (registry/headers.py CSP_ADDITIONS).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_NONE],
+        "frame-ancestors": [CSP_NONE],
+        "form-action": [CSP_SELF],
+    },
+}
+# https://github.com/adamchainz/django-permissions-policy: every powerful feature the site never uses, off.
+# (Only features Chromium knows: it warns in the console about each one it does not.)
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in (
+    "accelerometer", "autoplay", "browsing-topics", "camera", "display-capture", "encrypted-media", "fullscreen",
+    "geolocation", "gyroscope", "hid", "idle-detection", "interest-cohort", "local-fonts", "magnetometer",
+    "microphone", "midi", "otp-credentials", "payment", "picture-in-picture", "publickey-credentials-create",
+    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "window-management", "xr-spatial-tracking",
+)}
+
+# --- Rate limits of pages (registry/throttles.py; the API's are in REST_FRAMEWORK) ------------
+# "<number>/<second|minute|hour|day>"; empty for no limit. Per client address (TRUSTED_PROXY_COUNT):
+# the verify page like the API's anonymous clients; password-reset emails few, since each one is mail
+# sent on the asker's word, and fewer still per email address, so no mailbox can be flooded.
+VERIFY_PAGE_THROTTLE = env.str("VERIFY_PAGE_THROTTLE", default="60/min")
+PASSWORD_RESET_THROTTLE = env.str("PASSWORD_RESET_THROTTLE", default="10/hour")
+PASSWORD_RESET_EMAIL_THROTTLE = env.str("PASSWORD_RESET_EMAIL_THROTTLE", default="3/hour")
+
 # --- Production hardening (manage.py check --deploy) --------------------------------------
-if not DEBUG:
+if TRUSTED_PROXY_COUNT > 0:
+    # Only a proxy that overwrites X-Forwarded-Proto may tell the site that a request came over HTTPS.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # probed over plain HTTP inside the network
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=int(timedelta(days=365).total_seconds()))

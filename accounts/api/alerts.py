@@ -18,7 +18,7 @@ from accounts.alerts import ALERT_ORDER
 from accounts.api.serializers import AlertResolveSerializer, AlertSerializer
 from accounts.models import Alert, AlertKind
 from accounts.services import resolve_alert
-from accounts.workflow import is_reviewer
+from accounts.workflow import NotAllowed, require_reviewer
 from registry.api import RegisterPagination, error_responses
 from registry.authentication import has_second_factor
 
@@ -29,7 +29,13 @@ class IsReviewer(BasePermission):
     message = gettext_lazy("Only GCO reviewers can do this.")
 
     def has_permission(self, request, view) -> bool:
-        return is_reviewer(request.user)
+        # The workflow's one gate: a reviewer, with a login (token or session) that passed the second factor.
+        try:
+            require_reviewer(request.user, two_factor=has_second_factor(request))
+        except NotAllowed as refusal:
+            self.message = refusal.message
+            return False
+        return True
 
 
 @extend_schema_field(OpenApiTypes.INT)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -80,7 +81,7 @@ def _transition_endpoint(action: Action):
     )
 
     def take(self, request, pk=None):
-        return self.act(request, int(pk), action)
+        return self.act(request, self.visible_id(pk), action)
 
     take.__name__ = action.value  # DRF finds the method by this name
     take = endpoint(detail=True, methods=["post"], url_path=api_action_name(action))(take)
@@ -261,17 +262,25 @@ class ChannelViewSet(viewsets.GenericViewSet):
     def create(self, request):
         serializer = ChannelCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        channel = channel_create(actor=request.user, **serializer.service_arguments())
+        channel = channel_create(actor=request.user, two_factor=self.two_factor, **serializer.service_arguments())
         location = reverse("api-channel-detail", kwargs={"pk": channel.pk})
         return self.channel_response(channel.pk, status_code=status.HTTP_201_CREATED, headers={"Location": location})
 
+    def visible_id(self, pk) -> int:
+        """The id of a channel the caller may read (public, or theirs as staff). Any other is a 404, as an id
+        that does not exist is: a write must not tell another entity's draft from nothing."""
+        if not self.get_queryset().filter(pk=pk).exists():
+            raise Http404
+        return int(pk)
+
     def partial_update(self, request, pk=None):
+        channel_id = self.visible_id(pk)
         serializer = ChannelEditSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         channel = channel_edit(
-            actor=request.user, channel_id=int(pk),
+            actor=request.user, channel_id=channel_id,
             expected_version=expected_version(request, serializer.validated_data.get("version")),
-            **serializer.service_arguments(),
+            two_factor=self.two_factor, **serializer.service_arguments(),
         )
         return self.channel_response(channel.pk)
 

@@ -43,6 +43,9 @@ def test_permission_matrix_through_the_api(cast, action, role, state):
     channel.refresh_from_db()
     if role == "anonymous":
         assert_error(response, 401, "not_authenticated")
+    elif role == "other_editor" and not channel.is_public:
+        # Another entity's non-public channel is not there for them: 404, as for an id that does not exist.
+        assert_error(response, 404, "not_found")
     elif outcome == "ok":
         assert response.status_code == 200, response.content
         assert response.json()["status"] == channel.status == TARGET.get(action, before[0])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -24,9 +25,11 @@ from registry.models import User
 FAST_HASHING = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
-def load() -> str:
+def load(*args: str) -> str:
+    """Run the command as `make run` does: with DJANGO_DEBUG on (pytest-django turns DEBUG off)."""
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    with override_settings(DEBUG=True):
+        call_command("load_demo", *args, stdout=out)
     return out.getvalue()
 
 
@@ -62,6 +65,25 @@ def test_it_refuses_to_mix_sample_data_into_a_real_register():
     with pytest.raises(CommandError, match="holds real entities"):
         load()
     assert Entity.objects.count() == 1 and not Channel.private_objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("holding, args", [
+    ("nothing", ()),
+    ("the demo register already", ()),
+    ("real entities", ("--force",)),
+])
+def test_without_debug_it_refuses_whatever_the_database_holds_and_writes_nothing(settings, holding, args):
+    if holding == "the demo register already":
+        Entity.objects.create(slug="demo-ministry", name_en="Demo Ministry", name_ar="وزارة تجريبية", is_sample=True)
+    elif holding == "real entities":
+        Entity.objects.create(slug="mofa", name_en="Ministry of Foreign Affairs", name_ar="وزارة الخارجية")
+    before = register_counts()
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="for development only .* DJANGO_DEBUG=0. Nothing was loaded."):
+        call_command("load_demo", *args, stdout=io.StringIO())
+    assert register_counts() == before
+    assert not User.objects.filter(email__in=[demo.EDITOR_EMAIL, demo.REVIEWER_EMAIL]).exists()
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +231,24 @@ def test_the_presence_report_assesses_all_58_owners_and_an_open_alert_costs_its_
     assert after[key].score == max(0, before[key].score - weight)
     assert before[key].score >= weight  # so the drop is the whole weight, not clipped at zero
     assert {k: v.score for k, v in after.items() if k != key} == {k: v.score for k, v in before.items() if k != key}
+
+
+def test_the_printed_enrolment_link_sets_up_the_demo_reviewers_app_and_a_rerun_prints_none(loaded):
+    """The demo keeps working for a newcomer now that a password alone enrols no authenticator app
+    (issue 10, item 1): `make run` prints the reviewer's single-use link beside the logins."""
+    from django.test import Client
+
+    from tests.registry.second_factor_steps import enrol_through_link
+
+    match = re.search(r"scan the QR code:\s+(http://\S+/en/auth/enrol/\S+/)", loaded)
+    assert match, loaded
+    reviewer = User.objects.get(email=demo.REVIEWER_EMAIL)
+    client = Client()
+    device, codes = enrol_through_link(client, reviewer, link=match.group(1), password=demo.REVIEWER_PASSWORD)
+    assert device.confirmed and len(codes) == 10
+    assert client.get("/en/review/").status_code == 200
+
+    again = load()  # (hashing is fast here too: tests/conftest.py)
+    assert "/auth/enrol/" not in again
+    assert "The reviewer has set up an authenticator app" in again
+    assert Client().get(re.search(r"https?://[^/\s]+(/\S+)", match.group(1)).group(1)).status_code == 404  # spent

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Channel, ChannelEvent, Status
 from accounts.services import StaleChannel, channel_act, channel_create, channel_edit
+from accounts.workflow import NotAllowed, check_allowed, require_editor, require_reviewer
 from registry.errors import RegistryError
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +153,100 @@ def test_reviewer_actions_need_a_login_with_the_second_factor(make_entity, make_
         channel_act(actor=reviewer, channel_id=channel.pk, action=action, reason="A reason.")
     assert refused.value.code == "second_factor_required"
     assert Channel.private_objects.get(pk=channel.pk).status == channel.status
+
+
+# --- No power without the second factor: the gate itself (issue 10, item 1) -----------------------
+# Until then a reviewer (or admin) whose login lacked the code could still take every STAFF action on
+# any entity's channel: retire it, flag it compromised, edit it, submit it.
+
+STAFF_ACTIONS = ["retire", "flag_compromised", "certify", "edit", "submit"]
+
+
+def channel_for(action: str, entity, editor) -> Channel:
+    """A channel in a state where `action` is legal."""
+    channel = channel_create(actor=editor, entity=entity, link=f"https://x.com/gate_{action[:10]}")
+    if action in ("edit", "submit"):
+        return channel
+    Channel.private_objects.filter(pk=channel.pk).update(status=Status.APPROVED, approved_at=timezone.now())
+    return Channel.private_objects.get(pk=channel.pk)
+
+
+@pytest.fixture
+def gate_cast(make_entity, make_user, django_user_model):
+    entity = make_entity()
+    return entity, {
+        "editor": make_user(editor_of=entity),
+        "reviewer": make_user(reviewer=True),
+        "superuser": django_user_model.objects.create_superuser(email="root@gco.example", password="a-long-password"),
+        "staff": make_user(is_staff=True, editor_of=entity),  # may use the admin, and edits for the entity
+    }
+
+
+@pytest.mark.parametrize("role", ["reviewer", "superuser", "staff"])
+@pytest.mark.parametrize("action", STAFF_ACTIONS)
+def test_whoever_must_use_the_second_factor_takes_no_staff_action_without_it(gate_cast, role, action):
+    entity, people = gate_cast
+    channel = channel_for(action, entity, people["editor"])
+    with pytest.raises(NotAllowed) as refused:
+        check_allowed(people[role], action, channel, reason="A reason.", two_factor=False)
+    assert refused.value.code == "second_factor_required"
+    assert "authenticator app" in refused.value.message
+    assert check_allowed(people[role], action, channel, reason="A reason.", two_factor=True).action == action
+
+
+@pytest.mark.parametrize("action", STAFF_ACTIONS)
+def test_an_editor_needs_no_second_factor_for_their_entitys_channels(gate_cast, action):
+    entity, people = gate_cast
+    channel = channel_for(action, entity, people["editor"])
+    assert check_allowed(people["editor"], action, channel, reason="A reason.", two_factor=False).action == action
+
+
+@pytest.mark.parametrize("action", ["retire", "flag_compromised", "certify", "submit"])
+def test_through_the_service_a_reviewer_without_the_second_factor_changes_nothing(gate_cast, action):
+    entity, people = gate_cast
+    channel = channel_for(action, entity, people["editor"])
+    before = (channel.status, channel.version, channel.events.count())
+    with pytest.raises(RegistryError) as refused:
+        channel_act(actor=people["reviewer"], channel_id=channel.pk, action=action, reason="Hacked.")
+    assert refused.value.code == "second_factor_required"
+    channel.refresh_from_db()
+    assert (channel.status, channel.version, channel.events.count()) == before
+
+    done = channel_act(two_factor=True, actor=people["reviewer"], channel_id=channel.pk, action=action,
+                       reason="Hacked.")
+    assert done.events.last().action == action and done.events.last().actor == people["reviewer"]
+
+
+def test_through_the_service_an_editor_still_acts_without_it(gate_cast):
+    entity, people = gate_cast
+    channel = channel_for("retire", entity, people["editor"])
+    done = channel_act(actor=people["editor"], channel_id=channel.pk, action="flag_compromised", reason="Hacked.")
+    assert done.status == Status.COMPROMISED
+
+
+def test_require_reviewer_asks_who_first_then_the_second_factor(gate_cast):
+    _entity, people = gate_cast
+    with pytest.raises(NotAllowed) as not_a_reviewer:
+        require_reviewer(people["editor"], two_factor=True)
+    assert not_a_reviewer.value.code != "second_factor_required"
+    with pytest.raises(NotAllowed) as no_code:
+        require_reviewer(people["reviewer"], two_factor=False)
+    assert no_code.value.code == "second_factor_required"
+    require_reviewer(people["reviewer"], two_factor=True)
+    require_reviewer(people["superuser"], two_factor=True)
+
+
+def test_require_editor_lets_editors_act_for_their_entity_and_reviewers_only_with_the_code(gate_cast, make_entity):
+    entity, people = gate_cast
+    require_editor(people["editor"], entity.pk, two_factor=False)
+    with pytest.raises(NotAllowed) as elsewhere:
+        require_editor(people["editor"], make_entity().pk, two_factor=True)
+    assert elsewhere.value.code != "second_factor_required"
+    for role in ("reviewer", "superuser", "staff"):
+        with pytest.raises(NotAllowed) as no_code:
+            require_editor(people[role], entity.pk, two_factor=False)
+        assert no_code.value.code == "second_factor_required"
+        require_editor(people[role], entity.pk, two_factor=True)
 
 
 @pytest.fixture

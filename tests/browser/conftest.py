@@ -76,9 +76,19 @@ def page(browser, live_server) -> Iterator:
             broken.append(f"{response.status} {response.url}")
 
     context.on("response", note_failure)
+    # Chromium reports each thing the Content-Security-Policy blocked (an inline style or script, a
+    # data: image...) on the console: a page that needs one has lost part of its look or behaviour.
+    blocked: list[str] = []
+
+    def note_blocked(message):
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
+
+    context.on("console", note_blocked)
     try:
         yield context.new_page()
     finally:
         context.close()
     assert not elsewhere, f"the page asked another host for: {elsewhere}"
     assert not broken, f"these requests failed: {broken}"
+    assert not blocked, f"the Content-Security-Policy blocked: {blocked}"

@@ -1,11 +1,17 @@
-"""manage.py add_staff: editors for one entity, reviewers for all; bad input changes nothing."""
+"""manage.py add_staff: editors for one entity, reviewers for all (with their enrolment link); bad input
+changes nothing."""
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from entities.models import Membership
-from registry.models import User
+from registry.authentication import api_token_issue
+from registry.models import ApiToken, EnrolmentLink, User
+from tests.registry.second_factor_steps import enrol_through_link, path_of
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "harbour-lantern-42"
@@ -74,3 +80,49 @@ def test_without_a_password_or_terminal_it_stops(monkeypatch):
     with pytest.raises(CommandError, match="No password"):
         add_staff("x@gco.example", "--role", "reviewer")
     assert not User.objects.exists()
+
+
+# --- The second factor: a reviewer's first authenticator app only through the printed link -----------
+
+def printed_link(output: str) -> str:
+    match = re.search(r"Enrolment link \(single use, valid 24 hours; give it to (\S+) only\):\n  (\S+)", output)
+    assert match, output
+    return match.group(2)
+
+
+def test_a_new_reviewer_gets_an_enrolment_link_that_sets_up_their_app(client):
+    output = add_staff("reviewer@gco.example", "--role", "reviewer", "--password", PASSWORD)
+    link = printed_link(output)
+    assert link.startswith("http://127.0.0.1:8000/en/auth/enrol/")
+    reviewer = User.objects.get(email="reviewer@gco.example")
+    assert EnrolmentLink.objects.filter(user=reviewer, used_at__isnull=True).count() == 1
+
+    device, codes = enrol_through_link(client, reviewer, link=link, password=PASSWORD)
+    assert len(codes) == 10
+    assert client.get(reverse("review:queue")).status_code == 200
+    assert client.get(path_of(link)).status_code == 404  # spent
+
+    again = add_staff("reviewer@gco.example", "--role", "reviewer", "--password", PASSWORD)
+    assert "Enrolment link" not in again  # the app is set up: nothing to enrol
+    assert TOTPDevice.objects.get(user=reviewer) == device
+
+
+def test_an_editor_gets_no_enrolment_link(make_entity):
+    make_entity(slug="mofa")
+    output = add_staff("editor@mofa.example", "--role", "editor", "--entity", "mofa", "--password", PASSWORD)
+    assert "Enrolment link" not in output
+    assert not EnrolmentLink.objects.exists()
+
+
+def test_running_it_again_for_a_reviewer_replaces_the_link_and_ends_their_api_tokens(client, make_entity):
+    make_entity(slug="mofa")
+    add_staff("someone@gco.example", "--role", "editor", "--entity", "mofa", "--password", PASSWORD)
+    user = User.objects.get(email="someone@gco.example")
+    _, key = api_token_issue(user=user, second_factor=False)
+    first = printed_link(add_staff("someone@gco.example", "--role", "reviewer", "--password", "new-" + PASSWORD))
+    assert not ApiToken.objects.filter(user=user).exists()  # a new password ends every token
+    assert client.get("/api/v1/entities/", headers={"Authorization": f"Token {key}"}).status_code == 401
+
+    second = printed_link(add_staff("someone@gco.example", "--role", "reviewer", "--password", "new-" + PASSWORD))
+    assert client.get(path_of(first)).status_code == 404  # only the newest link works
+    assert client.get(path_of(second)).status_code == 302

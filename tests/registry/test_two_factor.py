@@ -1,5 +1,6 @@
-"""The second factor (TOTP): enrolment by QR code, the code at login, throttling of wrong codes,
-the middleware at the doors of the review area and the admin, and `has_second_factor`."""
+"""The second factor (TOTP): enrolment by QR code (through the enrolment link), the code at login,
+throttling of wrong codes, the middleware at the doors of the staff and review areas and the admin,
+and `has_second_factor`."""
 from __future__ import annotations
 
 import re
@@ -13,17 +14,26 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.auth_views import PENDING_LOGIN_KEY, PENDING_LOGIN_SECONDS
 from registry.authentication import api_token_issue
+from registry.second_factor import enrolment_link_issue
+from tests.registry.second_factor_steps import (
+    code,
+    enrol_through_link,
+    enrolled,
+    link_path,
+    log_in,
+    shown_backup_codes,
+    verified_client,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.registry.auth_test_urls")]
 
-PASSWORD = "a-long-test-password"
 REVIEW = "/en/review/queue/"
 STAFF = "/en/staff/"
+SETUP = "/en/auth/code/setup/"
 
 
 @pytest.fixture(autouse=True)
@@ -33,53 +43,40 @@ def english():
         yield
 
 
-def code(device: TOTPDevice, steps_ahead: int = 0) -> str:
-    """The code the user's app shows now (or `steps_ahead` 30-second steps later)."""
-    return f"{totp(device.bin_key, step=device.step, digits=device.digits, drift=steps_ahead):06d}"
-
-
-def enrolled(user) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-
-
 def let_throttle_pass(device: TOTPDevice) -> None:
     """The wait after a wrong code is over (django-otp reads the time of the last failure)."""
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=timezone.now() - timedelta(hours=1))
-
-
-def verified_client(user, device: TOTPDevice) -> Client:
-    """A session that passed the code (what django_otp.login leaves in the session)."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
-def log_in(client, email, next_url=None):
-    data = {"username": email, "password": PASSWORD}
-    if next_url:
-        data["next"] = next_url
-    return client.post(reverse("login"), data)
 
 
 def is_logged_in(client) -> bool:
     return client.get(STAFF).status_code == 200
 
 
-# --- Enrolment -------------------------------------------------------------------------------------
+def open_link_and_log_in(client, user) -> None:
+    """The enrolment link opened, then the password: the setup page is next."""
+    opened = client.get(link_path(enrolment_link_issue(user=user)))
+    assert opened["Location"] == f"{reverse('login')}?next=%2Fen%2Fauth%2Fcode%2Fsetup%2F"
+    assert log_in(client, user.email, SETUP)["Location"] == SETUP
 
-def test_a_reviewer_enrols_by_qr_code_on_first_login_and_then_reaches_the_review_area(client, make_user):
+
+# --- Enrolment -------------------------------------------------------------------------------------
+# Enrolment was open to the password alone until the enrolment link (issue 10, item 1): these tests
+# used to enrol right after the password step, and now go through the link.
+
+def test_a_reviewer_enrols_by_qr_code_through_the_enrolment_link_and_then_reaches_the_review_area(
+    client, make_user
+):
     reviewer = make_user(email="reviewer@gco.example", reviewer=True)
     assert log_in(client, "reviewer@gco.example", REVIEW)["Location"] == REVIEW
 
     sent = client.get(REVIEW)
     assert sent.status_code == 302
-    setup_url = sent["Location"]
-    assert setup_url == f"{reverse('two_factor_setup')}?next=%2Fen%2Freview%2Fqueue%2F"
+    assert sent["Location"] == f"{SETUP}?next=%2Fen%2Freview%2Fqueue%2F"
+    assert client.get(sent["Location"]).status_code == 403  # the password alone: no QR code
+    assert not TOTPDevice.objects.filter(user=reviewer).exists()
 
-    page = client.get(setup_url)
+    assert client.get(link_path(enrolment_link_issue(user=reviewer)))["Location"] == SETUP  # already logged in
+    page = client.get(SETUP)
     assert page.status_code == 200
     html = page.content.decode()
     device = TOTPDevice.objects.get(user=reviewer)
@@ -95,41 +92,43 @@ def test_a_reviewer_enrols_by_qr_code_on_first_login_and_then_reaches_the_review
     assert "issuer=Official%20Accounts%20Registry" in device.config_url and secret in device.config_url
 
     # Reloading the page shows the same key: the app already scanned stays valid.
-    client.get(setup_url)
+    client.get(SETUP)
     assert TOTPDevice.objects.filter(user=reviewer).count() == 1
 
-    wrong = client.post(setup_url, {"code": "000000", "next": REVIEW})
+    wrong = client.post(SETUP, {"code": "000000", "next": REVIEW})
     assert wrong.status_code == 200
     assert "That code is not right" in wrong.content.decode()
     assert TOTPDevice.objects.get(pk=device.pk).confirmed is False
     assert client.get(REVIEW).status_code == 302
 
     let_throttle_pass(device)
-    done = client.post(setup_url, {"code": code(device), "next": REVIEW})
-    assert done.status_code == 302
-    assert done["Location"] == REVIEW
+    done = client.post(SETUP, {"code": code(device), "next": REVIEW})
+    assert done.status_code == 200
+    assert len(shown_backup_codes(done.content.decode())) == 10
+    assert f'href="{REVIEW}"' in done.content.decode()  # then on where they were going
     assert TOTPDevice.objects.get(pk=device.pk).confirmed is True
     assert client.get(REVIEW).status_code == 200
 
 
 def test_the_code_may_be_typed_with_spaces_or_arabic_digits(client, make_user):
     reviewer = make_user(email="reviewer@gco.example", reviewer=True)
-    log_in(client, "reviewer@gco.example")
-    client.get(reverse("two_factor_setup"))
+    open_link_and_log_in(client, reviewer)
+    client.get(SETUP)
     device = TOTPDevice.objects.get(user=reviewer)
     typed = code(device).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
-    response = client.post(reverse("two_factor_setup"), {"code": f"{typed[:3]} {typed[3:]}"})
-    assert response.status_code == 302
+    response = client.post(SETUP, {"code": f"{typed[:3]} {typed[3:]}"})
+    assert response.status_code == 200
     assert TOTPDevice.objects.get(pk=device.pk).confirmed is True
 
 
 def test_a_code_that_is_not_digits_is_refused_before_it_is_checked(client, make_user):
     reviewer = make_user(email="reviewer@gco.example", reviewer=True)
-    log_in(client, "reviewer@gco.example")
-    client.get(reverse("two_factor_setup"))
-    response = client.post(reverse("two_factor_setup"), {"code": "12ab56"})
+    open_link_and_log_in(client, reviewer)
+    client.get(SETUP)
+    response = client.post(SETUP, {"code": "12ab56"})
     assert "Enter the 6 digits" in response.content.decode()
-    assert TOTPDevice.objects.get(user=reviewer).throttling_failure_count == 0
+    device = TOTPDevice.objects.get(user=reviewer)
+    assert device.throttling_failure_count == 0 and device.confirmed is False
 
 
 def test_a_second_app_cannot_be_enrolled_without_the_first_ones_code(make_user):
@@ -230,9 +229,9 @@ def test_a_code_works_once(make_user):
     assert not is_logged_in(second)
 
 
-def test_wrong_codes_are_throttled_so_they_cannot_be_guessed(client, make_user):
+def test_wrong_codes_are_throttled_so_they_cannot_be_guessed(client, make_user, caplog):
     """django-otp's throttling: after each wrong code the device refuses every code, even the right
-    one, for 1, 2, 4, 8... seconds."""
+    one, for 1, 2, 4, 8... seconds. Each refusal is logged (registry.security)."""
     user = make_user(email="reviewer@gco.example", reviewer=True)
     device = enrolled(user)
     assert device.throttling_enabled
@@ -241,6 +240,9 @@ def test_wrong_codes_are_throttled_so_they_cannot_be_guessed(client, make_user):
     client.post(reverse("two_factor_verify"), {"code": "000000"})  # inside the wait: not even checked
     device.refresh_from_db()
     assert device.throttling_failure_count == 1
+    security = [r.getMessage() for r in caplog.records if r.name == "registry.security"]
+    assert security == [f"second factor: wrong code, user {user.pk}, device {device.persistent_id}",
+                        f"second factor: code refused while throttled, user {user.pk}"]
 
     refused = client.post(reverse("two_factor_verify"), {"code": code(device)})
     assert refused.status_code == 200
@@ -253,14 +255,18 @@ def test_wrong_codes_are_throttled_so_they_cannot_be_guessed(client, make_user):
     assert device.throttling_failure_count == 0  # a right code starts the count again
 
 
-def test_an_editor_without_an_app_logs_in_with_the_password_and_may_enrol(client, make_user, make_entity):
+def test_an_editor_without_an_app_logs_in_with_the_password_and_may_enrol_through_a_link(
+    client, make_user, make_entity
+):
     editor = make_user(email="editor@moe.example", editor_of=make_entity())
     assert log_in(client, "editor@moe.example")["Location"] == STAFF
+    assert is_logged_in(client)  # editors need no second factor
+    assert client.get(SETUP).status_code == 403  # but a password alone enrols nobody's app
+    assert not TOTPDevice.objects.filter(user=editor).exists()
+
+    device, codes = enrol_through_link(client, editor)
+    assert device.confirmed and len(codes) == 10
     assert is_logged_in(client)
-    client.get(reverse("two_factor_setup"))
-    device = TOTPDevice.objects.get(user=editor)
-    assert client.post(reverse("two_factor_setup"), {"code": code(device)}).status_code == 302
-    assert TOTPDevice.objects.get(pk=device.pk).confirmed
 
 
 # --- The middleware: who is sent where ------------------------------------------------------------
@@ -306,8 +312,13 @@ MATRIX = [
     ("reviewer", "none", REVIEW, "setup"),
     ("reviewer", "unverified", REVIEW, "verify"),
     ("reviewer", "verified", REVIEW, "page"),
-    ("reviewer", "none", STAFF, "page"),  # the staff area does not ask for the code
-    ("reviewer", "unverified", STAFF, "page"),
+    # These two rows said "page" until issue 10 (item 1): a reviewer's password alone opened the staff
+    # area, whose buttons retire or flag any entity's channel. No power without the second factor.
+    ("reviewer", "none", STAFF, "setup"),
+    ("reviewer", "unverified", STAFF, "verify"),
+    ("reviewer", "verified", STAFF, "page"),
+    ("superuser", "none", STAFF, "setup"),
+    ("staff", "unverified", STAFF, "verify"),
     ("superuser", "none", REVIEW, "setup"),
     ("superuser", "unverified", REVIEW, "verify"),
     ("superuser", "verified", REVIEW, "page"),
@@ -368,24 +379,52 @@ def whoami(client, **headers):
     return response.json()["two_factor"]
 
 
-def test_has_second_factor_for_sessions(make_user):
+def test_has_second_factor_for_sessions(make_user, make_entity):
     reviewer = make_user(reviewer=True)
     device = enrolled(reviewer)
+    assert whoami(verified_client(reviewer, device)) is True
+    editor = make_user(editor_of=make_entity())
+    client = Client()
+    client.force_login(editor)
+    assert whoami(client) is False
+
+
+def test_a_session_without_the_second_factor_is_nobody_to_the_api(make_user):
+    """It used to be the reviewer, with `two_factor` false (issue 10, item 1): no power without it."""
+    reviewer = make_user(reviewer=True)
+    enrolled(reviewer)
     unverified = Client()
     unverified.force_login(reviewer)
-    assert whoami(unverified) is False
-    assert whoami(verified_client(reviewer, device)) is True
+    response = unverified.get("/api/v1/whoami/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    never_enrolled = Client()
+    never_enrolled.force_login(make_user(reviewer=True))
+    assert never_enrolled.get("/api/v1/whoami/").status_code == 401
 
 
-def test_has_second_factor_for_tokens(make_user):
+def test_has_second_factor_for_tokens(make_user, make_entity):
     reviewer = make_user(reviewer=True)
     device = enrolled(reviewer)
+    editor = make_user(editor_of=make_entity())
     _, with_code = api_token_issue(user=reviewer, second_factor=True)
-    _, without_code = api_token_issue(user=reviewer, second_factor=False)
+    _, editors = api_token_issue(user=editor, second_factor=False)
     assert whoami(Client(), Authorization=f"Token {with_code}") is True
-    assert whoami(Client(), Authorization=f"Token {without_code}") is False
+    assert whoami(Client(), Authorization=f"Token {editors}") is False
     # The token is what the request authenticated with, whatever session the same client carries.
-    assert whoami(verified_client(reviewer, device), Authorization=f"Token {without_code}") is False
+    assert whoami(verified_client(reviewer, device), Authorization=f"Token {editors}") is False
+
+
+def test_a_token_without_the_code_opens_nothing_for_someone_who_must_use_it(make_user):
+    """It used to answer with `two_factor` false (issue 10, item 1); now it is refused, and a verified
+    session on the same client does not rescue it."""
+    reviewer = make_user(reviewer=True)
+    device = enrolled(reviewer)
+    _, without_code = api_token_issue(user=reviewer, second_factor=False)
+    response = verified_client(reviewer, device).get("/api/v1/whoami/", headers={
+        "Authorization": f"Token {without_code}"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "second_factor_required"
 
 
 def test_has_second_factor_on_the_sites_pages(rf, make_user):
@@ -414,16 +453,25 @@ def test_has_second_factor_on_the_sites_pages(rf, make_user):
 
 
 @pytest.mark.urls("registry.urls")
-def test_with_the_sites_own_urls_a_reviewer_enrols_before_the_review_queue(client, make_user):
+def test_with_the_sites_own_urls_a_reviewer_enrols_through_the_link_before_the_review_queue(client, make_user):
     reviewer = make_user(email="reviewer@gco.example", reviewer=True)
     assert log_in(client, "reviewer@gco.example")["Location"] == reverse("staff:home")
     queue = reverse("review:queue")
+    setup = reverse("two_factor_setup")
     sent = client.get(queue)
-    assert sent["Location"] == f"{reverse('two_factor_setup')}?next={queue.replace('/', '%2F')}"
-    client.get(sent["Location"])
+    assert sent["Location"] == f"{setup}?next={queue.replace('/', '%2F')}"
+    refused = client.get(sent["Location"])
+    assert refused.status_code == 403
+    assert "enrolment link" in refused.content.decode()
+    assert client.get(reverse("staff:home"))["Location"].startswith(setup)  # no staff area meanwhile
+
+    assert client.get(link_path(enrolment_link_issue(user=reviewer)))["Location"] == setup
+    client.get(setup)
     device = TOTPDevice.objects.get(user=reviewer)
-    assert client.post(sent["Location"], {"code": code(device), "next": queue})["Location"] == queue
+    done = client.post(setup, {"code": code(device), "next": queue})
+    assert done.status_code == 200 and f'href="{queue}"' in done.content.decode()
     assert client.get(queue).status_code == 200
+    assert client.get(reverse("staff:home")).status_code == 200
 
 
 def test_logging_in_as_someone_else_ends_the_first_login_before_the_code(make_user, make_entity):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
@@ -24,6 +25,13 @@ class Command(BaseCommand):
             self._load(force=force)
 
     def _load(self, *, force: bool) -> None:
+        # The demo's staff passwords are published in the README: on a production site they would be
+        # a reviewer's login for anyone. Whatever the database holds, and whatever --force says.
+        if not settings.DEBUG:
+            raise CommandError(
+                "The demo register is for development only (its staff logins are published), and this site "
+                "runs with DJANGO_DEBUG=0. Nothing was loaded."
+            )
         if not force and Entity.objects.filter(is_sample=False).exists():
             raise CommandError(
                 "This database holds real entities: the demo register would mix invented accounts into the "

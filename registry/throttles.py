@@ -1,0 +1,93 @@
+"""Rate limits of the site's pages (the API's are DRF's own), and the one 429 page that answers them.
+
+The limits reuse DRF's `SimpleRateThrottle`: a history of request times per key in the cache, and
+`wait()` for the seconds until the oldest one leaves the window. Rates are read from settings
+when a throttle is made, so tests and operators can change them.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from rest_framework.throttling import SimpleRateThrottle
+
+from registry.authentication import client_ip
+
+
+class _PageThrottle(SimpleRateThrottle):
+    """A DRF throttle for a Django view: `rate_setting` names the setting holding its rate."""
+
+    rate_setting: str = ""
+
+    def get_rate(self) -> str | None:
+        return getattr(settings, self.rate_setting) or None  # empty: no limit
+
+    def get_cache_key(self, request, view) -> str | None:
+        ident = self.get_ident_of(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident} if ident else None
+
+    def get_ident_of(self, request) -> str | None:
+        raise NotImplementedError
+
+
+class _ByClientAddress(_PageThrottle):
+    def get_ident_of(self, request) -> str | None:
+        # The address behind TRUSTED_PROXY_COUNT proxies, as the login lockout and the API see it.
+        return client_ip(request)
+
+
+class VerifyPageThrottle(_ByClientAddress):
+    """Answers of the verify page (/<lang>/verify/?q=...), per client address: the page asks the
+    database what the API's verify asks, so it is limited like the API's anonymous clients."""
+
+    scope = "verify_page"
+    rate_setting = "VERIFY_PAGE_THROTTLE"
+
+
+class PasswordResetAddressThrottle(_ByClientAddress):
+    """Password-reset emails asked for from one client address, whatever the email addresses."""
+
+    scope = "password_reset_address"
+    rate_setting = "PASSWORD_RESET_THROTTLE"
+
+
+class PasswordResetEmailThrottle(_PageThrottle):
+    """Password-reset emails asked for one email address, from anywhere: a mailbox cannot be flooded
+    from many addresses. Counted for any address typed, whether an account has it or not, so the
+    limit says nothing about who has an account."""
+
+    scope = "password_reset_email"
+    rate_setting = "PASSWORD_RESET_EMAIL_THROTTLE"
+
+    def get_ident_of(self, request) -> str | None:
+        email = request.POST.get("email", "").strip().lower()
+        # Hashed: the key stays short and free of characters caches refuse, and Redis holds no addresses.
+        return hashlib.sha256(email.encode()).hexdigest() if email else None
+
+
+def seconds_to_wait(request: HttpRequest, *throttles: SimpleRateThrottle) -> int | None:
+    """Seconds to wait if one of `throttles` refuses the request (each allowed one counts it), else None."""
+    for throttle in throttles:
+        if not throttle.allow_request(request, None):
+            return max(1, math.ceil(throttle.wait() or throttle.duration))
+    return None
+
+
+def too_many_requests(request: HttpRequest, *, wait: int, reason: str, retry_template: str = "",
+                      context: dict | None = None) -> HttpResponse:
+    """The site's 429 page: what was limited (`reason`, a sentence), how long to wait, and
+    `retry_template` (e.g. the verify box, filled in with what the person typed) to try again from."""
+    response = render(request, "429.html", {
+        "reason": reason,
+        "wait_seconds": wait,
+        "wait_minutes": math.ceil(wait / 60),
+        "retry_template": retry_template,
+        **(context or {}),
+    }, status=429)
+    response["Retry-After"] = str(wait)
+    add_never_cache_headers(response)  # a refusal is this client's, for now: no cache may keep it
+    return response
