@@ -46,13 +46,13 @@ def entities_for(user) -> QuerySet[Entity]:
     return Entity.objects.filter(pk__in=editor_entity_ids(user))
 
 
-def edit_transition(user, channel: Channel) -> Transition:
+def edit_transition(user, channel: Channel, *, two_factor: bool) -> Transition:
     """The edit the user may make to the channel now (a direct edit, or a proposal on an approved
     channel); raises the refusal that speaks to the channel's state."""
     refusals = []
     for action in (Action.EDIT, Action.PROPOSE):
         try:
-            return check_allowed(user, action, channel)
+            return check_allowed(user, action, channel, two_factor=two_factor)
         except RegistryError as refused:
             refusals.append((action, refused))
     for action, refused in refusals:

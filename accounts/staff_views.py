@@ -178,7 +178,7 @@ def channel_edit_view(request, pk: int):
     if request.method == "GET":
         channel = get_object_or_404(channels_for(request.user), pk=pk)
         try:
-            edit_transition(request.user, channel)
+            edit_transition(request.user, channel, two_factor=has_second_factor(request))
         except RegistryError as error:  # not editable now (retired, submitted...): say why on its page
             return render_detail(request, channel, error=error)
         form = ChannelEditForm(channel=channel, officials=_officials_of(channel))

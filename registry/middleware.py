@@ -85,6 +85,8 @@ class SecondFactorMiddleware:
             return None
         if match.view_name == "admin:login":
             return self._redirect("login", request.GET.get("next") or reverse("admin:index"))
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None  # no login to judge; reading the session would add `Vary: Cookie` to public pages
         if not lacks_second_factor(request) or match.view_name in COMPLETING_A_LOGIN:
             return None
         if LOGGED_IN_AREAS.intersection(match.namespaces):

@@ -458,7 +458,7 @@ def test_editors_cannot_register_for_another_entity(staff, make_entity, make_use
 
 def test_nobody_approves_their_own_submission(staff):
     entity, _, reviewer, _ = staff
-    channel = channel_create(actor=reviewer, entity=entity, link="https://x.com/my_own")
+    channel = channel_create(two_factor=True, actor=reviewer, entity=entity, link="https://x.com/my_own")
     channel_act(actor=reviewer, channel_id=channel.pk, action="submit")
     assert_error(token_client(reviewer).post(detail(channel.pk, "approve"), format="json"), 403, "four_eyes")
 

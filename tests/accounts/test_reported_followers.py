@@ -65,7 +65,7 @@ def recorded(channel: Channel) -> tuple:
 @pytest.mark.parametrize("who", ["editor", "reviewer"])
 def test_an_editor_or_a_reviewer_reports_todays_count(people, snap, who):
     before = timezone.now()
-    snapshot = report_followers(user=people[who], channel_id=snap.pk, followers=48_250, on=today())
+    snapshot = report_followers(two_factor=True, user=people[who], channel_id=snap.pk, followers=48_250, on=today())
 
     assert (snapshot.channel_id, snapshot.date, snapshot.followers, snapshot.source) == (
         snap.pk, today(), 48_250, FollowerSnapshot.Source.REPORTED)
@@ -77,7 +77,7 @@ def test_an_editor_or_a_reviewer_reports_todays_count(people, snap, who):
 
 def test_a_second_report_the_same_day_replaces_the_first(people, snap):
     report_followers(user=people["editor"], channel_id=snap.pk, followers=1_000, on=today())
-    report_followers(user=people["reviewer"], channel_id=snap.pk, followers=1_200, on=today())
+    report_followers(two_factor=True, user=people["reviewer"], channel_id=snap.pk, followers=1_200, on=today())
     assert recorded(snap)[3] == ((today(), 1_200, "reported"),)
     assert recorded(snap)[0] == 1_200
 
@@ -114,8 +114,16 @@ def test_only_the_entitys_editors_and_reviewers_may_report(people, snap, who):
     user = AnonymousUser() if who == "anonymous" else people[who]
     before = recorded(snap)
     with pytest.raises(RegistryError) as refused:
-        report_followers(user=user, channel_id=snap.pk, followers=10, on=today())
+        report_followers(two_factor=True, user=user, channel_id=snap.pk, followers=10, on=today())
     assert (refused.value.code, refused.value.http_status) == ("forbidden", 403)
+    assert recorded(snap) == before
+
+
+def test_a_reviewer_whose_login_lacks_the_second_factor_reports_nothing(people, snap):
+    before = recorded(snap)
+    with pytest.raises(RegistryError) as refused:
+        report_followers(user=people["reviewer"], channel_id=snap.pk, followers=10, on=today())
+    assert (refused.value.code, refused.value.http_status) == ("second_factor_required", 403)
     assert recorded(snap) == before
 
 
@@ -161,7 +169,7 @@ def test_a_platform_without_its_credentials_takes_reported_counts(people, make_c
 def test_x_is_measured(people, make_channel):
     channel = make_channel("https://x.com/measuredgov", entity=people["entity"])
     with pytest.raises(RegistryError) as refused:
-        report_followers(user=people["reviewer"], channel_id=channel.pk, followers=10, on=today())
+        report_followers(two_factor=True, user=people["reviewer"], channel_id=channel.pk, followers=10, on=today())
     assert refused.value.code == "measured_platform"
     assert not channel.snapshots.exists()
 
@@ -202,7 +210,7 @@ def test_the_bounds_and_the_oldest_day_are_taken(people, snap, followers):
 
 def test_a_channel_that_does_not_exist_is_not_found(people):
     with pytest.raises(RegistryError) as refused:
-        report_followers(user=people["reviewer"], channel_id=999999, followers=5, on=today())
+        report_followers(two_factor=True, user=people["reviewer"], channel_id=999999, followers=5, on=today())
     assert (refused.value.code, refused.value.http_status) == ("not_found", 404)
 
 

@@ -132,7 +132,7 @@ def test_another_reviewer_approves_from_the_decision_page(reviewer_client, team)
 
 def test_the_reviewer_who_submitted_it_sees_the_buttons_disabled_and_is_refused(team):
     maker = team["reviewer"]
-    channel = channel_create(actor=maker, entity=team["entity"], link="https://x.com/ownwork")
+    channel = channel_create(two_factor=True, actor=maker, entity=team["entity"], link="https://x.com/ownwork")
     channel = channel_act(actor=maker, channel_id=channel.pk, action="submit")
     client = login(Client(), maker, second_factor=True)
 

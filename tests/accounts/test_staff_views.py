@@ -283,7 +283,7 @@ def test_a_stale_form_is_refused_and_the_typed_reason_is_shown_again(client, tea
 def test_a_stale_edit_keeps_what_was_typed_and_overwrites_nothing(client, team):
     channel = channel_create(actor=team["editor"], entity=team["entity"], link="https://x.com/staleedit")
     opened_version = channel.version
-    channel_edit(actor=team["reviewer"], channel_id=channel.pk,
+    channel_edit(two_factor=True, actor=team["reviewer"], channel_id=channel.pk,
                  display_name="Changed meanwhile")
     login(client, team["editor"])
     response = client.post(staff_url("channel_edit", channel), {

@@ -87,7 +87,7 @@ def cast(make_entity, make_user, django_user_model):
 def channel_in(state: str, entity, maker) -> Channel:
     """A channel brought to `state` through the services, made (and submitted) by `maker`."""
     decider = type(maker).objects.create_user(email=f"decider-{state}@gco.example", is_reviewer=True)
-    channel = channel_create(actor=maker, entity=entity, link=f"https://x.com/matrix_{state[:8]}")
+    channel = channel_create(two_factor=True, actor=maker, entity=entity, link=f"https://x.com/matrix_{state[:8]}")
     steps = {
         "draft": [],
         "submitted": [("submit", maker)],
@@ -101,14 +101,14 @@ def channel_in(state: str, entity, maker) -> Channel:
     for action, actor in steps:
         channel = channel_act(two_factor=True, actor=actor, channel_id=channel.pk, action=action, reason="Because.")
     if state == "approved_with_proposal":
-        channel = channel_edit(actor=maker, channel_id=channel.pk, description="A new description.")
+        channel = channel_edit(two_factor=True, actor=maker, channel_id=channel.pk, description="A new description.")
     return channel
 
 
 def perform_by_service(user, action: str, channel: Channel) -> str:
     try:
         if action == "edit":
-            channel_edit(actor=user, channel_id=channel.pk, display_name="Renamed")
+            channel_edit(two_factor=True, actor=user, channel_id=channel.pk, display_name="Renamed")
         else:
             channel_act(two_factor=True, actor=user, channel_id=channel.pk, action=action, reason="A reason.")
     except RegistryError as refused:

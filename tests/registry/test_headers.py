@@ -244,6 +244,9 @@ def test_anonymous_public_pages_stay_publicly_cacheable(client, register, settin
     assert response.status_code == 200
     assert response["Cache-Control"] == f"public, max-age={settings.PUBLIC_PAGE_MAX_AGE}"
     assert response.has_header("ETag")
+    # One copy for everyone: nothing about an anonymous visit reads the session (or a shared cache
+    # would keep a copy per cookie).
+    assert "Cookie" not in response.get("Vary", "")
 
 
 def test_the_anonymous_verify_page_stays_public_and_revalidated(client, register):
