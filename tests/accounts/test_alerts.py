@@ -353,7 +353,11 @@ def test_the_api_lists_alerts_for_reviewers_only(people, listed):
     assert_error(token_client(people["editor"]).get(ALERTS), 403, "forbidden")
     assert_error(token_client(people["plain"]).get(ALERTS), 403, "forbidden")
 
-    response = token_client(people["reviewer"], second_factor=False).get(ALERTS)  # reading needs no code
+    # Without the second factor a reviewer reads nothing: the token is refused, the session is nobody.
+    assert_error(token_client(people["reviewer"], second_factor=False).get(ALERTS), 401, "second_factor_required")
+    assert_error(session_client(people["reviewer"], second_factor=False).get(ALERTS), 401, "not_authenticated")
+
+    response = token_client(people["reviewer"]).get(ALERTS)
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["count"] == 4
@@ -420,8 +424,8 @@ def test_a_reviewer_resolves_through_the_api(people, open_alert):
 @pytest.mark.parametrize(("client_of", "payload", "status", "code"), [
     ("anonymous", {"note": "x"}, 401, "not_authenticated"),
     ("editor", {"note": "x"}, 403, "forbidden"),
-    ("reviewer_token_without_code", {"note": "x"}, 403, "second_factor_required"),
-    ("reviewer_session_without_code", {"note": "x"}, 403, "second_factor_required"),
+    ("reviewer_token_without_code", {"note": "x"}, 401, "second_factor_required"),
+    ("reviewer_session_without_code", {"note": "x"}, 401, "not_authenticated"),  # the session is nobody to the API
     ("reviewer", {}, 400, "note_required"),
     ("reviewer", {"note": "  "}, 400, "note_required"),
     ("reviewer", {"note": None}, 400, "note_required"),

@@ -64,6 +64,7 @@ def test_a_reviewer_without_the_second_factor_cannot_approve(cast):
 
     response = perform_by_api(token_client(people["reviewer"], second_factor=False), "approve", channel)
 
-    assert_error(response, 403, "second_factor_required")
+    assert_error(response, 401, "second_factor_required")  # the token opens nothing, not even the channel
+    assert response["WWW-Authenticate"] == "Token"
     channel.refresh_from_db()
     assert (channel.status, channel.version, channel.events.count()) == before

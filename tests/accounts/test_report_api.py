@@ -39,10 +39,16 @@ def test_editors_and_plain_users_get_403(register, make_user):
         assert_error(token_client(user).get(REPORT), 403, "forbidden")
 
 
+def test_a_reviewer_without_the_second_factor_reads_nothing_by_either_door(register, make_user):
+    reviewer = make_user(reviewer=True)
+    assert_error(token_client(reviewer, second_factor=False).get(REPORT), 401, "second_factor_required")
+    assert_error(session_client(reviewer, second_factor=False).get(REPORT), 401, "not_authenticated")
+
+
 @pytest.mark.parametrize("door", ["token", "session"])
 def test_a_reviewer_reads_every_owner_channel_and_check(register, make_user, door):
     reviewer = make_user(reviewer=True)
-    client = token_client(reviewer) if door == "token" else session_client(reviewer, second_factor=False)
+    client = token_client(reviewer) if door == "token" else session_client(reviewer, second_factor=True)
     response = client.get(REPORT)
     assert response.status_code == 200, response.content
     body = response.json()

@@ -133,7 +133,7 @@ def test_another_reviewer_approves_from_the_decision_page(reviewer_client, team)
 def test_the_reviewer_who_submitted_it_sees_the_buttons_disabled_and_is_refused(team):
     maker = team["reviewer"]
     channel = channel_create(two_factor=True, actor=maker, entity=team["entity"], link="https://x.com/ownwork")
-    channel = channel_act(actor=maker, channel_id=channel.pk, action="submit")
+    channel = channel_act(actor=maker, channel_id=channel.pk, action="submit", two_factor=True)
     client = login(Client(), maker, second_factor=True)
 
     decision = section(client.get(review_url("channel", channel)), "decision-heading")

@@ -267,7 +267,7 @@ def test_a_stale_form_is_refused_and_the_typed_reason_is_shown_again(client, tea
     channel = approved(team["entity"], team["editor"], team["reviewer"], "https://x.com/stalepage")
     opened_version = channel.version
     # While the editor's page is open, a colleague certifies the channel.
-    channel_act(actor=team["reviewer"], channel_id=channel.pk, action="certify")
+    channel_act(actor=team["reviewer"], channel_id=channel.pk, action="certify", two_factor=True)
     before = snapshot(channel)
 
     login(client, team["editor"])
@@ -420,7 +420,7 @@ def test_home_lists_the_editors_channels_with_status_followers_and_certification
 def test_reviewers_see_every_entity_and_can_filter_by_one(client, team, make_channel):
     make_channel("https://x.com/firstentity", entity=team["entity"])
     make_channel("https://x.com/secondentity", entity=team["other_entity"])
-    login(client, team["reviewer"])
+    login(client, team["reviewer"], second_factor=True)
     text = page_text(client.get(staff_url("home")))
     assert "firstentity" in text and "secondentity" in text
     text = page_text(client.get(staff_url("home"), {"entity": team["other_entity"].pk}))
@@ -432,7 +432,7 @@ def test_the_review_link_shows_only_for_reviewers_and_logout_is_a_post_form(clie
     content = client.get(staff_url("home")).content.decode()
     assert reverse("review:queue") not in content
     assert re.search(rf'<form class="logout" method="post" action="{reverse("logout")}">', content)
-    login(client, team["reviewer"])
+    login(client, team["reviewer"], second_factor=True)
     assert reverse("review:queue") in client.get(staff_url("home")).content.decode()
 
 

@@ -228,7 +228,9 @@ def test_an_editor_enrols_through_a_link_too(client, make_user, make_entity):
 def admin_client(make_user) -> Client:
     """A superuser whose session passed the code: the admin's actions need it."""
     admin_user = make_user(email="admin@gco.example", is_staff=True, is_superuser=True)
-    return verified_client(admin_user, enrolled(admin_user))
+    client = verified_client(admin_user, enrolled(admin_user))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # /admin/ has no language prefix: the sentences asserted are English
+    return client
 
 
 def run_action(admin_client, action: str, *users):

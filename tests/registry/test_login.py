@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from registry.authentication import client_ip
+from tests.registry.second_factor_steps import code, enrolled
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.registry.auth_test_urls")]
 
@@ -45,6 +46,14 @@ def logged_in_as(client) -> int | None:
     if response.status_code != 200:
         return None
     return int(client.session[SESSION_KEY])
+
+
+def log_in_with_code(client, email, device, **extra):
+    """A reviewer's whole login: the password (not locked out), then the authenticator app's code."""
+    password_step = log_in(client, email, **extra)
+    assert password_step.status_code == 302, password_step
+    assert password_step["Location"].startswith(reverse("two_factor_verify"))
+    return client.post(reverse("two_factor_verify"), {"code": code(device)}, **extra)
 
 
 # --- Logging in and out ------------------------------------------------------------------------
@@ -210,9 +219,10 @@ def test_the_lockout_page_speaks_english_under_en(client, make_user):
 
 def test_someone_elsewhere_cannot_lock_a_reviewer_out(client, make_user):
     user = make_user(email="reviewer@gco.example", reviewer=True)
+    device = enrolled(user)
     fail(client, "reviewer@gco.example", 6, REMOTE_ADDR="203.0.113.66")  # the attacker's address
     reviewer = Client(REMOTE_ADDR="198.51.100.7")
-    assert log_in(reviewer, "reviewer@gco.example")["Location"] == STAFF_HOME
+    assert log_in_with_code(reviewer, "reviewer@gco.example", device)["Location"] == STAFF_HOME
     assert logged_in_as(reviewer) == user.pk
 
 
@@ -226,12 +236,13 @@ def test_changing_the_case_of_the_email_does_not_buy_more_tries(client, make_use
 
 def test_the_lock_lifts_after_the_cool_off(client, make_user):
     user = make_user(email="reviewer@gco.example", reviewer=True)
+    device = enrolled(user)
     fail(client, "reviewer@gco.example", django_settings.AXES_FAILURE_LIMIT)
     assert log_in(client, "reviewer@gco.example").status_code == 429
     # The cool-off passes: axes reads the time of the last failure from the database.
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - django_settings.AXES_COOLOFF_TIME
                                  - timedelta(seconds=1))
-    assert log_in(client, "reviewer@gco.example")["Location"] == STAFF_HOME
+    assert log_in_with_code(client, "reviewer@gco.example", device)["Location"] == STAFF_HOME
     assert logged_in_as(client) == user.pk
 
 
@@ -267,6 +278,7 @@ def test_behind_a_proxy_the_lock_follows_the_real_client(make_user, settings):
     would lock a reviewer out for everyone."""
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
     user = make_user(email="reviewer@gco.example", reviewer=True)
+    device = enrolled(user)
     proxy = "10.0.0.2"
     attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.66")
     fail(attacker, "reviewer@gco.example", django_settings.AXES_FAILURE_LIMIT)
@@ -276,7 +288,7 @@ def test_behind_a_proxy_the_lock_follows_the_real_client(make_user, settings):
     assert log_in(forged, "reviewer@gco.example").status_code == 429
 
     reviewer = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
-    assert log_in(reviewer, "reviewer@gco.example")["Location"] == STAFF_HOME
+    assert log_in_with_code(reviewer, "reviewer@gco.example", device)["Location"] == STAFF_HOME
     assert logged_in_as(reviewer) == user.pk
 
 
