@@ -220,10 +220,6 @@ class Channel(TimeStamped):
         return bool(self.proposed_changes)
 
     @property
-    def is_live(self) -> bool:
-        return self.status in LIVE_STATUSES
-
-    @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
 
@@ -337,7 +333,7 @@ class Alert(models.Model):
 
 class ScoreRecord(models.Model):
     """An owner's (entity's or official's) or a channel's score against the guide in one month,
-    as last computed that month: the presence report's trend (see accounts/report.py)."""
+    as last computed that month: the presence report's trend (see accounts/report/scores.py)."""
 
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     entity = models.ForeignKey(

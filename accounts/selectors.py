@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Channel, FollowerSnapshot, Status
+from accounts.workflow import editor_entity_ids, is_reviewer
 from entities.models import Entity, Official
 
 # Only official (approved) channels count towards an owner's channels and followers.
@@ -49,7 +50,6 @@ def sample_data_loaded() -> bool:
 def channels_for(user):
     """Every channel the user may see in the staff area and the write API: a reviewer sees all,
     an editor their entities' channels, anyone else none. The public reads `public_objects`."""
-    from accounts.workflow import editor_entity_ids, is_reviewer
 
     channels = Channel.private_objects.with_owner()
     if is_reviewer(user):

@@ -1,8 +1,11 @@
-"""Writes to the register's channels: registering, editing, and every workflow transition.
+"""Writes to the register: registering and editing channels, every workflow transition, resolving
+alerts, and the follower counts staff report.
 
 Views, forms, the API, commands and jobs call these; nobody sets a Channel's status and saves
-it. Each write locks the channel's row, checks the one permission rule (accounts/workflow.py),
-writes a ChannelEvent in the same transaction, and leaves emails to run after commit.
+it. Each write checks the one permission gate (accounts/workflow.py) with whether the actor's
+login passed the second factor; a workflow write locks the channel's row, writes a ChannelEvent
+in the same transaction, and queues its email and the presence scores to run after commit
+(accounts/tasks/).
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from accounts import platforms
 from accounts.models import (
     REFRESHED_FIELDS,
     WATCHED_STATUSES,
@@ -29,6 +33,8 @@ from accounts.models import (
     Status,
 )
 from accounts.platforms import AccountLinkError, parse_account_link
+from accounts.tasks.report import schedule_scores
+from accounts.tasks.workflow import notify_event
 from accounts.workflow import (
     TRANSITIONS,
     Action,
@@ -44,7 +50,6 @@ LIVE_HANDLE_CONSTRAINT = "channel_handle_live_unique"
 # What an edit may change. The link (platform and handle) only while nobody has approved it:
 # an approved channel that moves to another account is a new registration.
 EDITABLE_FIELDS = ("display_name", "languages", "description", "official")
-LINK_FIELDS = ("platform", "handle", "handle_key", "canonical_url")
 MAX_DESCRIPTION = 2000
 MAX_REASON = 2000
 
@@ -176,7 +181,6 @@ def _record(channel: Channel, *, action: Action, actor, from_status: str, commen
         channel=channel, action=action, from_status=from_status, to_status=channel.status, actor=actor,
         comment=comment, changes=changes or {},
     )
-    from accounts.tasks import notify_event, schedule_scores  # the task module imports these services
 
     transaction.on_commit(lambda: notify_event.delay(event.pk))
     schedule_scores()  # every decision can change the presence report's scores
@@ -438,7 +442,6 @@ def resolve_alert(*, user, alert_id: int, note: str, two_factor: bool = False) -
             )
         alert.resolved_by, alert.resolved_at, alert.resolution_note = user, timezone.now(), note
         alert.save(update_fields=["resolved_by", "resolved_at", "resolution_note"])
-        from accounts.tasks import schedule_scores
 
         schedule_scores()  # an open alert weighs on the presence report's scores
     return alert
@@ -456,7 +459,6 @@ def is_measured_platform(platform: str) -> bool:
     the adapter's credentials are set. Until they are (Meta's app review takes months), staff
     report the counts, as for platforms with no API at all.
     """
-    from accounts import platforms
 
     adapter_class = platforms.ADAPTERS.get(platforms.Platform(platform))
     return adapter_class is not None and adapter_class().configured()

@@ -46,14 +46,14 @@ def main() -> None:
             _setup(stub, settings)
             platforms = [platform for platform in ADAPTERS if platform.value in MIX]
             ids = _fill(args.channels, platforms)
-            from accounts.refresh import batches, channels_to_refresh, refresh_batch
+            from accounts.monitoring.refresh import batches, channels_to_refresh, refresh_batch
 
             cut = batches(channels_to_refresh().only("pk", "platform"))
             # Scores are recomputed once after a refresh run (debounced, in a worker); inline they
             # would run after every batch, so the bench holds them off and times one run at the end.
             from django.core.cache import cache
 
-            from accounts.tasks import SCORES_QUEUED
+            from accounts.tasks.report import SCORES_QUEUED
 
             cache.set(SCORES_QUEUED, 1, timeout=None)
             connections.close_all()
@@ -74,7 +74,7 @@ def main() -> None:
                     done["refreshed"] += outcome.refreshed + outcome.unchanged
                     done["failed"] += sum(outcome.failed.values())
             elapsed = time.perf_counter() - started
-            from accounts.report import record_scores
+            from accounts.report.scores import record_scores
 
             scores_started = time.perf_counter()
             record_scores()

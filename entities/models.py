@@ -6,9 +6,10 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, gettext_lazy as _
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registry.languages import in_page_language
 from registry.models import TimeStamped
 
 # A domain name, lower case, no scheme or path: "mofa.gov.ae".
@@ -44,7 +45,7 @@ class BilingualName(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "ar").startswith("en") else self.name_ar
+        return in_page_language(self.name_ar, self.name_en)
 
 
 class EntityKind(models.TextChoices):
@@ -122,7 +123,7 @@ class Official(BilingualName, TimeStamped):
 
     @property
     def title(self) -> str:
-        return self.title_en if (get_language() or "ar").startswith("en") else self.title_ar
+        return in_page_language(self.title_ar, self.title_en)
 
 
 class MembershipRole(models.TextChoices):

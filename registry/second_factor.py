@@ -2,7 +2,7 @@
 tokens that must not outlive a change to any of them. Every step is logged to `registry.security`.
 
 Who must use a second factor, and whether a request has passed it, is read in
-registry/authentication.py; the pages that call these are in registry/auth_views.py.
+registry/authentication.py; the pages that call these are in registry/auth/views.py.
 """
 from __future__ import annotations
 

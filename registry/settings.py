@@ -152,8 +152,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # seconds have passed unacknowledged: longer than the longest task (CELERY_TASK_TIME_LIMIT).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = "Asia/Dubai"
-# Autodiscovery imports each app's tasks.py only; the presence report's job lives beside the report.
-CELERY_IMPORTS = ("accounts.report_tasks",)
 CELERY_BEAT_SCHEDULE: dict = {
     "refresh-followers": {
         "task": "accounts.tasks.refresh_followers",
@@ -200,7 +198,7 @@ AXES_USERNAME_FORM_FIELD = "username"
 # client behind a proxy would share one address, and one attacker could lock a reviewer out.
 AXES_CLIENT_IP_CALLABLE = "registry.authentication.client_ip"
 AXES_USERNAME_CALLABLE = "registry.authentication.login_username"  # emails match in any case; so must failures
-AXES_LOCKOUT_CALLABLE = "registry.auth_views.lockout_response"  # 429, translated page (JSON under /api/)
+AXES_LOCKOUT_CALLABLE = "registry.auth.views.lockout_response"  # 429, translated page (JSON under /api/)
 AXES_ENABLE_ADMIN = True
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)  # lifetime of API tokens; 0 = until revoked
 # A token issued with the second factor carries a reviewer's powers: it lives a working day at most.
@@ -368,7 +366,7 @@ LOGGING = {
     "loggers": {"pgserver": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }
 
-# --- Platforms (follower refresh; see ../PLATFORMS.md and docs/configuration.md) -----------
+# --- Platforms (follower refresh; see ../shared/PLATFORMS.md and docs/configuration.md) ----
 X_BEARER_TOKEN = env.str("X_BEARER_TOKEN", default="")
 X_API_BASE_URL = env.str("X_API_BASE_URL", default="https://api.x.com")
 YOUTUBE_API_KEY = env.str("YOUTUBE_API_KEY", default="")

@@ -11,31 +11,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action as endpoint
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.alerts import ALERT_ORDER
+from accounts.api.permissions import IsReviewer
 from accounts.api.serializers import AlertResolveSerializer, AlertSerializer
 from accounts.models import Alert, AlertKind
+from accounts.review.alerts import ALERT_ORDER
 from accounts.services import resolve_alert
-from accounts.workflow import NotAllowed, require_reviewer
 from registry.api import RegisterPagination, error_responses
 from registry.authentication import has_second_factor
 
 MAX_ID = 2**63 - 1  # ids are bigints: a longer number is no row's, refused rather than overflowing
-
-
-class IsReviewer(BasePermission):
-    message = gettext_lazy("Only GCO reviewers can do this.")
-
-    def has_permission(self, request, view) -> bool:
-        # The workflow's one gate: a reviewer, with a login (token or session) that passed the second factor.
-        try:
-            require_reviewer(request.user, two_factor=has_second_factor(request))
-        except NotAllowed as refusal:
-            self.message = refusal.message
-            return False
-        return True
 
 
 @extend_schema_field(OpenApiTypes.INT)

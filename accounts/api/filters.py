@@ -11,9 +11,9 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
-from accounts.directory import search_channels
 from accounts.models import Channel, Language, Status
 from accounts.platforms import Platform
+from accounts.public.directory import search_channels
 
 # Channels in a stable order after any ordering asked for, so pages neither skip nor repeat one.
 TIE_BREAK = ("platform", "handle_key", "id")

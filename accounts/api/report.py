@@ -1,6 +1,6 @@
 """GET /api/v1/report/, for GCO reviewers: every owner's and channel's score against the guide and
 the checks each fails, with the checks themselves; the same assessment the report pages show
-(accounts.report.assess), in a fixed number of queries whatever the size of the register."""
+(accounts.report.scores.assess), in a fixed number of queries whatever the size of the register."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
@@ -11,10 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.alerts import IsReviewer
+from accounts.api.permissions import IsReviewer
 from accounts.platforms import Platform
-from accounts.report import assess
-from accounts.standards import RULES
+from accounts.report.scores import assess
+from accounts.report.standards import RULES
 from registry.api import error_responses
 
 

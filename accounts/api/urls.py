@@ -4,10 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.alerts import AlertViewSet
-from accounts.api.public import EntityViewSet, OfficialViewSet, StatsView
+from accounts.api.channels import ChannelCsvView, ChannelViewSet
+from accounts.api.entities import EntityViewSet, OfficialViewSet, StatsView
 from accounts.api.report import ReportView
 from accounts.api.verify import VerifyView
-from accounts.api.views import ChannelCsvView, ChannelViewSet
 from registry.api import endpoint_not_found
 
 router = SimpleRouter()

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
-from accounts.verify import RESULTS, VerifyAnswer, verify
+from accounts.public.verify import RESULTS, VerifyAnswer, verify
 from registry.api import ErrorSerializer, error_responses
 from registry.errors import RegistryError
 

@@ -213,8 +213,8 @@ def test_the_editor_has_work_waiting_and_the_reviewer_a_queue(loaded):
 
 def test_the_presence_report_assesses_all_58_owners_and_an_open_alert_costs_its_weight(loaded):
     from accounts.models import Alert, AlertKind, Channel, Status
-    from accounts.report import assess
-    from accounts.standards import RULES_BY_ID
+    from accounts.report.scores import assess
+    from accounts.report.standards import RULES_BY_ID
 
     before = {item.owner.key: item for item in assess()}
     assert len(before) == 58

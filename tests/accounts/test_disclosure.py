@@ -8,8 +8,8 @@ from django.utils import translation
 
 from accounts.models import Channel, Status
 from accounts.services import HandleAlreadyRegistered, channel_act, channel_create, channel_edit
-from tests.accounts.test_api import CHANNELS, assert_error, detail, token_client
-from tests.accounts.test_staff_views import login, page_text, snapshot, staff_url
+from tests.accounts.api.test_channels import CHANNELS, assert_error, detail, token_client
+from tests.accounts.staff.test_views import login, page_text, snapshot, staff_url
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import missing_tool
+
 # Playwright's sync API runs an asyncio event loop in the test's own thread, so Django believes
 # the factories' queries come from async code and refuses them (SynchronousOnlyOperation). They
 # do not: each query still runs synchronously, one at a time, so the check only gets in the way.
@@ -35,12 +37,8 @@ TIMEOUT_MS = 10_000
 def browser():
     """One headless Chromium for the whole run; each test gets its own context (cookies, cache)."""
     if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(
-            f"The browser tests need Debian's chromium at {CHROMIUM}, and there is none. "
-            "Run `.ci/run` (it installs it) or `apt-get install chromium`; "
-            "never `playwright install`, which downloads a browser this project does not use.",
-            pytrace=False,
-        )
+        missing_tool(f"Debian's chromium at {CHROMIUM} for the browser tests",
+                     "apt-get install chromium, or run .ci/run (never `playwright install`)")
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()

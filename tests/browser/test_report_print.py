@@ -15,10 +15,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import FollowerSnapshot
-from accounts.report import record_scores
-from accounts.standards import RULES_BY_ID
-from tests.accounts.test_report_views import pdf_streams
-from tests.accounts.test_staff_views import login
+from accounts.report.scores import record_scores
+from accounts.report.standards import RULES_BY_ID
+from tests.accounts.report.test_views import pdf_streams
+from tests.accounts.staff.test_views import login
 
 pytestmark = pytest.mark.browser
 

@@ -16,9 +16,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Alert, AlertKind, Channel, FollowerSnapshot, RefreshStatus
+from accounts.monitoring.refresh import refresh_batch
 from accounts.platforms import ADAPTERS, Platform, bluesky, facebook, instagram, mastodon, telegram, x, youtube
 from accounts.platforms.api import FailureKind
-from accounts.refresh import refresh_batch
 from tests.platforms.stub import (
     PlatformStub,
     Reply,

@@ -10,7 +10,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import directory_views, report_views, verify_views, views as account_views
+from accounts.public import views as public_views
+from accounts.report import views as report_views
 from registry.authentication import has_second_factor
 
 
@@ -34,16 +35,16 @@ def _area(name):
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/auth/", include("registry.api_auth_urls")),
+    path("api/v1/auth/", include("registry.auth.api_urls")),
     path("api/v1/whoami/", WhoAmI.as_view(), name="whoami"),
 ]
 urlpatterns += i18n_patterns(
-    path("", account_views.home, name="home"),
-    path("verify/", verify_views.verify, name="verify"),  # the public pages every layout links to
-    path("directory/", directory_views.directory, name="directory"),
-    path("entities/", account_views.entities, name="entities"),
+    path("", public_views.home, name="home"),
+    path("verify/", public_views.verify, name="verify"),  # the public pages every layout links to
+    path("directory/", public_views.directory, name="directory"),
+    path("entities/", public_views.entities, name="entities"),
     path("presence/", report_views.presence, name="presence"),
-    path("auth/", include("registry.auth_urls")),
+    path("auth/", include("registry.auth.urls")),
     path("staff/", _area("staff")),
     path("review/", _area("review")),
 )

@@ -1,4 +1,4 @@
-"""Backup codes (registry/second_factor.py, the code and backup pages of registry/auth_views.py): ten
+"""Backup codes (registry/second_factor.py, the code and backup pages of registry/auth/views.py): ten
 single-use codes shown once at enrolment, each good once in place of the app's code, and replaced
 only after a fresh code from the app."""
 from __future__ import annotations

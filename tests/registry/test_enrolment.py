@@ -1,5 +1,5 @@
 """Enrolling an authenticator app only through a single-use enrolment link (registry/second_factor.py and
-the enrolment and setup pages of registry/auth_views.py), and the admin's actions that send a link or
+the enrolment and setup pages of registry/auth/views.py), and the admin's actions that send a link or
 reset a lost phone (registry/admin.py). A password alone never reaches the QR code."""
 from __future__ import annotations
 

@@ -59,7 +59,7 @@ def test_a_json_body_nested_too_deeply_is_a_400_in_the_apis_error_shape(body):
 
 
 def test_a_deeply_nested_body_to_a_write_endpoint_is_a_400_too(make_user, make_entity):
-    from tests.accounts.test_api import token_client
+    from tests.accounts.api.test_channels import token_client
 
     client = token_client(make_user(editor_of=make_entity()))
     response = client.post("/api/v1/channels/", "[" * 100_000, content_type="application/json")

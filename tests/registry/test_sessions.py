@@ -1,6 +1,6 @@
 """How long a login lasts (registry.middleware.SessionLifetimeMiddleware: SESSION_MAX_HOURS, however
 busy the session) and the change-password page, which asks for the current password and ends the
-user's other logins and API tokens (registry/auth_views.py)."""
+user's other logins and API tokens (registry/auth/views.py)."""
 from __future__ import annotations
 
 import logging

@@ -6,6 +6,8 @@ from pathlib import Path
 import polib
 import pytest
 
+from tests.conftest import missing_tool
+
 LOCALE = Path(__file__).resolve().parents[2] / "locale" / "ar" / "LC_MESSAGES"
 
 
@@ -51,7 +53,7 @@ def test_the_catalogue_holds_every_string_the_code_marks_for_translation(tmp_pat
     import sys
 
     if shutil.which("xgettext") is None:
-        pytest.skip("needs GNU gettext (xgettext) to extract the strings")
+        missing_tool("GNU gettext (xgettext) to extract the strings", "apt-get install gettext, or run .ci/run")
     root = LOCALE.parents[2]
     copy = tmp_path / "project"
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".venv", ".data", ".git", "staticfiles", "tests",

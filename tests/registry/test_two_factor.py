@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registry.auth_views import PENDING_LOGIN_KEY, PENDING_LOGIN_SECONDS
+from registry.auth.views import PENDING_LOGIN_KEY, PENDING_LOGIN_SECONDS
 from registry.authentication import api_token_issue
 from registry.second_factor import enrolment_link_issue
 from tests.registry.second_factor_steps import (

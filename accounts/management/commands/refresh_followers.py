@@ -5,9 +5,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.monitoring.refresh import Outcome, batches, channels_to_refresh, refresh_batch, shared_adapter
 from accounts.platforms import Platform
 from accounts.platforms.api import FailureKind
-from accounts.refresh import Outcome, batches, channels_to_refresh, refresh_batch, shared_adapter
 from entities.models import Entity
 
 

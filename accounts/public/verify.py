@@ -1,0 +1,184 @@
+"""The public's question: is this account official?
+
+`verify(text, platform=None)` reads whatever a person pasted with `parse_account_link` and answers
+from the public register only (`Channel.public_objects`): drafts, submissions, rejections and
+requests for changes are never disclosed, they answer `not_registered` as if absent. It never
+fetches the link. When the input is not in the register, or could not be read because it hides
+invisible or non-Latin look-alike characters, `lookalikes` names the official channels it imitates.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from accounts.lookalikes import approved_channels, ascii_fold, imitated
+from accounts.models import Alert, AlertKind, Channel, Status
+from accounts.platforms import LINK_RULES, AccountLink, AccountLinkError, Platform, link_examples, parse_account_link
+
+
+class Result:
+    OFFICIAL = "official"
+    FORMERLY_OFFICIAL = "formerly_official"
+    COMPROMISED = "compromised"
+    NOT_REGISTERED = "not_registered"
+    INVALID = "invalid"
+
+
+RESULTS = (Result.OFFICIAL, Result.FORMERLY_OFFICIAL, Result.COMPROMISED, Result.NOT_REGISTERED, Result.INVALID)
+
+
+_ANSWER_FOR_STATUS = {
+    Status.APPROVED: Result.OFFICIAL,
+    Status.RETIRED: Result.FORMERLY_OFFICIAL,
+    Status.COMPROMISED: Result.COMPROMISED,
+}
+
+
+# Refusals that may hide a look-alike: the folded text is read again to name what it imitates.
+_FOLDABLE = frozenset({"invisible_characters", "invalid_handle", "unknown_platform", "invalid_link",
+                       "platform_required", "not_an_account"})
+
+
+# What the last refresh found wrong with an official account, until a reviewer has looked: the
+# answer stays "official" (the register has not changed) but says plainly not to rely on it yet.
+# Most serious first: an impostor may hold the handle now.
+CAUTIONS = {
+    AlertKind.ID_CHANGED: _("The platform reports that this handle now belongs to a different account. The "
+                            "Government Communication Office is checking it: do not trust it until then."),
+    AlertKind.RENAMED: _("The official account has changed its handle on the platform, so this handle may now be "
+                         "free for anyone to take. The Government Communication Office is checking it."),
+    AlertKind.SUSPENDED: _("The platform reports this account as suspended. The Government Communication Office "
+                           "is checking it."),
+    AlertKind.NOT_FOUND: _("The platform reports that this account no longer exists. The Government "
+                           "Communication Office is checking it."),
+}
+
+
+def caution_for(channel: Channel | None) -> str:
+    """The caution code for an official channel with an open alert of a kind in CAUTIONS, or ""."""
+    if channel is None or channel.status != Status.APPROVED:
+        return ""
+    open_kinds = set(Alert.objects.filter(channel=channel, resolved_at__isnull=True, kind__in=list(CAUTIONS))
+                     .values_list("kind", flat=True))
+    return next((kind.value for kind in CAUTIONS if kind in open_kinds), "")
+
+
+@dataclass(frozen=True)
+class VerifyAnswer:
+    result: str
+    channel: Channel | None = None
+    lookalikes: list[Channel] = field(default_factory=list)
+    link: AccountLink | None = None
+    error_code: str = ""
+    error_message: str = ""
+    examples: dict[Platform, tuple[str, ...]] = field(default_factory=dict)
+    caution: str = ""  # a key of CAUTIONS when the official account's last refresh found trouble
+
+    @property
+    def caution_message(self) -> str:
+        return str(CAUTIONS[AlertKind(self.caution)]) if self.caution else ""
+
+
+def verify(text: str, platform: str | None = None) -> VerifyAnswer:
+    try:
+        link = parse_account_link(text, platform)
+    except AccountLinkError as error:
+        return _unreadable(text, platform, error)
+    return _answer_for(link)
+
+
+def _answer_for(link: AccountLink) -> VerifyAnswer:
+    channel = _public_match(Q(platform=link.platform, handle_key=link.handle_key))
+    if channel is not None:
+        return VerifyAnswer(result=_ANSWER_FOR_STATUS[channel.status], channel=channel, link=link,
+                            caution=caution_for(channel))
+    lookalikes = imitated(link.handle_key, approved_channels(link.platform))
+    return VerifyAnswer(result=Result.NOT_REGISTERED, link=link, lookalikes=lookalikes)
+
+
+def _public_match(condition: Q) -> Channel | None:
+    """The public registration under this key; a live approved one wins over a retired or compromised one."""
+    rank = Case(
+        When(status=Status.APPROVED, then=Value(0)),
+        When(status=Status.COMPROMISED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Channel.public_objects.with_owner().filter(condition)
+        .annotate(rank=rank).order_by("rank", "-retired_at", "-pk").first()
+    )
+
+
+def _unreadable(text: str, platform: str | None, error: AccountLinkError) -> VerifyAnswer:
+    if error.code == "platform_required":
+        answer = _bare_handle(text)
+        if answer is not None:
+            return answer
+    lookalikes = _lookalikes_of_unreadable(text, platform) if error.code in _FOLDABLE else []
+    # A handle without its platform stays unanswered (the look-alikes say which ones it may mean);
+    # text that only reads as an official handle once folded is an imitation, never that handle.
+    readable = lookalikes and error.code != "platform_required"
+    return VerifyAnswer(
+        result=Result.NOT_REGISTERED if readable else Result.INVALID,
+        lookalikes=lookalikes,
+        error_code=error.code,
+        error_message=error.message,
+        examples=link_examples(),
+    )
+
+
+def _handle_on_each_platform(text: str) -> list[AccountLink]:
+    links = []
+    for rules in LINK_RULES.values():
+        try:
+            links.append(rules.parse_handle(text.strip()))
+        except (AccountLinkError, ValueError):
+            continue
+    return links
+
+
+def _bare_handle(text: str) -> VerifyAnswer | None:
+    """A handle with no platform: answered when exactly one platform has a public registration of it."""
+    links = _handle_on_each_platform(text)
+    if not links:
+        return None
+    condition = Q()
+    for link in links:
+        condition |= Q(platform=link.platform, handle_key=link.handle_key)
+    platforms = {channel.platform for channel in Channel.public_objects.filter(condition)}
+    if len(platforms) != 1:
+        return None
+    (found,) = [link for link in links if link.platform == next(iter(platforms))]
+    return _answer_for(found)
+
+
+def _lookalikes_of_unreadable(text: str, platform: str | None) -> list[Channel]:
+    """Official channels that text refused for hidden or look-alike characters reads as, once folded."""
+    if not isinstance(text, str) or len(text) > 4 * 2048:
+        return []
+    try:
+        folded = ascii_fold(text)
+    except (TypeError, ValueError):
+        return []
+    if not folded.strip():
+        return []
+    try:
+        links = [(link.platform, link.handle_key) for link in [parse_account_link(folded, platform or None)]]
+    except AccountLinkError as error:
+        if error.code == "invalid_handle" and error.platform and error.handle:
+            # A handle no account can have ("MOFAUAE_official_gov" is too long for X) may still be
+            # dressed up as an official one: name it, though nobody can open such an account.
+            links = [(error.platform, error.handle.lower())]
+        elif error.code == "platform_required":
+            links = [(link.platform, link.handle_key) for link in _handle_on_each_platform(folded)]
+        else:
+            return []
+    found: list[Channel] = []
+    for link_platform, key in links:
+        for channel in imitated(key, approved_channels(link_platform), exact_counts=True):
+            if channel not in found:
+                found.append(channel)
+    return found

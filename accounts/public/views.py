@@ -1,0 +1,167 @@
+"""The public register's pages: home, verify, the directory, entities, an entity, a channel."""
+from __future__ import annotations
+
+from django import forms
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views.decorators.http import require_safe
+
+from accounts.models import Channel, Language, Status
+from accounts.platforms import Platform
+from accounts.public.charts import follower_chart, month_ends
+from accounts.public.directory import (
+    DIRECTORY_STATUSES,
+    DirectoryFilters,
+    directory_channels,
+    directory_entities,
+    directory_officials,
+    name_field,
+)
+from accounts.public.statistics import largest_channels, platform_totals, recent_additions
+from accounts.public.verify import CAUTIONS, caution_for, verify as verify_text
+from accounts.selectors import entities_with_figures, entity_channels, follower_history, register_totals
+from accounts.staff.selectors import language_labels
+from accounts.web import public_page
+from registry.throttles import VerifyPageThrottle, seconds_to_wait, too_many_requests
+
+
+@public_page
+def home(request):
+    platforms = platform_totals()
+    return render(request, "accounts/home.html", {
+        "totals": register_totals(),
+        "platforms": Platform.choices,
+        "platform_figures": [
+            (Platform(code).label, figures) for code, figures in
+            sorted(platforms.items(), key=lambda item: -item[1]["followers"]) if figures["channels"]
+        ],
+        "largest": largest_channels(),
+        "recent": recent_additions(),
+    })
+
+
+@public_page
+def entities(request):
+    listed = entities_with_figures().order_by(name_field(), "id")
+    return render(request, "accounts/entities.html", {"entities": listed})
+
+
+@public_page
+def entity(request, slug: str):
+    shown = get_object_or_404(entities_with_figures(), slug=slug)
+    channels = list(entity_channels(shown))
+    # The entity's own channels, then one group per official, in the order the selector gives.
+    groups: dict[int | None, list[Channel]] = {None: []}
+    for channel in channels:
+        groups.setdefault(channel.official_id, []).append(channel)
+    officials = {official.pk: official for official in shown.active_officials}
+    official_groups = [
+        (officials.get(official_id) or group[0].official, group)
+        for official_id, group in groups.items() if official_id is not None
+    ]
+    return render(request, "accounts/entity.html", {
+        "entity": shown,
+        "own_channels": groups[None],
+        "official_groups": official_groups,
+        "officials_without_channels": [o for pk, o in officials.items() if pk not in groups],
+        "compromised": sum(channel.status == Status.COMPROMISED for channel in channels),
+    })
+
+
+@public_page
+def channel(request, pk: int):
+    shown = get_object_or_404(Channel.public_objects.with_owner(), pk=pk)
+    history = follower_history(shown)
+    caution = caution_for(shown)
+    return render(request, "accounts/channel.html", {
+        "channel": shown,
+        "channel_languages": language_labels(shown.languages),  # as the staff and review pages name them
+        "caution": caution,
+        "caution_message": CAUTIONS[caution] if caution else "",
+        "chart": follower_chart(history),
+        "months": month_ends(history),
+    })
+
+
+def _box(request) -> dict:
+    """The verify box as the person filled it in."""
+    return {
+        "query": request.GET.get("q", ""),
+        "platform": request.GET.get("platform", ""),
+        "platforms": Platform.choices,
+    }
+
+
+@public_page(revalidate=True)
+def _answer(request):
+    box = _box(request)
+    answer = verify_text(box["query"], box["platform"] or None) if box["query"].strip() else None
+    return render(request, "accounts/verify.html", {
+        **box,
+        "answer": answer,
+        "share_url": request.build_absolute_uri() if answer is not None else "",
+    })
+
+
+@require_safe
+def verify(request):
+    # Only a question is counted: the empty form costs nothing. Refused outside public_page, so the
+    # 429 is never marked public.
+    if request.GET.get("q", "").strip():
+        wait = seconds_to_wait(request, VerifyPageThrottle())
+        if wait is not None:
+            return too_many_requests(
+                request, wait=wait, reason=_("You have checked many accounts in a short time from your network."),
+                retry_template="accounts/_verify_box.html", context=_box(request),
+            )
+    return _answer(request)
+
+
+PAGE_SIZE = 25
+
+
+MAX_QUERY = 200
+
+
+class DirectoryForm(forms.Form):
+    """What a person may filter the directory by; a value that is not a choice is an error, not ignored."""
+
+    q = forms.CharField(label=gettext_lazy("Search names and handles"), max_length=MAX_QUERY, required=False)
+    entity = forms.ChoiceField(label=gettext_lazy("Entity"), required=False)
+    official = forms.ChoiceField(label=gettext_lazy("Official"), required=False)
+    platform = forms.ChoiceField(
+        label=gettext_lazy("Platform"), required=False, choices=[("", gettext_lazy("All platforms")), *Platform.choices]
+    )
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"), required=False, choices=[("", gettext_lazy("All languages")), *Language.choices]
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False,
+        choices=[("", gettext_lazy("Official now and compromised")),
+                 *[(status.value, status.label) for status in DIRECTORY_STATUSES]],
+    )
+
+    def __init__(self, *args, entities, officials, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entity"].choices = [("", gettext_lazy("All entities")), *[(e.slug, e.name) for e in entities]]
+        self.fields["official"].choices = [
+            ("", gettext_lazy("All officials")), *[(o.slug, f"{o.name} — {o.entity.name}") for o in officials]
+        ]
+
+    def filters(self) -> DirectoryFilters:
+        """The filters that were valid; an invalid one is shown as an error and not applied."""
+        if not self.is_bound:
+            return DirectoryFilters()
+        self.is_valid()
+        cleaned = self.cleaned_data
+        return DirectoryFilters(**{name: cleaned.get(name) or "" for name in self.fields})
+
+
+@public_page
+def directory(request):
+    form = DirectoryForm(
+        request.GET or None, entities=directory_entities(), officials=directory_officials()
+    )
+    page = Paginator(directory_channels(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/directory.html", {"form": form, "page": page})

@@ -1,0 +1,313 @@
+"""What the presence report's pages, CSV, API and monthly email show, read from accounts.report.scores.
+
+One `overview()` assesses the whole government once and derives every figure from that (totals,
+per platform, per entity kind, the ranking, each owner's card), so a page costs the same handful
+of queries with 5 owners or 500. `public_summary()` is the public page's: it reads only
+`Channel.public_objects` and carries no score and nothing per entity.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.api.export import BOM, _text as spreadsheet_text
+from accounts.models import Channel, ScoreRecord, Status
+from accounts.platforms import Platform
+from accounts.public.statistics import platform_totals
+from accounts.report.scores import ChannelScore, Growth, OwnerScore, assess, growth, past_counts
+from accounts.report.standards import Rule
+from accounts.selectors import RegisterTotals, register_totals
+from entities.models import EntityKind
+
+OFFICIALS = "official"  # the per-kind table's group for officials, beside the entity kinds
+
+
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Change:
+    """Followers now against `days` ago, as the report prints it."""
+
+    days: int
+    before: int
+    now: int
+    change: int
+    percent: float | None  # None when there was nobody to grow from
+
+    @classmethod
+    def of(cls, figure: Growth) -> Change:
+        share = figure.share
+        return cls(figure.days, figure.before, figure.now, figure.change, None if share is None else share * 100)
+
+
+def changes(channels: list[Channel], today: date, past: dict[int, dict[int, int]]) -> list[Change]:
+    return [Change.of(figure) for figure in growth(channels, today, past)]
+
+
+@dataclass
+class Group:
+    """A row of the per-platform or per-kind table."""
+
+    key: str
+    label: str
+    channels: int
+    followers: int
+    growth: list[Change]
+    owners: int = 0  # per kind only
+    average_score: int | None = None  # channels' on a platform, owners' in a kind
+
+
+@dataclass
+class ChannelLine:
+    """A channel on an owner's card: its score, what it fails and its followers' growth."""
+
+    item: ChannelScore
+    growth: list[Change]
+
+    @property
+    def channel(self) -> Channel:
+        return self.item.channel
+
+    @property
+    def is_counted(self) -> bool:
+        """Only official (approved) channels count towards followers; a taken-over one is scored."""
+        return self.item.channel.status == Status.APPROVED
+
+
+@dataclass
+class RankedOwner:
+    """An owner in the ranking, with what its card shows."""
+
+    rank: int
+    item: OwnerScore
+    growth: list[Change]
+    channels: list[ChannelLine]
+    trend: list[ScoreRecord] = field(default_factory=list)
+
+    @property
+    def owner(self):
+        return self.item.owner
+
+    @property
+    def failing_count(self) -> int:
+        return len(self.item.lost)
+
+    @property
+    def points_lost(self) -> list[tuple[Rule, Channel | None]]:
+        return self.item.lost
+
+
+@dataclass
+class Overview:
+    today: date
+    owners: list[RankedOwner]
+    entities: int
+    officials: int
+    channels: int
+    followers: int
+    growth: list[Change]
+    platforms: list[Group]
+    kinds: list[Group]
+    average_score: int | None
+
+    @property
+    def scores(self) -> list[int]:
+        return [ranked.item.score for ranked in self.owners]
+
+    def owner(self, kind: str, slug: str) -> RankedOwner | None:
+        return next((ranked for ranked in self.owners
+                     if ranked.owner.kind_of_owner == kind and ranked.owner.slug == slug), None)
+
+
+def _average(scores: list[int]) -> int | None:
+    return round(sum(scores) / len(scores)) if scores else None
+
+
+def overview(today: date | None = None, *, trends: bool = False) -> Overview:
+    """The whole report as of `today`; with `trends`, each owner's monthly scores too (one query)."""
+    today = today or timezone.localdate()
+    assessed = assess(today)
+    scored = [line for item in assessed for line in item.channels]
+    past = past_counts([line.channel.pk for line in scored], today)
+
+    ranked, higher = [], 0
+    for position, item in enumerate(assessed):
+        previous = assessed[position - 1] if position else None
+        # Equal scores share a rank (1, 2, 2, 4); owners with no channel come after, ranked apart.
+        if previous is not None and (item.score < previous.score or bool(item.channels) != bool(previous.channels)):
+            higher = position
+        lines = [ChannelLine(line, changes([line.channel], today, past)) for line in item.channels]
+        counted = [line.channel for line in lines if line.is_counted]
+        ranked.append(RankedOwner(higher + 1, item, changes(counted, today, past), lines))
+    if trends:
+        _attach_trends(ranked, today)
+
+    counted = [line.channel for line in scored if line.channel.status == Status.APPROVED]
+    return Overview(
+        today=today,
+        owners=ranked,
+        entities=sum(item.owner.kind_of_owner == "entity" for item in assessed),
+        officials=sum(item.owner.kind_of_owner == "official" for item in assessed),
+        channels=len(counted),
+        followers=sum(channel.followers or 0 for channel in counted),
+        growth=changes(counted, today, past),
+        platforms=_per_platform(scored, today, past),
+        kinds=_per_kind(ranked, today, past),
+        average_score=_average([item.score for item in assessed]),
+    )
+
+
+def _per_platform(scored: list[ChannelScore], today: date, past) -> list[Group]:
+    by_platform: dict[str, list[ChannelScore]] = {}
+    for line in scored:
+        if line.channel.status == Status.APPROVED:
+            by_platform.setdefault(line.channel.platform, []).append(line)
+    groups = [
+        Group(
+            key=code, label=Platform(code).label, channels=len(lines),
+            followers=sum(line.channel.followers or 0 for line in lines),
+            growth=changes([line.channel for line in lines], today, past),
+            average_score=_average([line.score for line in lines]),
+        )
+        for code, lines in by_platform.items()
+    ]
+    return sorted(groups, key=lambda group: (-group.followers, group.key))
+
+
+def _per_kind(ranked: list[RankedOwner], today: date, past) -> list[Group]:
+    by_kind: dict[str, list[RankedOwner]] = {}
+    for item in ranked:
+        key = item.owner.record.kind if item.owner.kind_of_owner == "entity" else OFFICIALS
+        by_kind.setdefault(key, []).append(item)
+    labels = [(kind.value, kind.label) for kind in EntityKind] + [(OFFICIALS, _("Officials"))]
+    groups = []
+    for key, label in labels:
+        members = by_kind.get(key, [])
+        if not members:
+            continue
+        channels = [line.channel for item in members for line in item.channels if line.is_counted]
+        groups.append(Group(
+            key=key, label=str(label), channels=len(channels),
+            followers=sum(channel.followers or 0 for channel in channels),
+            growth=changes(channels, today, past), owners=len(members),
+            average_score=_average([item.item.score for item in members]),
+        ))
+    return groups
+
+
+def _attach_trends(ranked: list[RankedOwner], today: date) -> None:
+    """Each owner's monthly scores of the last TREND_MONTHS months, oldest first, in one query."""
+    first = _months_before(today.replace(day=1), TREND_MONTHS - 1)
+    entity_ids = [item.owner.record.pk for item in ranked if item.owner.kind_of_owner == "entity"]
+    official_ids = [item.owner.record.pk for item in ranked if item.owner.kind_of_owner == "official"]
+    records = ScoreRecord.objects.filter(month__gte=first).filter(
+        Q(entity_id__in=entity_ids) | Q(official_id__in=official_ids)
+    ).order_by("month")
+    by_owner: dict[str, list[ScoreRecord]] = {}
+    for record in records:
+        key = f"entity:{record.entity_id}" if record.entity_id else f"official:{record.official_id}"
+        by_owner.setdefault(key, []).append(record)
+    for item in ranked:
+        item.trend = by_owner.get(f"{item.owner.kind_of_owner}:{item.owner.record.pk}", [])
+
+
+def _months_before(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def owner_card(kind: str, slug: str, today: date | None = None) -> tuple[Overview, RankedOwner] | None:
+    """One owner's card and the overview it is ranked in, or None when there is no such active owner."""
+    report = overview(today)
+    ranked = report.owner(kind, slug)
+    if ranked is None:
+        return None
+    _attach_trends([ranked], report.today)
+    return report, ranked
+
+
+# --- The CSV ---------------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "row", "kind", "slug", "channel_id", "name_en", "name_ar", "platform", "handle", "status", "score",
+    "failing", "channels", "followers", "growth_30", "growth_90", "growth_365",
+)
+
+
+def csv_rows(report: Overview) -> Iterator[list]:
+    """One row per owner, each followed by one per channel of it; failing check ids joined by spaces
+    (on an owner's row, every check it loses points for, its channels' included)."""
+    yield list(CSV_COLUMNS)
+    for ranked in report.owners:
+        owner, record = ranked.owner, ranked.owner.record
+        names = [spreadsheet_text(record.name_en), spreadsheet_text(record.name_ar)]
+        yield [
+            "owner", owner.kind_of_owner, owner.slug, "", *names, "", "", "", ranked.item.score,
+            " ".join(rule.id for rule, _channel in ranked.points_lost), ranked.item.channel_count,
+            ranked.item.followers, *_growth_cells(ranked.growth),
+        ]
+        for line in ranked.channels:
+            channel = line.channel
+            yield [
+                "channel", owner.kind_of_owner, owner.slug, channel.pk, *names, channel.platform,
+                spreadsheet_text(channel.handle), channel.status, line.item.score,
+                " ".join(rule.id for rule in line.item.failing), "",
+                "" if channel.followers is None else channel.followers, *_growth_cells(line.growth),
+            ]
+
+
+def _growth_cells(figures: list[Change]) -> list[int]:
+    return [figure.change for figure in figures]
+
+
+def csv_text(report: Overview) -> str:
+    """The CSV as one string, UTF-8's byte-order mark first so spreadsheet programs read the Arabic."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(csv_rows(report))
+    return BOM + buffer.getvalue()
+
+
+# --- The public summary --------------------------------------------------------------------------
+
+@dataclass
+class PublicSummary:
+    totals: RegisterTotals
+    growth: list[Change]
+    platforms: list[Group]
+
+
+def public_summary(today: date | None = None) -> PublicSummary:
+    """The register's totals and per-platform figures with their growth: public channels only."""
+    today = today or timezone.localdate()
+    channels = list(Channel.public_objects.filter(status=Status.APPROVED).only("pk", "platform", "followers"))
+    past = past_counts([channel.pk for channel in channels], today)
+    by_platform: dict[str, list[Channel]] = {}
+    for channel in channels:
+        by_platform.setdefault(channel.platform, []).append(channel)
+    platforms = [
+        Group(key=code, label=Platform(code).label, channels=figures["channels"], followers=figures["followers"],
+              growth=changes(by_platform.get(code, []), today, past))
+        for code, figures in platform_totals().items() if figures["channels"]
+    ]
+    return PublicSummary(
+        totals=register_totals(),
+        growth=changes(channels, today, past),
+        platforms=sorted(platforms, key=lambda group: (-group.followers, group.key)),
+    )
+
+
+def top_and_bottom(report: Overview, count: int = 5) -> tuple[list[RankedOwner], list[RankedOwner]]:
+    """The best and the lowest `count` owners; the lowest listed lowest last, never overlapping."""
+    top = report.owners[:count]
+    bottom = report.owners[max(count, len(report.owners) - count):]
+    return top, bottom

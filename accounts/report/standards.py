@@ -1,0 +1,224 @@
+"""The guide "Government Presence on Social Media" as checks: each a rule with an id, a title and
+advice in Arabic and English, and a weight.
+
+A channel's score is 100 less the weights of the checks it fails; an owner's (an entity's, or
+an official's) is 100 less the weights of every check failed by it and by each of its channels,
+never below 0. So a channel that starts failing a check costs its owner exactly that check's
+weight, and the report can say which checks cost what. A check that does not apply (a platform
+with no verified badge, an entity with no naming convention set) neither passes nor fails.
+
+The weights and the core platforms are the GCO's to set: change them here (or CORE_PLATFORMS in
+the environment), and every score follows on its next computation.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import Channel, Language, RefreshStatus, Status
+from accounts.platforms import Platform
+from registry.languages import in_page_language
+
+CERTIFIED_WITHIN = timedelta(days=365)
+
+
+MEASURED_WITHIN = timedelta(days=7)
+
+
+# Platforms that show their own verified badge on an account (a check mark or similar).
+PLATFORMS_WITH_BADGES = frozenset({
+    Platform.X, Platform.INSTAGRAM, Platform.FACEBOOK, Platform.YOUTUBE, Platform.TIKTOK, Platform.THREADS,
+    Platform.TELEGRAM, Platform.SNAPCHAT, Platform.WHATSAPP, Platform.LINKEDIN,
+})
+
+
+# Platforms whose API gives the website on an account's profile (read by the refresh).
+PLATFORMS_SHOWING_WEBSITES = frozenset({Platform.X, Platform.FACEBOOK, Platform.INSTAGRAM})
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the checks read besides the channel itself, gathered once for the whole register."""
+
+    today: date
+    channels_with_open_alerts: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    scope: str  # "channel" or "owner"
+    weight: int
+    title_en: str
+    title_ar: str
+    advice_en: str
+    advice_ar: str
+    check: Callable[..., bool | None]  # True passes, False fails, None does not apply
+
+    @property
+    def title(self) -> str:
+        return in_page_language(self.title_ar, self.title_en)
+
+    @property
+    def advice(self) -> str:
+        return in_page_language(self.advice_ar, self.advice_en)
+
+
+# --- Channel checks ---------------------------------------------------------------------------
+
+def _certified(channel: Channel, owner: Any, facts: Facts) -> bool:
+    if channel.status != Status.APPROVED:
+        return False
+    last = channel.last_certified_at or channel.approved_at
+    return last is not None and facts.today - timezone.localdate(last) <= CERTIFIED_WITHIN
+
+
+def _badge(channel: Channel, owner: Any, facts: Facts) -> bool | None:
+    # Unknown (no refresh has read it: no API, no credentials, or the API does not say) is not
+    # a failure: staff are told to apply for a badge only when the platform says there is none.
+    if channel.platform not in PLATFORMS_WITH_BADGES or channel.platform_verified is None:
+        return None
+    return channel.platform_verified
+
+
+def _naming(channel: Channel, owner: Any, facts: Facts) -> bool | None:
+    entity = channel.entity
+    if channel.official_id is not None or not entity.naming_pattern:
+        return None  # an official's channels carry the person's name, not the entity's
+    try:
+        pattern = re.compile(entity.naming_pattern, re.IGNORECASE)
+    except re.error:
+        return None
+    handle_ok = pattern.search(channel.handle) is not None
+    name = channel.display_name or channel.platform_name
+    name_ok = not name or pattern.search(name) is not None or any(
+        part and part.casefold() in name.casefold() for part in (entity.name_en, entity.name_ar)
+    )
+    return handle_ok and name_ok
+
+
+def on_official_domain(link: str, domains: list[str]) -> bool:
+    """Whether `link` is on one of `domains` or a subdomain of one: the host's labels must end
+    with the domain's, so "mofa.gov.ae.evil.example" and "notmofa.gov.ae" never count."""
+    try:
+        host = (urlsplit(link if "//" in link else f"https://{link}").hostname or "").rstrip(".").lower()
+    except ValueError:
+        return False
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+def _profile_link(channel: Channel, owner: Any, facts: Facts) -> bool | None:
+    domains = channel.entity.official_domains
+    if not domains:
+        return None
+    if not channel.profile_link and channel.platform not in PLATFORMS_SHOWING_WEBSITES:
+        return None  # the registry cannot read this platform's profile website: unknown, not failed
+    return bool(channel.profile_link) and on_official_domain(channel.profile_link, domains)
+
+
+def _measured(channel: Channel, owner: Any, facts: Facts) -> bool:
+    return (
+        channel.refresh_status == RefreshStatus.OK and channel.followers_at is not None
+        and facts.today - timezone.localdate(channel.followers_at) <= MEASURED_WITHIN
+    )
+
+
+def _no_alert(channel: Channel, owner: Any, facts: Facts) -> bool:
+    return channel.pk not in facts.channels_with_open_alerts
+
+
+# --- Owner checks (entities; an official has only the channel checks) ---------------------------
+
+def core_platforms() -> list[str]:
+    return list(getattr(settings, "CORE_PLATFORMS", ["x", "instagram", "facebook", "youtube", "linkedin"]))
+
+
+def _core_presence(owner: Any, channels: list[Channel], facts: Facts) -> bool | None:
+    if owner.kind_of_owner != "entity":
+        return None
+    present = {channel.platform for channel in channels if channel.status == Status.APPROVED}
+    return set(core_platforms()) <= present
+
+
+def _both_languages(owner: Any, channels: list[Channel], facts: Facts) -> bool | None:
+    if owner.kind_of_owner != "entity":
+        return None
+    languages = {code for channel in channels if channel.status == Status.APPROVED for code in channel.languages}
+    return {Language.ARABIC, Language.ENGLISH} <= languages
+
+
+def _no_duplicates(owner: Any, channels: list[Channel], facts: Facts) -> bool | None:
+    if owner.kind_of_owner != "entity":
+        return None
+    seen: dict[str, int] = {}
+    for channel in channels:
+        # A second account on a platform is fine when its description states what it is for.
+        if channel.status == Status.APPROVED and not channel.description.strip():
+            seen[channel.platform] = seen.get(channel.platform, 0) + 1
+    return all(count <= 1 for count in seen.values())
+
+
+RULES: list[Rule] = [
+    Rule("certified", "channel", 5,
+         "Approved and certified within 12 months", "معتمد ومُصادق عليه خلال 12 شهرًا",
+         "Certify the channel in the staff area (annual review), or retire it if it is no longer run.",
+         "صادِق على القناة في منطقة الموظفين (المراجعة السنوية)، أو أوقفها إن لم تعد تُدار.",
+         _certified),
+    Rule("badge", "channel", 3,
+         "The platform's verified badge is shown", "شارة التوثيق من المنصة ظاهرة",
+         "Apply for the platform's verification (government badge) for this account.",
+         "قدِّم طلب توثيق الحساب لدى المنصة (الشارة الحكومية).",
+         _badge),
+    Rule("naming", "channel", 2,
+         "Handle and name follow the entity's naming convention", "اسم المستخدم والاسم يتبعان نمط تسمية الجهة",
+         "Rename the account so its handle and name carry the entity's abbreviation or name.",
+         "غيِّر اسم الحساب ليحمل اسم المستخدم والاسم اختصار الجهة أو اسمها.",
+         _naming),
+    Rule("profile_link", "channel", 2,
+         "The profile links to an official domain", "الملف الشخصي يربط بنطاق رسمي",
+         "Put the entity's official website (on its official domain) in the account's profile.",
+         "ضع الموقع الرسمي للجهة (على نطاقها الرسمي) في الملف الشخصي للحساب.",
+         _profile_link),
+    Rule("measured", "channel", 2,
+         "Followers measured, refreshed within 7 days", "المتابعون مُقاسون ومُحدَّثون خلال 7 أيام",
+         "Give the registry access to the platform's API, or check why refreshing fails.",
+         "امنح السجل صلاحية واجهة برمجة المنصة، أو تحقَّق من سبب تعذّر التحديث.",
+         _measured),
+    Rule("no_alert", "channel", 5,
+         "No open alert", "لا تنبيه مفتوح",
+         "Look into the alert in the review area and resolve it with a note.",
+         "راجِع التنبيه في منطقة المراجعة وأغلقه بملاحظة.",
+         _no_alert),
+    Rule("core_platforms", "owner", 10,
+         "Present on the core platforms", "حاضرة على المنصات الأساسية",
+         "Register official accounts on the core platforms the GCO names.",
+         "سجِّل حسابات رسمية على المنصات الأساسية التي يحددها المكتب.",
+         _core_presence),
+    Rule("languages", "owner", 5,
+         "Accounts in Arabic and English", "حسابات بالعربية والإنجليزية",
+         "Publish in both Arabic and English, in one account or in one for each.",
+         "انشر بالعربية والإنجليزية، في حساب واحد أو حساب لكل لغة.",
+         _both_languages),
+    Rule("no_duplicates", "owner", 5,
+         "No duplicate accounts on one platform without a stated purpose",
+         "لا حسابات مكررة على منصة واحدة دون غرض مُعلن",
+         "Merge or retire the extra account, or state its purpose in its description.",
+         "ادمج الحساب الإضافي أو أوقفه، أو اذكر غرضه في وصفه.",
+         _no_duplicates),
+]
+
+
+RULES_BY_ID = {rule.id: rule for rule in RULES}
+
+
+CHANNEL_RULES = [rule for rule in RULES if rule.scope == "channel"]
+
+
+OWNER_RULES = [rule for rule in RULES if rule.scope == "owner"]

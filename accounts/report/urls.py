@@ -1,0 +1,17 @@
+"""The presence report, under /<language>/review/report/: for GCO reviewers with the second factor."""
+from __future__ import annotations
+
+from django.urls import path, re_path
+
+from accounts.report import views as report_views
+
+app_name = "report"
+
+
+urlpatterns = [
+    path("", report_views.overview, name="overview"),
+    path("export.csv", report_views.export_csv, name="csv"),
+    path("print/", report_views.printable, name="print"),
+    path("report.pdf", report_views.pdf, name="pdf"),
+    re_path(r"^(?P<kind>entity|official)/(?P<slug>[-a-zA-Z0-9_]{1,80})/$", report_views.card, name="card"),
+]

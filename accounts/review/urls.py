@@ -1,0 +1,19 @@
+"""The review area, under /<language>/review/: GCO reviewers' queue, decisions, alerts, annual review."""
+from __future__ import annotations
+
+from django.urls import path
+
+from accounts.review import views as review_views
+
+app_name = "review"
+
+
+urlpatterns = [
+    path("", review_views.queue, name="queue"),
+    path("channels/<int:pk>/", review_views.channel, name="channel"),
+    # approve, request-changes, reject, approve-changes, reject-changes, restore: POST only
+    path("channels/<int:pk>/<slug:action>/", review_views.channel_action, name="channel_action"),
+    path("alerts/", review_views.alerts, name="alerts"),
+    path("alerts/<int:pk>/resolve/", review_views.alert_resolve, name="alert_resolve"),  # POST only
+    path("annual/", review_views.annual, name="annual"),
+]

@@ -1,0 +1,164 @@
+"""The review area, for GCO reviewers: the queue, the decision page, alerts and the annual review.
+
+Every view checks on the server that the user is a reviewer and refuses anyone else with 403;
+the second factor is asked for by registry's middleware before these views, and the services
+check it again on every decision (`two_factor=`).
+"""
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.lookalikes import similar_live_channels
+from accounts.models import AlertKind, Channel, Status
+from accounts.review.alerts import AlertState, alert_rows, describe
+from accounts.review.selectors import (
+    active_editors,
+    decision_buttons,
+    earlier_registrations,
+    overdue_for_review,
+    review_queue,
+)
+from accounts.services import resolve_alert
+from accounts.staff.selectors import channel_events, channel_page_rows, field_history, language_labels, shown_proposal
+from accounts.web import act, action_buttons, action_from_slug, paginate, refused, render_page
+from accounts.workflow import TRANSITIONS, NotAllowed, Who, require_reviewer
+from registry.authentication import confirmed_totp_device, has_second_factor
+from registry.errors import RegistryError
+
+
+def reviewer_required(view):
+    """Logged in (else to the login page), a reviewer (else 403 with the sentence), whose login passed
+    the one-time code (else its entry, or enrolment, and back here): the workflow's gate,
+    `require_reviewer`. SecondFactorMiddleware guards these namespaces as well; the view checks
+    again so it stays guarded wherever it is routed."""
+
+    @login_required
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        try:
+            require_reviewer(request.user, two_factor=has_second_factor(request))
+        except NotAllowed as refusal:
+            if refusal.code != "second_factor_required":
+                return refused(request, refusal)
+            step = "two_factor_verify" if confirmed_totp_device(request.user) else "two_factor_setup"
+            return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+@require_safe
+@reviewer_required
+def queue(request):
+    page = paginate(request, review_queue(), per_page=50)
+    now = timezone.now()
+    for channel in page:
+        channel.age = timesince(channel.waiting_since, now, depth=1) if channel.waiting_since else ""
+    return render_page(request, "review/queue.html", {"page": page})
+
+
+@require_safe
+@reviewer_required
+def channel(request, pk: int):
+    return render_decision(request, get_object_or_404(channel_page_rows(), pk=pk))
+
+
+def render_decision(request, channel: Channel, *, failed=None, error=None, data=None):
+    buttons = decision_buttons(request.user, channel, two_factor=has_second_factor(request))
+    enabled = [button.transition for button in buttons if button.enabled]
+    forms = {
+        button.transition.action: button
+        for button in action_buttons(channel, enabled, failed=failed, error=error, data=data)
+    }
+    shown_failed = failed is not None and failed not in forms
+    return render_page(request, "review/channel.html", {
+        "channel": channel,
+        "channel_languages": language_labels(channel.languages),
+        "diff": shown_proposal(channel) if channel.has_proposal else [],
+        "buttons": [(button, forms.get(button.transition.action)) for button in buttons],
+        "failed_transition": TRANSITIONS[failed] if shown_failed else None,
+        "typed_reason": (data or {}).get("reason", "") if shown_failed else "",
+        "error": error,
+        "lookalikes": similar_live_channels(channel) if channel.status != Status.DRAFT else [],
+        "earlier": earlier_registrations(channel),
+        "events": channel_events(channel),
+        "history": field_history(channel),
+    }, status=error.http_status if error else 200)
+
+
+@require_POST
+@reviewer_required
+def channel_action(request, pk: int, action: str):
+    return act(request, pk, action_from_slug(action, who=Who.REVIEWER), render=render_decision,
+               done="review:channel", visible=True)
+
+
+@require_safe
+@reviewer_required
+def alerts(request):
+    return render_alerts(request)
+
+
+def _alert_filters(request) -> tuple[AlertState, str]:
+    """The list's tab and kind from the query string (the resolve form posts to a URL carrying it,
+    so a refusal shows the same list); anything unknown reads as no filter."""
+    try:
+        state = AlertState(request.GET.get("state", AlertState.OPEN))
+    except ValueError:
+        state = AlertState.OPEN
+    kind = request.GET.get("kind", "")
+    return state, kind if kind in AlertKind.values else ""
+
+
+def _alert_query(state: AlertState, kind: str) -> str:
+    return urlencode({"state": state.value, **({"kind": kind} if kind else {})})
+
+
+def render_alerts(request, *, error: RegistryError | None = None, failed_id: int | None = None, typed_note: str = ""):
+    state, kind = _alert_filters(request)
+    page = paginate(request, alert_rows(state=state, kind=kind), per_page=50)
+    failed_shown = False
+    for alert in page:
+        alert.summary = describe(alert)
+        if alert.pk == failed_id and alert.is_open:
+            alert.typed_note, alert.error, failed_shown = typed_note, error, True
+    return render_page(request, "review/alerts.html", {
+        "page": page, "state": state.value, "kind": kind, "kinds": AlertKind.choices,
+        "filter_query": _alert_query(state, kind), "error": error,
+        # The alert is no longer on the list (resolved by someone else): keep what they typed in view.
+        "typed_note": typed_note if error is not None and not failed_shown else "",
+    }, status=error.http_status if error else 200)
+
+
+@require_POST
+@reviewer_required
+def alert_resolve(request, pk: int):
+    note = request.POST.get("note", "")
+    try:
+        resolve_alert(user=request.user, alert_id=pk, note=note, two_factor=has_second_factor(request))
+    except RegistryError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
+        return render_alerts(request, error=error, failed_id=pk, typed_note=note)
+    messages.success(request, _("Alert resolved. Your note is kept with it."))
+    return redirect(f"{reverse('review:alerts')}?{_alert_query(*_alert_filters(request))}")
+
+
+@require_safe
+@reviewer_required
+def annual(request):
+    page = paginate(request, overdue_for_review(), per_page=50)
+    editors = active_editors(channel.entity_id for channel in page)
+    rows = [(channel, editors.get(channel.entity_id, [])) for channel in page]
+    return render_page(request, "review/annual.html", {"page": page, "rows": rows})

@@ -1,0 +1,258 @@
+"""The staff area: an entity's editors (and reviewers) list, register, edit and act on channels.
+
+Views read what people typed and call the services (accounts/services.py), which own every
+write and the one permission check. A refusal is shown as its sentence, on the page the person
+was on, with what they typed; its HTTP status says what kind of refusal it was.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from accounts.models import Channel, Status
+from accounts.platforms import link_examples
+from accounts.selectors import channels_for, follower_history
+from accounts.services import (
+    REPORT_DAYS_BACK,
+    HandleAlreadyRegistered,
+    channel_create,
+    channel_edit,
+    check_report_allowed,
+    report_followers,
+)
+from accounts.staff.forms import ChannelCreateForm, ChannelEditForm, FollowerReportForm
+from accounts.staff.selectors import (
+    channel_events,
+    channel_page_rows,
+    edit_transition,
+    entities_for,
+    field_history,
+    language_labels,
+    officials_for,
+    shown_proposal,
+    staff_channels,
+)
+from accounts.web import FORM_ACTIONS, STALE_FORM, act, action_buttons, action_from_slug, paginate, render_page
+from accounts.workflow import TRANSITIONS, Action, Who, allowed_actions, is_reviewer
+from entities.models import Official
+from registry.authentication import has_second_factor
+from registry.errors import RegistryError
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- My entity's channels -------------------------------------------------------------------
+
+@require_safe
+@login_required
+def home(request):
+    entities = list(entities_for(request.user).order_by("name_en"))
+    entity_id = _int_or_none(request.GET.get("entity"))
+    if entity_id not in {entity.pk for entity in entities}:
+        entity_id = None
+    status = request.GET.get("status") if request.GET.get("status") in Status.values else ""
+    page = paginate(request, staff_channels(request.user, entity_id=entity_id, status=status))
+    filters = {key: value for key, value in (("entity", entity_id), ("status", status)) if value}
+    return render_page(request, "staff/home.html", {
+        "page": page, "entities": entities, "entity_id": entity_id, "status": status,
+        "statuses": Status.choices, "filter_query": "&".join(f"{k}={v}" for k, v in filters.items()),
+    })
+
+
+# --- Registering and editing ----------------------------------------------------------------
+
+@login_required
+def channel_create_view(request):
+    entities = entities_for(request.user).order_by("name_en")
+    officials = officials_for(request.user).order_by("name_en")
+    form = ChannelCreateForm(request.POST or None, entities=entities, officials=officials)
+    holder, status = None, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                channel = channel_create(
+                    actor=request.user, entity=data["entity"], link=data["link"], platform=data["platform"] or None,
+                    two_factor=has_second_factor(request), **form.service_fields(),
+                )
+            except HandleAlreadyRegistered as taken:
+                form.add_service_error(taken)
+                # Linked only where the staff area would open it (named, but not linked, if merely public).
+                shown = taken.holder
+                holder = shown if shown and channels_for(request.user).filter(pk=shown.pk).exists() else None
+                status = taken.http_status
+            except RegistryError as error:
+                form.add_service_error(error)
+                status = error.http_status
+            else:
+                messages.success(request, _("Registered as a draft. Submit it for review when it is ready."))
+                return redirect("staff:channel_detail", pk=channel.pk)
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(("GET", "POST"))
+    return render_page(request, "staff/channel_form.html", {
+        "form": form, "holder": holder, "examples": link_examples(), "creating": True,
+        "no_entities": not entities.exists(),
+    }, status=status)
+
+
+@login_required
+def channel_edit_view(request, pk: int):
+    if request.method == "GET":
+        channel = get_object_or_404(channels_for(request.user), pk=pk)
+        try:
+            edit_transition(request.user, channel, two_factor=has_second_factor(request))
+        except RegistryError as error:  # not editable now (retired, submitted...): say why on its page
+            return render_detail(request, channel, error=error)
+        form = ChannelEditForm(channel=channel, officials=_officials_of(channel))
+        return _edit_page(request, channel, form)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(("GET", "POST"))
+
+    # Another entity's channel is not there for this user, as on its page: a 404, never a 403 that
+    # would tell an id that exists from one that does not.
+    channel = get_object_or_404(channels_for(request.user), pk=pk)
+    form = ChannelEditForm(request.POST, channel=channel, officials=_officials_of(channel))
+    if not form.is_valid():
+        if "version" in form.errors:
+            form.add_error(None, str(STALE_FORM))
+        return _edit_page(request, channel, form, status=400)
+    try:
+        channel = channel_edit(
+            actor=request.user, channel_id=pk, expected_version=form.cleaned_data["version"],
+            two_factor=has_second_factor(request), **form.service_fields(),
+        )
+    except RegistryError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
+        # Stale or refused: what they typed stays in the form, with the old version, so a second
+        # press cannot overwrite a change they have not seen. A field's error shows at the field.
+        if error.field:
+            form.add_service_error(error)
+        return _edit_page(request, channel, form, status=error.http_status, error=None if error.field else error)
+    if channel.has_proposal and channel.status == Status.APPROVED:
+        messages.success(request, _("Your changes are waiting for a reviewer. The public still sees the approved "
+                                    "version."))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("staff:channel_detail", pk=pk)
+
+
+def _officials_of(channel: Channel):
+    return Official.objects.filter(Q(is_active=True) | Q(pk=channel.official_id), entity_id=channel.entity_id) \
+        .select_related("entity").order_by("name_en")
+
+
+def _edit_page(request, channel, form, *, status: int = 200, error: RegistryError | None = None):
+    return render_page(request, "staff/channel_form.html", {
+        "form": form, "channel": channel, "examples": link_examples(), "creating": False,
+        "is_proposal": channel.status == Status.APPROVED, "error": error,
+    }, status=status)
+
+
+# --- A channel's page and its buttons --------------------------------------------------------
+
+@require_safe
+@login_required
+def channel_detail(request, pk: int):
+    channel = get_object_or_404(channel_page_rows(channels_for(request.user)), pk=pk)
+    return render_detail(request, channel)
+
+
+def render_detail(request, channel: Channel, *, failed=None, error: RegistryError | None = None, data=None,
+                  followers_form: FollowerReportForm | None = None, status: int | None = None):
+    two_factor = has_second_factor(request)
+    allowed = allowed_actions(request.user, channel, two_factor=two_factor)
+    buttons = [t for t in allowed if t.who == Who.STAFF and t.action not in FORM_ACTIONS]
+    failed_transition = None
+    if failed is not None and failed not in {t.action for t in buttons}:
+        # The button is gone (someone else acted first): keep the typed reason on the page anyway.
+        failed_transition = TRANSITIONS[failed]
+    can_edit = any(t.action in (Action.EDIT, Action.PROPOSE) for t in allowed)
+    return render_page(request, "staff/channel_detail.html", {
+        "channel": channel,
+        "channel_languages": language_labels(channel.languages),
+        "diff": shown_proposal(channel) if channel.has_proposal else [],
+        "buttons": action_buttons(channel, buttons, failed=failed, error=error, data=data),
+        "failed_transition": failed_transition,
+        "typed_reason": (data or {}).get("reason", "") if failed_transition else "",
+        "can_edit": can_edit,
+        "error": error,
+        "events": channel_events(channel),
+        "history": field_history(channel),
+        "waiting_for_review": is_reviewer(request.user) and (
+            channel.status == Status.SUBMITTED or channel.has_proposal or channel.status == Status.COMPROMISED
+        ),
+        "followers_form": followers_form or _followers_form(request, channel),
+        "recent_counts": _recent_counts(channel),
+    }, status=status or (error.http_status if error else 200))
+
+
+# --- Follower counts reported by staff --------------------------------------------------------
+
+RECENT_COUNTS_SHOWN = 10
+
+
+def _recent_counts(channel: Channel) -> list:
+    """The channel's latest daily counts within the month staff may report for, newest first."""
+    return follower_history(channel, days=REPORT_DAYS_BACK + 1)[::-1][:RECENT_COUNTS_SHOWN]
+
+
+def _followers_form(request, channel: Channel) -> FollowerReportForm | None:
+    """The form to report a count, where the service would take one from this user (a platform
+    the registry cannot read, an official channel of their entity); else None."""
+    try:
+        check_report_allowed(request.user, channel, two_factor=has_second_factor(request))
+    except RegistryError:
+        return None
+    return FollowerReportForm(initial={"on": timezone.localdate()}, auto_id="followers-%s")
+
+
+@require_POST
+@login_required
+def channel_followers(request, pk: int):
+    channel = get_object_or_404(channel_page_rows(channels_for(request.user)), pk=pk)
+    try:
+        # Who and which channel before what was typed, as the service judges (it checks again, locked).
+        check_report_allowed(request.user, channel, two_factor=has_second_factor(request))
+    except RegistryError as error:
+        return render_detail(request, channel, error=error)
+    form = FollowerReportForm(request.POST, auto_id="followers-%s")
+    if not form.is_valid():
+        return render_detail(request, channel, followers_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        report_followers(user=request.user, channel_id=pk, followers=data["followers"], on=data["on"],
+                         two_factor=has_second_factor(request))
+    except RegistryError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
+        if error.field:  # the number or the day: shown at its field, with what they typed
+            form.add_service_error(error)
+            return render_detail(request, channel, followers_form=form, status=error.http_status)
+        return render_detail(request, channel, error=error)  # it stopped taking reports a moment ago
+    messages.success(request, _("Recorded: %(followers)s followers on %(date)s, reported by staff.") % {
+        "followers": number_format(data["followers"], force_grouping=True),
+        "date": date_format(data["on"], "DATE_FORMAT"),
+    })
+    return redirect("staff:channel_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def channel_action(request, pk: int, action: str):
+    action = action_from_slug(action, who=Who.STAFF)
+    return act(request, pk, action, render=render_detail, done="staff:channel_detail",
+               visible=channels_for(request.user).filter(pk=pk).exists())

@@ -1,0 +1,96 @@
+"""The presence report's jobs: this month's scores, kept again after each change that moves them,
+and the monthly report emailed to the reviewers."""
+from __future__ import annotations
+
+from celery import shared_task
+
+from accounts.notifications import active_reviewers, bilingual_email, send_once
+from accounts.report.figures import csv_text, overview, top_and_bottom
+from accounts.report.scores import record_scores
+
+REPORT_KEEP_SECONDS = 40 * 24 * 3600  # a month's mark outlives the month
+
+
+@shared_task(
+    name="accounts.report_tasks.send_monthly_report",
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_monthly_report() -> int:
+    """Record this month's scores (accounts.report.scores.record_scores), then email every active reviewer
+    the report in short with the CSV attached; returns how many emails were sent.
+
+    Idempotent per month: a reviewer sent this month's report (marked in the shared cache) is not
+    sent it again, so a retried or repeated run sends no duplicates; one that failed is sent on the
+    retry. Recording again in the same month replaces the month's scores, so that is safe too.
+    """
+    from django.core.mail import get_connection
+    from django.utils import timezone
+
+
+    today = timezone.localdate()
+    record_scores(today)
+    reviewers = list(active_reviewers())
+    if not reviewers:
+        return 0
+    report = overview(today)
+    attachment = csv_text(report)
+    month = today.strftime("%Y-%m")
+    sent = 0
+    with get_connection() as connection:
+        for reviewer in reviewers:
+            message = monthly_report_email(report, attachment, reviewer.email, connection=connection)
+            sent += send_once(f"monthly-report:{reviewer.pk}:{month}", REPORT_KEEP_SECONDS, message)
+    return sent
+
+
+def monthly_report_email(report, attachment: str, recipient: str, *, connection=None):
+    """The report in short, Arabic first then English, each linking to the report in its language,
+    with the CSV attached."""
+    from django.conf import settings
+    from django.urls import reverse
+
+
+    site_url = settings.SITE_URL.rstrip("/")
+    top, bottom = top_and_bottom(report)
+    return bilingual_email(
+        "monthly_report",
+        lambda: {"report": report, "top": top, "bottom": bottom,
+                 "report_url": site_url + reverse("report:overview"), "print_url": site_url + reverse("report:print")},
+        [recipient], connection=connection,
+        attachments=[(f"presence-report-{report.today.isoformat()}.csv", attachment, "text/csv")],
+    )
+
+
+# --- The presence report's scores --------------------------------------------------------------
+
+SCORES_QUEUED = "registry:scores:queued"
+
+
+SCORES_SETTLE_SECONDS = 60
+
+
+def schedule_scores() -> None:
+    """After a decision or a refresh: recompute the month's scores once things settle. One run
+    is queued at a time, so a refresh of 200 channels in 10 batches recomputes once, not 10 times;
+    nothing is queued for a change that is rolled back."""
+    from django.db import transaction
+
+    transaction.on_commit(_queue_scores)
+
+
+def _queue_scores() -> None:
+    from django.core.cache import cache
+
+    if cache.add(SCORES_QUEUED, 1, timeout=SCORES_SETTLE_SECONDS * 5):
+        record_presence_scores.apply_async(countdown=SCORES_SETTLE_SECONDS)
+
+
+@shared_task(
+    name="accounts.tasks.record_presence_scores",
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def record_presence_scores() -> int:
+    """Keep this month's scores (accounts.report.scores.record_scores); returns the rows kept."""
+    from django.core.cache import cache
+
+
+    cache.delete(SCORES_QUEUED)
+    return record_scores()

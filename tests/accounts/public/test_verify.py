@@ -1,0 +1,420 @@
+"""Verify: "is this account official?" from the page, the API and `accounts.verify.verify`.
+
+A small register is built on every platform; the table gives pasted inputs and the answer each must
+get. A wrong "official" is the worst failure the register can have, so hypothesis also mutates the
+official handles and checks none of the mutations is ever answered "official".
+"""
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings, strategies as st
+from rest_framework.test import APIClient
+
+from accounts.models import Status
+from accounts.platforms import AccountLinkError, Platform, link_examples, parse_account_link
+from accounts.public.verify import verify
+
+# name → (link, platform, status): the register every test here checks against.
+REGISTER = {
+    "x_uaegov": ("https://x.com/UAEGov", None, Status.APPROVED),
+    "x_mofa": ("https://x.com/MOFAUAE", None, Status.APPROVED),
+    "x_health": ("https://x.com/healthministry", None, Status.APPROVED),
+    "x_mohre": ("https://x.com/mohrecentre", None, Status.APPROVED),
+    "x_old": ("https://x.com/oldministry", None, Status.RETIRED),
+    "x_hacked": ("https://x.com/hackedacct", None, Status.COMPROMISED),
+    "x_moved_old": ("https://x.com/modgovae", None, Status.RETIRED),
+    "x_moved_new": ("https://x.com/modgovae", None, Status.APPROVED),
+    "ig_uaegov": ("https://www.instagram.com/uaegov/", None, Status.APPROVED),
+    "fb_uaegov": ("https://www.facebook.com/UAEGov", None, Status.APPROVED),
+    "yt_uaegov": ("https://www.youtube.com/@UAEGov", None, Status.APPROVED),
+    "li_uaegov": ("https://www.linkedin.com/company/uaegov/", None, Status.APPROVED),
+    "tt_uaegov": ("https://www.tiktok.com/@uaegov", None, Status.APPROVED),
+    "sc_uaegov": ("https://www.snapchat.com/add/uaegov", None, Status.RETIRED),
+    "tg_uaegov": ("https://t.me/uaegov", None, Status.APPROVED),
+    "th_uaegov": ("https://www.threads.com/@uaegov", None, Status.COMPROMISED),
+    "wa_uaegov": ("https://whatsapp.com/channel/0029VaAbCdEfGhIjKlMnOp1q", None, Status.APPROVED),
+    "bs_uaegov": ("https://bsky.app/profile/uaegov.bsky.social", None, Status.APPROVED),
+    "ma_uaegov": ("https://mastodon.social/@uaegov", None, Status.APPROVED),
+    # Never disclosed: registered, but not (yet, or any more) in the public register.
+    "x_draft": ("https://x.com/draftacct", None, Status.DRAFT),
+    "x_submitted": ("https://x.com/submittedacct", None, Status.SUBMITTED),
+    "x_rejected": ("https://x.com/rejectedacct", None, Status.REJECTED),
+    "x_changes": ("https://x.com/changesacct", None, Status.CHANGES_REQUESTED),
+    "ig_submitted": ("https://www.instagram.com/pendingministry/", None, Status.SUBMITTED),
+    "tt_draft": ("https://www.tiktok.com/@draftonly", None, Status.DRAFT),
+}
+
+
+@pytest.fixture
+def register(make_channel, make_entity, make_official):
+    entity = make_entity(name_en="Government of the UAE", name_ar="حكومة الإمارات")
+    official = make_official(entity=entity, name_en="The Minister", name_ar="الوزير")
+    channels = {}
+    for name, (link, platform, status) in REGISTER.items():
+        fields = {"official": official} if name == "x_mofa" else {}
+        channels[name] = make_channel(link, platform=platform, status=status, entity=entity, **fields)
+    return channels
+
+
+OFFICIAL, FORMER, COMPROMISED, NOT_REG, INVALID = (
+    "official", "formerly_official", "compromised", "not_registered", "invalid")
+
+# (input, platform, result, the channel answered, the official channels named as look-alikes)
+CASES = [
+    # Official, in the forms people paste.
+    ("https://mobile.twitter.com/UAEGov?lang=ar", None, OFFICIAL, "x_uaegov", []),
+    ("x.com/uaegov/", None, OFFICIAL, "x_uaegov", []),
+    ("  HTTPS://X.COM/UAEGOV  ", None, OFFICIAL, "x_uaegov", []),
+    ("https://twitter.com/UAEGov/status/1234567890", None, OFFICIAL, "x_uaegov", []),
+    ("@UAEGov", "x", OFFICIAL, "x_uaegov", []),
+    ("uaegov", "x", OFFICIAL, "x_uaegov", []),
+    ("https://x.com/UAEGov?s=20&t=abc", None, OFFICIAL, "x_uaegov", []),
+    ("twitter.com/MOFAUAE", None, OFFICIAL, "x_mofa", []),
+    ("instagram.com/uaegov/?hl=en", None, OFFICIAL, "ig_uaegov", []),
+    ("https://www.instagram.com/stories/uaegov/", None, OFFICIAL, "ig_uaegov", []),
+    ("@uaegov", "instagram", OFFICIAL, "ig_uaegov", []),
+    ("m.facebook.com/UAEGov", None, OFFICIAL, "fb_uaegov", []),
+    ("https://www.facebook.com/uaegov/?ref=page", None, OFFICIAL, "fb_uaegov", []),
+    ("youtube.com/@UAEGov", None, OFFICIAL, "yt_uaegov", []),
+    ("https://m.youtube.com/@uaegov/videos", None, OFFICIAL, "yt_uaegov", []),
+    ("ae.linkedin.com/company/uaegov", None, OFFICIAL, "li_uaegov", []),
+    ("https://www.linkedin.com/company/uaegov/about/", None, OFFICIAL, "li_uaegov", []),
+    ("tiktok.com/@uaegov", None, OFFICIAL, "tt_uaegov", []),
+    ("t.me/s/uaegov", None, OFFICIAL, "tg_uaegov", []),
+    ("https://t.me/uaegov", None, OFFICIAL, "tg_uaegov", []),
+    ("https://whatsapp.com/channel/0029VaAbCdEfGhIjKlMnOp1q", None, OFFICIAL, "wa_uaegov", []),
+    ("https://bsky.app/profile/uaegov.bsky.social", None, OFFICIAL, "bs_uaegov", []),
+    ("@uaegov.bsky.social", "bluesky", OFFICIAL, "bs_uaegov", []),
+    ("https://mastodon.social/@uaegov", None, OFFICIAL, "ma_uaegov", []),
+    ("@uaegov@mastodon.social", None, OFFICIAL, "ma_uaegov", []),
+    # A handle with no platform: answered when exactly one platform has it.
+    ("mohrecentre", None, OFFICIAL, "x_mohre", []),
+    ("@oldministry", None, FORMER, "x_old", []),
+    # A retired and a live approved row under one key: the approved one wins.
+    ("x.com/modgovae", None, OFFICIAL, "x_moved_new", []),
+    # Formerly official and compromised.
+    ("https://x.com/oldministry", None, FORMER, "x_old", []),
+    ("snapchat.com/add/uaegov", None, FORMER, "sc_uaegov", []),
+    ("https://x.com/hackedacct", None, COMPROMISED, "x_hacked", []),
+    ("threads.net/@uaegov", None, COMPROMISED, "th_uaegov", []),
+    # Not in the register, with no look-alike.
+    ("https://x.com/someoneelse", None, NOT_REG, None, []),
+    ("https://www.instagram.com/cats_of_dubai/", None, NOT_REG, None, []),
+    ("https://www.tiktok.com/@dancer", None, NOT_REG, None, []),
+    # The same handle on a platform where it is not registered is not official there.
+    ("https://www.snapchat.com/add/mofauae", None, NOT_REG, None, []),
+    # Drafts, submissions, rejections and requests for changes are never disclosed.
+    ("https://x.com/draftacct", None, NOT_REG, None, []),
+    ("x.com/submittedacct", None, NOT_REG, None, []),
+    ("@rejectedacct", "x", NOT_REG, None, []),
+    ("https://twitter.com/changesacct", None, NOT_REG, None, []),
+    ("instagram.com/pendingministry", None, NOT_REG, None, []),
+    ("tiktok.com/@draftonly", None, NOT_REG, None, []),
+    ("draftonly", None, INVALID, None, []),
+    # Look-alikes: digit/letter swaps.
+    ("https://x.com/uaeg0v", None, NOT_REG, None, ["x_uaegov"]),
+    ("https://x.com/M0FAUAE", None, NOT_REG, None, ["x_mofa"]),
+    ("https://x.com/rnofauae", None, NOT_REG, None, ["x_mofa"]),
+    ("instagram.com/uae.g0v", None, NOT_REG, None, ["ig_uaegov"]),
+    ("https://x.com/MOFAUAE1", None, NOT_REG, None, ["x_mofa"]),
+    ("https://x.com/hea1thministry", None, NOT_REG, None, ["x_health"]),
+    # Small edit distance: 1 for short handles, 2 for long ones.
+    ("https://x.com/uaegovv", None, NOT_REG, None, ["x_uaegov"]),
+    ("https://x.com/uagov", None, NOT_REG, None, ["x_uaegov"]),  # a deletion
+    ("https://x.com/heathministyr", None, NOT_REG, None, ["x_health"]),
+    ("https://x.com/mofuae", None, NOT_REG, None, ["x_mofa"]),
+    # The official handle plus words and separators.
+    ("https://x.com/UAEGov_official", None, NOT_REG, None, ["x_uaegov"]),
+    ("https://x.com/real_uaegov", None, NOT_REG, None, ["x_uaegov"]),
+    ("https://x.com/uaegovnews", None, NOT_REG, None, ["x_uaegov"]),
+    ("https://x.com/MOFA_UAE", None, NOT_REG, None, ["x_mofa"]),
+    ("https://www.instagram.com/uaegov.official/", None, NOT_REG, None, ["ig_uaegov"]),
+    ("tiktok.com/@the.uaegov", None, NOT_REG, None, ["tt_uaegov"]),
+    ("t.me/uaegov_ar", None, NOT_REG, None, ["tg_uaegov"]),
+    ("youtube.com/@UAEGovOfficial", None, NOT_REG, None, ["yt_uaegov"]),
+    ("facebook.com/UAEGov.News", None, NOT_REG, None, ["fb_uaegov"]),
+    ("linkedin.com/company/uaegov-official", None, NOT_REG, None, ["li_uaegov"]),
+    ("https://mastodon.social/@uaegov_official", None, NOT_REG, None, ["ma_uaegov"]),
+    # Too long for an X handle (15 at most), so no such account exists, but it still dresses up as one.
+    ("https://x.com/MOFAUAE_official_gov", None, NOT_REG, None, ["x_mofa"]),
+    ("@UAEGov_official_account", "x", NOT_REG, None, ["x_uaegov"]),
+    # Confusable characters: Cyrillic and Greek letters for Latin, mixed and whole-script.
+    ("x.com/uаegov", None, NOT_REG, None, ["x_uaegov"]),  # Cyrillic а
+    ("https://x.com/МОFАUАЕ", None, NOT_REG, None, ["x_mofa"]),  # Cyrillic М О А Е
+    ("instagram.com/uаеgоv", None, NOT_REG, None, ["ig_uaegov"]),  # Cyrillic а е о
+    ("t.me/uaegον", None, NOT_REG, None, ["tg_uaegov"]),  # Greek ο, Latin v... and Greek ν
+    ("@uаegov", "x", NOT_REG, None, ["x_uaegov"]),
+    # Zero-width and other invisible characters.
+    ("x.com/uae\u200bgov", None, NOT_REG, None, ["x_uaegov"]),
+    ("https://x.com/UAE\u200dGov", None, NOT_REG, None, ["x_uaegov"]),
+    ("@uaegov\u2060", "instagram", NOT_REG, None, ["ig_uaegov"]),
+    ("x.com/\u202euaegov", None, NOT_REG, None, ["x_uaegov"]),
+    # Full-width forms.
+    ("ｘ.ｃｏｍ/ｕａｅｇｏｖ", None, NOT_REG, None, ["x_uaegov"]),
+    ("https://x.com/ＵＡＥＧｏｖ", None, NOT_REG, None, ["x_uaegov"]),
+    # A look-alike host: not the platform, but still named as imitating it.
+    ("https://x.cоm/uaegov", None, NOT_REG, None, ["x_uaegov"]),
+    # Not understood.
+    ("", None, INVALID, None, []),
+    ("hello world, is this real?", None, INVALID, None, []),
+    ("https://notfacebook.com/UAEGov", None, INVALID, None, []),
+    ("https://x.com/home", None, INVALID, None, []),
+    ("https://www.instagram.com/p/Cabc123/", None, INVALID, None, []),
+    ("https://x.com@evil.example/uaegov", None, INVALID, None, []),
+    ("ftp://x.com/uaegov", None, INVALID, None, []),
+    ("@uaegov", None, INVALID, None, []),  # on many platforms: which one?
+    ("@uaegov", "myspace", INVALID, None, []),
+    ("https://x.com/uaegov", "instagram", INVALID, None, []),
+]
+
+
+@pytest.mark.parametrize(("text", "platform", "result", "channel", "lookalikes"), CASES,
+                         ids=[f"{i}-{case[2]}" for i, case in enumerate(CASES)])
+def test_verify_answers(register, text, platform, result, channel, lookalikes):
+    answer = verify(text, platform)
+    assert answer.result == result, (text, answer.error_code, answer.error_message)
+    assert answer.channel == (register[channel] if channel else None)
+    if lookalikes or result == OFFICIAL:
+        assert [c.pk for c in answer.lookalikes] == [register[name].pk for name in lookalikes]
+    if result == INVALID:
+        assert answer.error_code and answer.error_message and answer.examples == link_examples()
+    if result == OFFICIAL:
+        assert answer.link.handle_key == answer.channel.handle_key and answer.channel.status == Status.APPROVED
+
+
+def test_table_covers_every_platform_and_kind():
+    assert len(CASES) >= 60
+    platforms = set()
+    for text, platform, _result, _channel, _lookalikes in CASES:
+        try:
+            platforms.add(parse_account_link(text, platform).platform)
+        except AccountLinkError:
+            pass
+    assert platforms == set(Platform)
+    assert {case[2] for case in CASES} == {OFFICIAL, FORMER, COMPROMISED, NOT_REG, INVALID}
+
+
+def test_one_edit_on_a_short_handle_is_a_lookalike_only_from_five_letters(register):
+    assert [c.pk for c in verify("https://x.com/uaegow").lookalikes] == [register["x_uaegov"].pk]
+    # "uagov" is one deletion from "uaegov": named too (both are at least five letters)...
+    assert register["x_uaegov"] in verify("https://x.com/uagov").lookalikes
+    # ...but unrelated short handles are not.
+    assert verify("https://x.com/abcd").lookalikes == []
+
+
+def test_answers_name_owner_and_dates(register):
+    official = verify("https://x.com/MOFAUAE")
+    assert official.channel.official.name_en == "The Minister"
+    assert official.channel.entity.name_en == "Government of the UAE"
+    assert official.channel.approved_at is not None
+    former = verify("https://x.com/oldministry").channel
+    assert former.approved_at < former.retired_at
+
+
+# --- Property-based ----------------------------------------------------------------------------------------
+
+_HANDLE = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{2,14}", fullmatch=True)
+_FORMS = st.sampled_from([
+    "https://x.com/{h}", "x.com/{h}/", "https://mobile.twitter.com/{h}?lang=ar", "instagram.com/{h}/?hl=en",
+    "https://www.tiktok.com/@{h}", "t.me/s/{h}", "https://www.youtube.com/@{h}", "m.facebook.com/{h}",
+    "https://www.threads.com/@{h}", "https://www.snapchat.com/add/{h}", "https://mastodon.social/@{h}",
+    "https://bsky.app/profile/{h}.bsky.social", "ae.linkedin.com/company/{h}", "  {h}  ",
+])
+_ANY_TEXT = st.one_of(
+    st.text(max_size=60),
+    st.builds(lambda form, h: form.format(h=h), _FORMS, st.text(max_size=20)),
+    st.builds(lambda form, h: form.format(h=h), _FORMS, _HANDLE),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_ANY_TEXT, platform=st.sampled_from([None, "", *Platform.values, "nonsense"]))
+def test_parsing_never_raises_anything_but_a_refusal(text, platform):
+    try:
+        link = parse_account_link(text, platform)
+    except AccountLinkError as error:
+        assert error.code and error.message
+    else:
+        assert link.handle_key and link.canonical_url.startswith("https://")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_ANY_TEXT, platform=st.sampled_from([None, "x", "mastodon", "bluesky", "nonsense"]))
+def test_verify_never_raises(register, text, platform):
+    answer = verify(text, platform)
+    assert answer.result in (OFFICIAL, FORMER, COMPROMISED, NOT_REG, INVALID)
+
+
+@settings(max_examples=300, deadline=None)
+@given(form=_FORMS, handle=_HANDLE)
+def test_normalising_is_idempotent(form, handle):
+    try:
+        link = parse_account_link(form.format(h=handle))
+    except AccountLinkError:
+        return
+    # A Mastodon link on a server off the short list needs the platform named; the canonical link says it.
+    platform = link.platform if link.platform == Platform.MASTODON else None
+    again = parse_account_link(link.canonical_url, platform)
+    assert again == link
+    assert parse_account_link(again.canonical_url, platform) == again
+
+
+_CONFUSABLE = {"a": "аɑα", "e": "еє", "o": "оο0", "i": "іı1l", "l": "1Iӏ|", "s": "ѕ5", "c": "сϲ", "p": "р",
+               "u": "υս", "v": "νѵ", "g": "ɡ", "m": "rn", "w": "vv", "b": "8"}
+_WORDS = ["_official", "official", "uae", "gov", "news", "real", "_", ".", "the", "2", "ae"]
+
+
+@st.composite
+def _mutation(draw, key):
+    text = key
+    for _ in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["insert", "delete", "substitute", "confusable", "word", "case", "invisible"]))
+        at = draw(st.integers(0, max(len(text) - 1, 0)))
+        if kind == "insert":
+            text = text[:at] + draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789_")) + text[at:]
+        elif kind == "delete" and len(text) > 1:
+            text = text[:at] + text[at + 1:]
+        elif kind == "substitute":
+            text = text[:at] + draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789")) + text[at + 1:]
+        elif kind == "confusable" and text[at:at + 1].lower() in _CONFUSABLE:
+            text = text[:at] + draw(st.sampled_from(_CONFUSABLE[text[at].lower()])) + text[at + 1:]
+        elif kind == "word":
+            word = draw(st.sampled_from(_WORDS))
+            text = word + text if draw(st.booleans()) else text + word
+        elif kind == "case":
+            text = text.swapcase()
+        elif kind == "invisible":
+            text = text[:at] + draw(st.sampled_from("\u200b\u200c\u200d\u2060\ufeff\u00ad")) + text[at:]
+    return text
+
+
+_OFFICIAL_TARGETS = [("x", "uaegov", "https://x.com/{h}"), ("x", "mofauae", "@{h}"),
+                     ("x", "healthministry", "twitter.com/{h}"), ("instagram", "uaegov", "instagram.com/{h}/"),
+                     ("telegram", "uaegov", "t.me/{h}"), ("youtube", "uaegov", "youtube.com/@{h}")]
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), target=st.sampled_from(_OFFICIAL_TARGETS))
+def test_no_mutation_of_an_official_handle_is_answered_official(register, data, target):
+    platform, handle, form = target
+    key = parse_account_link(form.format(h=handle), platform).handle_key
+    mutated = data.draw(_mutation(handle))
+    text = form.format(h=mutated)
+    answer = verify(text, platform)
+    try:
+        same_key = parse_account_link(text, platform).handle_key == key
+    except AccountLinkError:
+        same_key = False
+    if answer.result == OFFICIAL:
+        assert same_key, text
+        assert answer.channel.handle_key == key and answer.channel.platform == platform
+    else:
+        assert not same_key, text
+
+
+# --- The page and the API ----------------------------------------------------------------------------------
+
+PAGE_CASES = [
+    ("https://x.com/MOFAUAE", OFFICIAL, ["The Minister", "Government of the UAE", "https://x.com/MOFAUAE"]),
+    ("https://x.com/oldministry", FORMER, ["not run by the government any more"]),
+    ("https://x.com/hackedacct", COMPROMISED, ["do not trust"]),
+    ("https://x.com/M0FAUAE", NOT_REG, ["Not in the register", 'href="https://x.com/MOFAUAE"']),
+    ("https://x.com/home", INVALID, ["Forms the register accepts", "https://x.com/UAEGov"]),
+]
+
+
+@pytest.mark.parametrize(("text", "result", "shown"), PAGE_CASES)
+def test_verify_page_answers(client, register, text, result, shown):
+    response = client.get("/en/verify/", {"q": text})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-result="{result}"' in html
+    for piece in shown:
+        assert piece in html
+    # The answer's shareable link is the same GET URL.
+    assert "Link to this answer" in html and "?q=" in html
+
+
+def test_verify_page_without_a_question_shows_the_form(client, db):
+    html = client.get(reverse("verify")).content.decode()
+    assert 'name="q"' in html and "data-result" not in html
+
+
+def test_verify_page_in_arabic_names_the_owner_in_arabic(client, register):
+    response = client.get("/ar/verify/", {"q": "https://x.com/MOFAUAE"})
+    assert "حكومة الإمارات" in response.content.decode()
+
+
+API_CASES = [
+    ("https://x.com/MOFAUAE", None, OFFICIAL),
+    ("https://x.com/oldministry", None, FORMER),
+    ("https://x.com/hackedacct", None, COMPROMISED),
+    ("https://x.com/uaeg0v", None, NOT_REG),
+    ("@uaegov", None, INVALID),
+]
+
+
+@pytest.mark.parametrize(("text", "platform", "result"), API_CASES)
+def test_verify_api_answers(register, text, platform, result):
+    response = APIClient().get("/api/v1/verify/", {"q": text, **({"platform": platform} if platform else {})})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["result"] == result
+    assert set(body) == {"result", "channel", "lookalikes", "input", "error", "caution"}
+    assert body["caution"] is None  # no refresh found trouble with any of these
+    if result in (OFFICIAL, FORMER, COMPROMISED):
+        channel = register[{"MOFAUAE": "x_mofa", "oldministry": "x_old", "hackedacct": "x_hacked"}[text[14:]]]
+        assert body["channel"]["id"] == channel.pk and body["channel"]["status"] == channel.status
+        assert body["channel"]["entity"] == {"slug": channel.entity.slug, "name_ar": "حكومة الإمارات",
+                                             "name_en": "Government of the UAE"}
+        assert body["input"]["platform"] == "x" and body["error"] is None
+    if result == OFFICIAL:
+        assert body["channel"]["official"]["name_en"] == "The Minister" and body["channel"]["retired_at"] is None
+    if result == FORMER:
+        assert body["channel"]["retired_at"] and body["channel"]["since"]
+    if result == NOT_REG:
+        assert body["channel"] is None and [c["handle"] for c in body["lookalikes"]] == ["UAEGov"]
+    if result == INVALID:
+        assert body["error"]["code"] == "platform_required" and body["input"] is None
+
+
+def test_verify_api_without_q_is_a_bad_request(db):
+    response = APIClient().get("/api/v1/verify/")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize("name", ["x_draft", "x_submitted", "x_rejected", "x_changes"])
+def test_unapproved_handles_are_not_disclosed_by_page_or_api(client, register, name):
+    link = REGISTER[name][0]
+    body = APIClient().get("/api/v1/verify/", {"q": link}).json()
+    assert body["result"] == NOT_REG and body["channel"] is None and body["lookalikes"] == []
+    html = client.get("/en/verify/", {"q": link}).content.decode()
+    assert f'data-result="{NOT_REG}"' in html and register[name].entity.name_en not in html
+
+
+@pytest.mark.parametrize("kind", ["id_changed", "renamed", "suspended", "not_found"])
+def test_an_official_account_in_trouble_on_its_platform_comes_with_a_caution(client, register, make_user, kind):
+    from accounts.models import Alert
+    from accounts.services import resolve_alert
+
+    channel = register["x_uaegov"]
+    alert = Alert.objects.create(channel=channel, kind=kind, details={"handle": channel.handle})
+    answer = APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert answer["result"] == "official"  # the register has not changed, and says so
+    assert answer["caution"]["code"] == kind and "checking" in answer["caution"]["detail"]
+    for url in (f"/en/verify/?q={channel.canonical_url}", f"/en/channels/{channel.pk}/"):
+        assert f'data-caution="{kind}"' in client.get(url).content.decode(), url
+    assert 'data-caution=' not in client.get(f"/ar/verify/?q={register['x_mofa'].canonical_url}").content.decode()
+
+    resolve_alert(user=make_user(reviewer=True), alert_id=alert.pk, note="Checked with the ministry.",
+                  two_factor=True)
+    assert APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}).json()["caution"] is None
+
+
+def test_a_drop_in_followers_is_no_reason_for_caution(register):
+    from accounts.models import Alert
+
+    channel = register["x_uaegov"]
+    Alert.objects.create(channel=channel, kind="follower_drop", details={})
+    assert APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}).json()["caution"] is None

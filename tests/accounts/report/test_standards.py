@@ -1,0 +1,257 @@
+"""Every check of the guide on channels built to pass and to fail it, and the score arithmetic."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Alert, AlertKind, RefreshStatus, ScoreRecord, Status
+from accounts.report.scores import Owner, assess, record_scores, trend
+from accounts.report.standards import CHANNEL_RULES, OWNER_RULES, RULES, RULES_BY_ID, Facts, on_official_domain
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.now()
+
+
+@pytest.fixture
+def mofa(make_entity):
+    return make_entity(slug="mofa", name_en="Ministry of Foreign Affairs", name_ar="وزارة الخارجية",
+                       naming_pattern="mofa", official_domains=["mofa.gov.ae"])
+
+
+@pytest.fixture
+def exemplary(make_channel, mofa):
+    """A channel that passes every channel check."""
+    def make(link="https://x.com/MOFAUAE", **fields):
+        values = dict(
+            entity=mofa, display_name="MOFA UAE", languages=["ar", "en"], last_certified_at=NOW - timedelta(days=30),
+            platform_verified=True, profile_link="https://www.mofa.gov.ae/ar", refresh_status=RefreshStatus.OK,
+            followers=1000, followers_at=NOW - timedelta(days=1),
+        )
+        return make_channel(link, **{**values, **fields})
+    return make
+
+
+def check(rule_id: str, channel, *, alerts: frozenset = frozenset()):
+    rule = RULES_BY_ID[rule_id]
+    owner = Owner("official", channel.official) if channel.official_id else Owner("entity", channel.entity)
+    return rule.check(channel, owner, Facts(today=timezone.localdate(), channels_with_open_alerts=alerts))
+
+
+def test_the_rules_are_data_with_ids_titles_in_both_languages_and_weights():
+    assert len({rule.id for rule in RULES}) == len(RULES) == 9
+    for rule in RULES:
+        assert rule.weight > 0 and rule.scope in ("channel", "owner")
+        assert rule.title_en and rule.title_ar and rule.advice_en and rule.advice_ar
+        assert any("\u0600" <= char <= "\u06ff" for char in rule.title_ar + rule.advice_ar)
+
+
+def test_an_exemplary_channel_passes_every_channel_check(exemplary):
+    channel = exemplary()
+    assert {rule.id: check(rule.id, channel) for rule in CHANNEL_RULES} == {
+        "certified": True, "badge": True, "naming": True, "profile_link": True, "measured": True, "no_alert": True,
+    }
+
+
+@pytest.mark.parametrize(("rule_id", "fields", "expected"), [
+    # Approved and certified within 12 months (approval counts as the first certification).
+    ("certified", {"last_certified_at": NOW - timedelta(days=364)}, True),
+    ("certified", {"last_certified_at": NOW - timedelta(days=367)}, False),
+    ("certified", {"last_certified_at": None, "approved_at": NOW - timedelta(days=20)}, True),
+    ("certified", {"status": Status.COMPROMISED}, False),
+    # The platform's own badge, where it has one.
+    ("badge", {"platform_verified": False}, False),
+    ("badge", {"platform_verified": None}, None),  # never read: unknown, not failed
+    ("badge", {"link": "https://bsky.app/profile/mofa.gov.ae", "platform_verified": None}, None),
+    ("badge", {"link": "https://mastodon.social/@mofauae", "platform_verified": None}, None),
+    # The naming convention: the handle carries it; the name carries it or the entity's name.
+    ("naming", {"link": "https://x.com/ForeignUAE"}, False),
+    ("naming", {"display_name": "Random News"}, False),
+    ("naming", {"display_name": "وزارة الخارجية"}, True),
+    ("naming", {"display_name": "Ministry of Foreign Affairs UAE"}, True),
+    ("naming", {"display_name": "", "platform_name": "Foreign news"}, False),
+    # The profile's link on an official domain, matched by whole labels.
+    ("profile_link", {"profile_link": "https://mofa.gov.ae"}, True),
+    ("profile_link", {"profile_link": "https://news.mofa.gov.ae/en"}, True),
+    ("profile_link", {"profile_link": "https://notmofa.gov.ae"}, False),
+    ("profile_link", {"profile_link": "https://mofa.gov.ae.evil.example"}, False),
+    ("profile_link", {"profile_link": ""}, False),
+    # Measured by the registry (not reported) within 7 days.
+    ("measured", {"followers_at": NOW - timedelta(days=8)}, False),
+    ("measured", {"refresh_status": RefreshStatus.REPORTED}, False),
+    ("measured", {"refresh_status": RefreshStatus.FAILED}, False),
+    ("measured", {"refresh_status": RefreshStatus.NOT_CONFIGURED}, False),
+])
+def test_each_channel_check_fails_where_the_guide_says(exemplary, rule_id, fields, expected):
+    channel = exemplary(**({"link": fields.pop("link")} if "link" in fields else {}), **fields)
+    assert check(rule_id, channel) is expected
+
+
+def test_naming_does_not_apply_without_a_convention_nor_to_an_officials_channel(exemplary, mofa, make_official):
+    minister = make_official(entity=mofa)
+    assert check("naming", exemplary("https://x.com/ABZayed", official=minister)) is None
+    mofa.naming_pattern = ""
+    mofa.save()
+    assert check("naming", exemplary("https://x.com/anything")) is None
+
+
+def test_profile_link_does_not_apply_without_official_domains(exemplary, mofa):
+    mofa.official_domains = []
+    mofa.save()
+    assert check("profile_link", exemplary(profile_link="")) is None
+
+
+def test_an_open_alert_fails_and_a_resolved_one_does_not(exemplary):
+    channel = exemplary()
+    assert check("no_alert", channel, alerts=frozenset({channel.pk})) is False
+    assert check("no_alert", channel, alerts=frozenset()) is True
+
+
+@pytest.mark.parametrize("domain", ["mofa.gov.ae", "www.mofa.gov.ae", "a.b.mofa.gov.ae", "MOFA.GOV.AE."])
+def test_subdomains_of_an_official_domain_count(domain):
+    assert on_official_domain(f"https://{domain}/path?q=1", ["mofa.gov.ae"])
+
+
+@pytest.mark.parametrize("link", ["https://mofa.gov.ae@evil.example/", "https://evilmofa.gov.ae", "mofa.gov.ae.co",
+                                  "https://[::1]/", "javascript:alert(1)", "http://"])
+def test_look_alike_links_do_not_count_as_official(link):
+    assert not on_official_domain(link, ["mofa.gov.ae"])
+
+
+# --- Owner checks --------------------------------------------------------------------------------
+
+def owner_check(rule_id: str, entity, channels) -> bool | None:
+    return RULES_BY_ID[rule_id].check(Owner("entity", entity), channels,
+                                      Facts(today=timezone.localdate(), channels_with_open_alerts=frozenset()))
+
+
+def test_core_platforms_all_present_or_failing(exemplary, mofa, settings):
+    settings.CORE_PLATFORMS = ["x", "instagram"]
+    x = exemplary()
+    instagram = exemplary("https://www.instagram.com/mofauae/")
+    assert owner_check("core_platforms", mofa, [x, instagram]) is True
+    assert owner_check("core_platforms", mofa, [x]) is False
+    instagram.status = Status.RETIRED
+    assert owner_check("core_platforms", mofa, [x, instagram]) is False
+
+
+def test_arabic_and_english_across_the_entitys_accounts(exemplary, mofa):
+    arabic = exemplary(languages=["ar"])
+    english = exemplary("https://www.instagram.com/mofauae/", languages=["en"])
+    assert owner_check("languages", mofa, [arabic, english]) is True
+    assert owner_check("languages", mofa, [arabic]) is False
+
+
+def test_duplicates_on_one_platform_need_a_stated_purpose(exemplary, mofa):
+    first = exemplary()
+    second = exemplary("https://x.com/MOFAUAE_ar")
+    assert owner_check("no_duplicates", mofa, [first, second]) is False
+    second.description = "The Arabic-only news feed of the ministry."
+    assert owner_check("no_duplicates", mofa, [first, second]) is True
+
+
+def test_owner_checks_do_not_apply_to_officials(make_official, mofa):
+    owner = Owner("official", make_official(entity=mofa))
+    facts = Facts(today=timezone.localdate(), channels_with_open_alerts=frozenset())
+    assert {rule.check(owner, [], facts) for rule in OWNER_RULES} == {None}
+
+
+# --- Scores ----------------------------------------------------------------------------------------
+
+def entity_score(slug: str):
+    return next(item for item in assess() if item.owner.slug == slug)
+
+
+def test_scores_are_100_less_the_weights_failed_and_an_open_alert_costs_its_weight(exemplary, mofa, settings):
+    settings.CORE_PLATFORMS = ["x"]
+    channel = exemplary()
+    before = entity_score("mofa")
+    assert (before.score, before.failing, [c.score for c in before.channels]) == (100, [], [100])
+
+    Alert.objects.create(channel=channel, kind=AlertKind.FOLLOWER_DROP)
+    after = entity_score("mofa")
+    assert after.score == before.score - RULES_BY_ID["no_alert"].weight
+    assert [c.score for c in after.channels] == [100 - RULES_BY_ID["no_alert"].weight]
+    assert [(rule.id, lost_channel) for rule, lost_channel in after.lost] == [("no_alert", channel)]
+
+
+def test_an_owner_score_adds_every_failure_and_never_falls_below_zero(exemplary, mofa, settings):
+    settings.CORE_PLATFORMS = ["x", "instagram", "facebook"]
+    exemplary(languages=["ar"], platform_verified=False)  # fails badge; the entity fails core and languages
+    item = entity_score("mofa")
+    expected = 100 - sum(RULES_BY_ID[r].weight for r in ("badge", "core_platforms", "languages"))
+    assert item.score == expected
+    for n in range(20):
+        exemplary(f"https://x.com/mofa{n}", platform_verified=False, profile_link="", followers=None, followers_at=None,
+                  refresh_status=RefreshStatus.FAILED)
+    assert entity_score("mofa").score == 0
+
+
+def test_every_active_owner_is_ranked_once(make_entity, make_official, mofa):
+    make_official(entity=mofa)
+    make_entity(is_active=False)
+    owners = assess()
+    assert len(owners) == 2
+    assert [item.score for item in owners] == sorted((item.score for item in owners), reverse=True)
+
+
+def test_the_months_scores_are_kept_and_a_rerun_replaces_them(exemplary, mofa, settings):
+    settings.CORE_PLATFORMS = ["x"]
+    channel = exemplary()
+    last_month = date(2026, 10, 15)
+    record_scores(last_month)
+    Alert.objects.create(channel=channel, kind=AlertKind.NOT_FOUND)
+    record_scores(date(2026, 11, 2))
+    record_scores(date(2026, 11, 20))  # again this month: replaced, not added
+    assert ScoreRecord.objects.filter(entity=mofa).count() == 2
+    points = trend(Owner("entity", mofa))
+    assert [(p.month, p.score) for p in points] == [
+        (date(2026, 10, 1), 100), (date(2026, 11, 1), 100 - RULES_BY_ID["no_alert"].weight),
+    ]
+    assert points[-1].failing == ["no_alert"]
+    assert ScoreRecord.objects.get(channel=channel, month=date(2026, 11, 1)).failing == ["no_alert"]
+
+
+def test_a_decision_recomputes_the_months_scores(make_channel, make_user, mofa, django_capture_on_commit_callbacks):
+    from accounts.services import channel_act
+
+    channel = make_channel("https://x.com/MOFAUAE", entity=mofa, status=Status.SUBMITTED, approved_at=None)
+    reviewer = make_user(reviewer=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        channel_act(actor=reviewer, channel_id=channel.pk, action="approve", two_factor=True)
+    month = timezone.localdate().replace(day=1)
+    assert ScoreRecord.objects.filter(month=month, channel=channel).exists()
+    assert ScoreRecord.objects.filter(month=month, entity=mofa).exists()
+
+
+def test_a_refresh_recomputes_the_months_scores(exemplary, settings, django_capture_on_commit_callbacks):
+    from accounts.monitoring.refresh import refresh_batch
+    from tests.platforms.stub import PlatformStub, x_users_by
+
+    channel = exemplary()
+    with PlatformStub() as stub, django_capture_on_commit_callbacks(execute=True):
+        settings.X_API_BASE_URL, settings.X_BEARER_TOKEN = stub.url, "token"
+        stub.route("/2/users/by", x_users_by({"mofauae": 10}))
+        refresh_batch([channel.pk])
+    record = ScoreRecord.objects.get(channel=channel, month=timezone.localdate().replace(day=1))
+    # The refresh read no badge and no website from the stub's profile: both now count against it.
+    assert sorted(record.failing) == ["badge", "profile_link"]
+
+
+def test_a_rolled_back_change_queues_no_recomputation(mofa, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+    from django.db import transaction
+
+    from accounts.tasks.report import SCORES_QUEUED, schedule_scores
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            schedule_scores()
+            raise RuntimeError("the decision failed")
+    assert callbacks == [] and cache.get(SCORES_QUEUED) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        schedule_scores()
+        schedule_scores()  # a second change before the run: still one run
+    assert ScoreRecord.objects.filter(entity=mofa).count() == 1

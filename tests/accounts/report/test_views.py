@@ -1,0 +1,404 @@
+"""The presence report's pages as reviewers read them (overview, cards, CSV, printable page, PDF),
+who gets in, and the public summary, which must carry no score and nothing per entity."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import Alert, AlertKind, FollowerSnapshot, Status
+from accounts.report.standards import RULES_BY_ID
+from tests.accounts.staff.test_views import login, page_text
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["overview", "print", "csv", "pdf", "card"]
+
+
+def report_url(name: str, lang: str = "en", owner=None) -> str:
+    with translation.override(lang):
+        if name == "card":
+            kind = "official" if hasattr(owner, "title_en") else "entity"
+            return reverse("report:card", kwargs={"kind": kind, "slug": owner.slug})
+        return reverse(f"report:{name}")
+
+
+@pytest.fixture
+def register(make_entity, make_official, make_channel):
+    """Two ministries, an authority, a minister, an inactive entity; channels with follower history.
+
+    Every channel is approved 400 days ago and never certified, so each fails `certified`.
+    """
+    today = timezone.localdate()
+    mofa = make_entity(slug="mofa", name_en="Ministry of Foreign Affairs", name_ar="وزارة الخارجية",
+                       official_domains=["mofa.gov.ae"])
+    moi = make_entity(slug="moi", name_en="Ministry of Interior", name_ar="وزارة الداخلية")
+    tra = make_entity(slug="tdra", name_en="Telecommunications Authority", name_ar="هيئة الاتصالات",
+                      kind="authority")
+    gone = make_entity(slug="gone", name_en="Dissolved Council", name_ar="مجلس منحل", is_active=False)
+    minister = make_official(slug="minister", entity=mofa, name_en="The Minister", name_ar="الوزير")
+    now = timezone.now()
+    channels = {
+        "mofa_x": make_channel("https://x.com/MOFAUAE", entity=mofa, followers=1_100, followers_at=now,
+                               languages=["ar", "en"]),
+        "mofa_instagram": make_channel("https://www.instagram.com/mofauae/", entity=mofa, followers=500,
+                                       followers_at=now),
+        "moi_x": make_channel("https://x.com/moiuae", entity=moi, followers=2_000, followers_at=now),
+        "minister_x": make_channel("https://x.com/theminister", entity=mofa, official=minister, followers=300,
+                                   followers_at=now),
+        "draft": make_channel("https://x.com/notyet", entity=tra, status=Status.SUBMITTED, followers=9_999,
+                              followers_at=now),
+        "gone_x": make_channel("https://x.com/dissolved", entity=gone, followers=7_777, followers_at=now),
+    }
+    # 40 days ago MOFA's X had 1,000: +100 over 30 days, and no count 90 or 365 days back.
+    FollowerSnapshot.objects.create(channel=channels["mofa_x"], date=today - timedelta(days=40), followers=1_000)
+    return {"mofa": mofa, "moi": moi, "tra": tra, "gone": gone, "minister": minister, "channels": channels}
+
+
+@pytest.fixture
+def reviewer(make_user):
+    return make_user(reviewer=True)
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    return login(Client(), reviewer, second_factor=True)
+
+
+def rows(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+# --- Who gets in -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_visitors_are_sent_to_log_in(client, register, page):
+    response = client.get(report_url(page, owner=register["mofa"]))
+    assert response.status_code == 302 and response.headers["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_editors_and_plain_users_are_refused_with_403(client, register, make_user, page):
+    for user in (make_user(editor_of=register["mofa"]), make_user()):
+        login(client, user, second_factor=True)
+        response = client.get(report_url(page, owner=register["mofa"]))
+        assert response.status_code == 403
+        assert "Only GCO reviewers can do this." in page_text(response)
+        assert "Ministry of Foreign Affairs" not in response.content.decode()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_reviewer_without_the_second_factor_is_sent_to_enter_the_code(client, register, reviewer, page):
+    TOTPDevice.objects.create(user=reviewer, name="phone", confirmed=True)
+    login(client, reviewer)  # password only
+    url = report_url(page, owner=register["mofa"])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("two_factor_verify"))
+    assert "next=" + url.replace("/", "%2F") in response.headers["Location"]
+
+
+def test_a_reviewer_with_no_authenticator_yet_is_sent_to_set_one_up(client, register, reviewer):
+    login(client, reviewer)
+    response = client.get(report_url("overview"))
+    assert response.status_code == 302 and response.headers["Location"].startswith(reverse("two_factor_setup"))
+
+
+def test_the_report_answers_405_to_a_post_and_is_never_cached(reviewer_client, register):
+    assert reviewer_client.post(report_url("overview")).status_code == 405
+    response = reviewer_client.get(report_url("overview"))
+    assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
+
+
+# --- The overview --------------------------------------------------------------------------------
+
+def test_the_overview_ranks_every_active_owner_with_a_link_to_its_card(reviewer_client, register):
+    response = reviewer_client.get(report_url("overview"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    ranked = re.findall(r'<tr data-owner="([a-z]+):([-a-z0-9]+)">', content)
+    assert sorted(ranked) == sorted([("entity", "mofa"), ("entity", "moi"), ("entity", "tdra"),
+                                     ("official", "minister")])
+    for kind, slug in ranked:
+        assert f'href="/en/review/report/{kind}/{slug}/"' in content
+    assert "Dissolved Council" not in content  # an inactive entity is not in the report
+    scores = [int(score) for score in re.findall(r'data-score="(\d+)"', content)]
+    # Best first; an owner with no channel (nothing to fail) comes after those that have some.
+    assert ranked[-1] == ("entity", "tdra")
+    assert scores[:-1] == sorted(scores[:-1], reverse=True)
+
+
+def test_the_overview_totals_and_growth_count_official_channels_of_active_owners(reviewer_client, register):
+    content = reviewer_client.get(report_url("overview")).content.decode()
+    assert re.search(r'data-total="channels">4<', content)
+    assert re.search(r'data-total="owners">4<', content)
+    assert re.search(r'data-total="followers">3,900<', content)  # not the submitted nor the inactive one's
+    growth = re.search(r'<tr data-days="30">.*?</tr>', content, re.S).group(0)
+    assert "+100 (+2.6%)" in " ".join(re.sub(r"<[^>]+>", " ", growth).split())  # 3,800 → 3,900
+
+
+def test_the_overview_shows_each_platform_and_each_kind_of_entity(reviewer_client, register):
+    content = reviewer_client.get(report_url("overview")).content.decode()
+    platforms = re.search(r'data-figures="platforms">.*?</table>', content, re.S).group(0)
+    x_row = re.search(r'<tr data-group="x">.*?</tr>', platforms, re.S).group(0)
+    assert ">3<" in x_row and "3,400" in x_row and "+100 (+3.0%)" in x_row
+    kinds = re.search(r'data-figures="kinds">.*?</table>', content, re.S).group(0)
+    assert re.findall(r'data-group="([a-z]+)"', kinds) == ["ministry", "authority", "official"]
+    assert 'data-chart="platform-chart"' in content and "<svg" in content
+
+
+def test_the_charts_are_drawn_on_the_server_without_any_other_host(reviewer_client, register):
+    content = reviewer_client.get(report_url("overview")).content.decode()
+    assert content.count("<svg") >= 3
+    assert "<script" not in content
+    assert not re.search(r'(?:src|href)="(?:https?:)?//', content)
+
+
+# --- The owner's card ----------------------------------------------------------------------------
+
+def test_the_card_shows_each_failing_check_with_its_advice(reviewer_client, register):
+    certified = RULES_BY_ID["certified"]
+    response = reviewer_client.get(report_url("card", owner=register["mofa"]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    channel = register["channels"]["mofa_x"]
+    article = re.search(rf'<article class="channel-score" data-channel="{channel.pk}">.*?</article>', content,
+                        re.S).group(0)
+    assert 'data-rule="certified"' in article
+    text = page_text(response)
+    assert certified.title_en in text and certified.advice_en in text
+    # The minister's channel is on the minister's card, not the ministry's.
+    assert register["channels"]["minister_x"].handle not in content
+
+
+def test_the_card_is_in_arabic_on_the_arabic_page(reviewer_client, register):
+    certified = RULES_BY_ID["certified"]
+    response = reviewer_client.get(report_url("card", "ar", owner=register["mofa"]))
+    text = page_text(response)
+    assert certified.advice_ar in text and certified.title_ar in text and "وزارة الخارجية" in text
+
+
+def test_an_open_alert_costs_the_card_its_weight(reviewer_client, register):
+    def score() -> int:
+        content = reviewer_client.get(report_url("card", owner=register["moi"])).content.decode()
+        return int(re.search(r'data-figure="score"><span dir="ltr">(\d+)', content).group(1))
+
+    before = score()
+    Alert.objects.create(channel=register["channels"]["moi_x"], kind=AlertKind.RENAMED, details={})
+    assert score() == before - RULES_BY_ID["no_alert"].weight
+
+
+def test_the_card_shows_the_monthly_trend_as_a_chart_and_a_table(reviewer_client, register):
+    from accounts.report.scores import record_scores
+
+    record_scores()
+    content = reviewer_client.get(report_url("card", owner=register["mofa"])).content.decode()
+    month = timezone.localdate().strftime("%Y-%m")
+    assert f'data-month="{month}"' in content and '<polyline class="line"' in content
+
+
+def test_an_official_has_a_card_of_their_own(reviewer_client, register):
+    response = reviewer_client.get(report_url("card", owner=register["minister"]))
+    assert response.status_code == 200
+    assert register["channels"]["minister_x"].handle in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["entity/nobody/", "entity/gone/", "official/mofa/", "ministry/mofa/"])
+def test_there_is_no_card_for_an_unknown_inactive_or_mistyped_owner(reviewer_client, register, path):
+    assert reviewer_client.get(f"/en/review/report/{path}").status_code == 404
+
+
+# --- The CSV -----------------------------------------------------------------------------------------
+
+def test_the_csv_has_a_row_per_owner_and_per_channel_with_a_bom(reviewer_client, register):
+    response = reviewer_client.get(report_url("csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="presence-report-')
+    assert response.content.startswith("\ufeff".encode())
+    table = rows(response)
+    assert list(table[0]) == ["row", "kind", "slug", "channel_id", "name_en", "name_ar", "platform", "handle",
+                              "status", "score", "failing", "channels", "followers", "growth_30", "growth_90",
+                              "growth_365"]
+    owners = [(row["kind"], row["slug"]) for row in table if row["row"] == "owner"]
+    assert sorted(owners) == [("entity", "mofa"), ("entity", "moi"), ("entity", "tdra"), ("official", "minister")]
+    channels = {int(row["channel_id"]): row for row in table if row["row"] == "channel"}
+    assessed = ["mofa_x", "mofa_instagram", "moi_x", "minister_x"]
+    assert set(channels) == {register["channels"][name].pk for name in assessed}
+    mofa_x = channels[register["channels"]["mofa_x"].pk]
+    assert (mofa_x["slug"], mofa_x["platform"], mofa_x["handle"], mofa_x["followers"]) == (
+        "mofa", "x", "MOFAUAE", "1100")
+    # First counted 40 days ago (1,000): its growth over 90 and 365 days counts from there.
+    assert (mofa_x["growth_30"], mofa_x["growth_90"], mofa_x["growth_365"]) == ("100", "100", "100")
+    assert "certified" in mofa_x["failing"].split()
+    mofa = next(row for row in table if row["row"] == "owner" and row["slug"] == "mofa")
+    assert (mofa["name_ar"], mofa["channels"], mofa["followers"]) == ("وزارة الخارجية", "2", "1600")
+    assert mofa["failing"].split().count("certified") == 2  # once per channel that fails it
+
+
+def test_a_name_that_reads_as_a_formula_is_kept_as_text(reviewer_client, make_entity):
+    make_entity(slug="formula", name_en="=HYPERLINK(\"https://evil.example\")", name_ar="+جهة")
+    row = next(row for row in rows(reviewer_client.get(report_url("csv"))) if row["slug"] == "formula")
+    assert row["name_en"].startswith("'=") and row["name_ar"].startswith("'+")
+
+
+# --- Arabic, the printable page, the PDF ----------------------------------------------------------
+
+@pytest.mark.parametrize("page", ["overview", "print", "card"])
+def test_the_arabic_pages_are_right_to_left(reviewer_client, register, page):
+    content = reviewer_client.get(report_url(page, "ar", owner=register["mofa"])).content.decode()
+    assert '<html lang="ar" dir="rtl">' in content
+    english = reviewer_client.get(report_url(page, "en", owner=register["mofa"])).content.decode()
+    assert '<html lang="en" dir="ltr">' in english
+
+
+def test_the_printable_page_has_every_card_and_the_print_stylesheet(reviewer_client, register):
+    content = reviewer_client.get(report_url("print", "ar")).content.decode()
+    assert "css/print.css" in content
+    cards = re.findall(r'<article class="owner-card" id="owner-([a-z]+)-([-a-z0-9]+)"', content)
+    assert sorted(cards) == [("entity", "mofa"), ("entity", "moi"), ("entity", "tdra"), ("official", "minister")]
+    assert RULES_BY_ID["certified"].advice_ar in page_text_of(content)
+
+
+def page_text_of(content: str) -> str:
+    import html
+
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", content)).split())
+
+
+def pdf_streams(pdf: bytes) -> bytes:
+    """The PDF's streams inflated (fonts, their names and character maps live in compressed streams)."""
+    import zlib
+
+    inflated = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            inflated.append(zlib.decompress(stream))
+        except zlib.error:
+            inflated.append(stream)
+    return pdf + b"".join(inflated)
+
+
+def test_the_pdf_is_the_printable_report_with_the_arabic_font(reviewer_client, register):
+    response = reviewer_client.get(report_url("pdf", "ar"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    content = pdf_streams(response.content)
+    # The site's Arabic font is embedded (named after static/css/pdf-fonts.css's family), and the
+    # character maps hold Arabic letters (U+0600–06FF): the text was laid out with it.
+    assert b"Registry-PDF-Arabic" in content
+    assert re.search(rb"<06[0-9A-Fa-f]{2}>", content)
+
+
+def test_without_weasyprint_the_pdf_link_gives_the_printable_page_to_print(reviewer_client, register, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as when it, or the system's Pango, is missing
+    response = reviewer_client.get(report_url("pdf"))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert "This server cannot make the PDF." in page_text(response)
+    assert 'class="owner-card"' in response.content.decode()
+
+
+def test_the_pdf_reads_nothing_but_this_sites_static_files():
+    from accounts.report.views import _static_fetcher
+
+    fetcher = _static_fetcher()
+    assert fetcher.fetch("http://testserver/static/css/print.css").read().startswith(b"/*")
+    for url in ("https://fonts.example/font.woff2", "http://testserver/static/../registry/settings.py",
+                "file:///etc/passwd", "http://testserver/static/css/nothing.css"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+# --- Queries do not grow with the register -----------------------------------------------------------
+
+def add_owners(count: int, make_entity, make_official, make_channel) -> None:
+    today = timezone.localdate()
+    for _ in range(count):
+        entity = make_entity()
+        official = make_official(entity=entity)
+        for owner_fields in ({"entity": entity}, {"entity": entity, "official": official}):
+            channel = make_channel(followers=100, followers_at=timezone.now(), **owner_fields)
+            FollowerSnapshot.objects.create(channel=channel, date=today - timedelta(days=31), followers=90)
+        Alert.objects.create(channel=channel, kind=AlertKind.RENAMED, details={})
+
+
+@pytest.mark.parametrize("page", ["overview", "print", "csv", "card"])
+def test_queries_do_not_grow_with_the_number_of_owners(reviewer_client, make_entity, make_official, make_channel,
+                                                       page):
+    from accounts.report.scores import record_scores
+
+    add_owners(5, make_entity, make_official, make_channel)
+    record_scores()
+    first = make_entity(slug="first-owner")
+    url = report_url(page, owner=first)
+    reviewer_client.get(url)  # the session and the content types are read once
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert reviewer_client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    add_owners(45, make_entity, make_official, make_channel)
+    record_scores()
+    assert queries() == few
+
+
+def test_the_public_summary_costs_the_same_queries_whatever_the_register(client, make_entity, make_official,
+                                                                        make_channel):
+    add_owners(5, make_entity, make_official, make_channel)
+    client.get("/en/presence/")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/en/presence/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    add_owners(45, make_entity, make_official, make_channel)
+    assert queries() == few
+
+
+# --- The public summary -------------------------------------------------------------------------------
+
+def test_the_public_summary_has_totals_and_platforms_but_no_score_and_no_entity(client, register):
+    from accounts.selectors import register_totals
+
+    response = client.get("/en/presence/")
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"] and "max-age" in response["Cache-Control"]
+    content = response.content.decode()
+    totals = register_totals()  # the same figures as the home page's
+    assert re.search(rf'data-total="channels">{totals.channels}<', content)
+    assert re.search(rf'data-total="followers">{totals.followers:,}<', content)
+    assert re.search(r'<tr data-group="x">', content) and re.search(r'<tr data-group="instagram">', content)
+    growth = re.search(r'<tr data-days="30">.*?</tr>', content, re.S).group(0)
+    assert "+100 (" in page_text_of(growth)
+    text = page_text(response)
+    assert "score" not in text.lower() and "data-score" not in content
+    for name in ("Ministry of Foreign Affairs", "Ministry of Interior", "The Minister", "MOFAUAE", "certified",
+                 "notyet"):
+        assert name not in content
+    assert "/review/" not in content
+
+
+def test_the_public_summary_is_in_arabic_right_to_left(client, register):
+    content = client.get("/ar/presence/").content.decode()
+    assert '<html lang="ar" dir="rtl">' in content
+    assert "وزارة الخارجية" not in content
+
+
+def test_the_public_summary_answers_only_safe_methods(client, register):
+    assert client.post("/en/presence/").status_code == 405
