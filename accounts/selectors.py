@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from accounts.models import Channel, FollowerSnapshot, Status
+from accounts.models import Channel, FollowerSnapshot, Language, Status
 from accounts.workflow import editor_entity_ids, is_reviewer
 from entities.models import Entity, Official
 
@@ -88,3 +88,15 @@ def follower_history(channel: Channel, *, days: int = 365, today: date | None = 
     return list(
         FollowerSnapshot.objects.filter(channel=channel, date__gt=today - timedelta(days=days)).order_by("date")
     )
+
+
+def language_labels(codes) -> list[str]:
+    """A channel's languages named in the page's language, for the public, staff and review pages."""
+    labels = dict(Language.choices)
+    return [str(labels.get(code, code)) for code in codes]
+
+
+def channel_page_rows(channels: QuerySet[Channel] | None = None) -> QuerySet[Channel]:
+    """Channels as their pages show them: owner and the people named on the page in one query."""
+    channels = Channel.private_objects.with_owner() if channels is None else channels
+    return channels.select_related("entity", "official", "submitted_by", "decided_by", "proposed_by")

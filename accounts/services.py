@@ -35,14 +35,7 @@ from accounts.models import (
 from accounts.platforms import AccountLinkError, parse_account_link
 from accounts.tasks.report import schedule_scores
 from accounts.tasks.workflow import notify_event
-from accounts.workflow import (
-    TRANSITIONS,
-    Action,
-    check_allowed,
-    may_act_for_entity,
-    require_editor,
-    require_reviewer,
-)
+from accounts.workflow import TRANSITIONS, Action, check_allowed, may_act_for_entity, require_editor, require_reviewer
 from entities.models import Entity, Official
 from registry.errors import Conflict, NotFound, RegistryError
 

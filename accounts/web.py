@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -16,13 +17,8 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_safe
 
 from accounts.models import Channel
-from accounts.services import (
-    channel_act,
-)
-from accounts.staff.forms import ActionForm
-from accounts.staff.selectors import (
-    channel_page_rows,
-)
+from accounts.selectors import channel_page_rows
+from accounts.services import MAX_REASON, channel_act
 from accounts.workflow import TRANSITIONS, Action, Transition, Who, is_reviewer
 from registry.authentication import has_second_factor
 from registry.errors import RegistryError
@@ -79,6 +75,16 @@ def render_page(request, template: str, context: dict, *, status: int = 200):
 def refused(request, error: RegistryError):
     """A refusal page for someone acting on a channel they cannot see: the sentence, nothing more."""
     return render_page(request, "staff/refused.html", {"error": error}, status=error.http_status)
+
+
+class ActionForm(forms.Form):
+    """A workflow button: the reason (where the action needs one) and the version the page showed."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), required=False, max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
 
 
 @dataclass(frozen=True)

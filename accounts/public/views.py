@@ -20,8 +20,13 @@ from accounts.public.directory import (
 )
 from accounts.public.statistics import largest_channels, platform_totals, recent_additions
 from accounts.public.verify import CAUTIONS, caution_for, verify as verify_text
-from accounts.selectors import entities_with_figures, entity_channels, follower_history, register_totals
-from accounts.staff.selectors import language_labels
+from accounts.selectors import (
+    entities_with_figures,
+    entity_channels,
+    follower_history,
+    language_labels,
+    register_totals,
+)
 from accounts.web import public_page
 from registry.throttles import VerifyPageThrottle, seconds_to_wait, too_many_requests
 

@@ -29,8 +29,9 @@ from accounts.review.selectors import (
     overdue_for_review,
     review_queue,
 )
+from accounts.selectors import channel_page_rows, language_labels
 from accounts.services import resolve_alert
-from accounts.staff.selectors import channel_events, channel_page_rows, field_history, language_labels, shown_proposal
+from accounts.staff.selectors import channel_events, field_history, shown_proposal
 from accounts.web import act, action_buttons, action_from_slug, paginate, refused, render_page
 from accounts.workflow import TRANSITIONS, NotAllowed, Who, require_reviewer
 from registry.authentication import confirmed_totp_device, has_second_factor

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Language, Status
 from accounts.platforms import Platform
-from accounts.services import MAX_DESCRIPTION, MAX_REASON, MAX_REPORTED_FOLLOWERS, REPORT_DAYS_BACK
+from accounts.services import MAX_DESCRIPTION, MAX_REPORTED_FOLLOWERS, REPORT_DAYS_BACK
 from registry.errors import RegistryError
 
 MAX_LINK = 2048
@@ -117,15 +117,6 @@ class ChannelEditForm(ChannelFieldsForm):
         if "link" in self.fields:
             fields.update(link=self.cleaned_data["link"], platform=self.cleaned_data["platform"] or None)
         return fields
-
-
-class ActionForm(forms.Form):
-    """A workflow button: the reason (where the action needs one) and the version the page showed."""
-
-    reason = forms.CharField(
-        label=_("Reason"), required=False, max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class FollowerReportForm(forms.Form):

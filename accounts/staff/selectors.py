@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Channel, ChannelEvent, Language, Status
-from accounts.selectors import channels_for
+from accounts.selectors import channels_for, language_labels
 from accounts.services import proposal_diff
 from accounts.workflow import TRANSITIONS, Action, Transition, check_allowed, editor_entity_ids, is_reviewer
 from entities.models import Entity, Official
@@ -57,17 +57,6 @@ def edit_transition(user, channel: Channel, *, two_factor: bool) -> Transition:
 
 def officials_for(user) -> QuerySet[Official]:
     return Official.objects.filter(is_active=True, entity__in=entities_for(user)).select_related("entity")
-
-
-def channel_page_rows(channels: QuerySet[Channel] | None = None) -> QuerySet[Channel]:
-    """Channels as their pages show them: owner and the people named on the page in one query."""
-    channels = Channel.private_objects.with_owner() if channels is None else channels
-    return channels.select_related("entity", "official", "submitted_by", "decided_by", "proposed_by")
-
-
-def language_labels(codes) -> list[str]:
-    labels = dict(Language.choices)
-    return [str(labels.get(code, code)) for code in codes]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Channel, Status
 from accounts.platforms import link_examples
-from accounts.selectors import channels_for, follower_history
+from accounts.selectors import channel_page_rows, channels_for, follower_history, language_labels
 from accounts.services import (
     REPORT_DAYS_BACK,
     HandleAlreadyRegistered,
@@ -30,11 +30,9 @@ from accounts.services import (
 from accounts.staff.forms import ChannelCreateForm, ChannelEditForm, FollowerReportForm
 from accounts.staff.selectors import (
     channel_events,
-    channel_page_rows,
     edit_transition,
     entities_for,
     field_history,
-    language_labels,
     officials_for,
     shown_proposal,
     staff_channels,

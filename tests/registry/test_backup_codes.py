@@ -16,13 +16,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.registry.second_factor_steps import (
-    PASSWORD,
-    code,
-    enrol_through_link,
-    log_in,
-    shown_backup_codes,
-)
+from tests.registry.second_factor_steps import PASSWORD, code, enrol_through_link, log_in, shown_backup_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.registry.auth_test_urls")]
 
