@@ -19,13 +19,41 @@ from entities.models import Entity, Membership, Official
 from registry.models import User
 
 _seq = itertools.count(1)
+_SET_ASIDE = pytest.StashKey[int]()
+
+
+CHROMIUM = "/usr/bin/chromium"
+NO_CHROMIUM = (f"Debian's chromium at {CHROMIUM} for the browser tests",
+               "apt-get install chromium, or run .ci/run (never `playwright install`)")
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without Chromium, outside CI, the browser tests are set aside and said so in one line at the
+    end (pytest_terminal_summary); under CI they run, and fail for want of it (tests/browser/conftest.py)."""
+    if under_ci() or os.access(CHROMIUM, os.X_OK):
+        return
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        items[:] = [item for item in items if not item.get_closest_marker("browser")]
+        config.hook.pytest_deselected(items=browser)
+        config.stash[_SET_ASIDE] = len(browser)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if count := config.stash.get(_SET_ASIDE, 0):
+        what, how = NO_CHROMIUM
+        terminalreporter.write_line(f"SKIPPED {count} browser tests: needs {what}: {how}", yellow=True)
 
 
 def missing_tool(what: str, how: str) -> NoReturn:
     """A test whose tool is missing: skipped, with one line saying how to run it, on a machine with
     only Python and make; failed under CI (CI=true), which installs every tool and must run every test."""
     message = f"needs {what}: {how}"
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if under_ci():
         pytest.fail(f"{message} (under CI nothing may skip for a missing tool)", pytrace=False)
     pytest.skip(message)
 

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import missing_tool
+from tests.conftest import CHROMIUM, NO_CHROMIUM, missing_tool
 
 # Playwright's sync API runs an asyncio event loop in the test's own thread, so Django believes
 # the factories' queries come from async code and refuses them (SynchronousOnlyOperation). They
@@ -20,7 +20,6 @@ from tests.conftest import missing_tool
 # It is set when this directory is collected, before any test of the run touches the database.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root in a container, where Chromium's sandbox cannot start
     "--disable-gpu",
@@ -36,9 +35,8 @@ TIMEOUT_MS = 10_000
 @pytest.fixture(scope="session")
 def browser():
     """One headless Chromium for the whole run; each test gets its own context (cookies, cache)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        missing_tool(f"Debian's chromium at {CHROMIUM} for the browser tests",
-                     "apt-get install chromium, or run .ci/run (never `playwright install`)")
+    if not os.access(CHROMIUM, os.X_OK):  # only under CI: elsewhere these tests are set aside at collection
+        missing_tool(*NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     playwright = sync_playwright().start()
