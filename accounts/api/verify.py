@@ -42,6 +42,7 @@ def answer_data(answer: VerifyAnswer) -> dict:
     return {
         "result": answer.result,
         "channel": channel_data(answer.channel) if answer.channel is not None else None,
+        "matches": [channel_data(channel) for channel in answer.matches],
         "lookalikes": [channel_data(channel) for channel in answer.lookalikes],
         "input": None if link is None else {
             "platform": link.platform.value, "handle": link.handle, "canonical_url": link.canonical_url,
@@ -79,6 +80,11 @@ class _InputSerializer(serializers.Serializer):
 class VerifyAnswerSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=RESULTS)
     channel = _ChannelSerializer(allow_null=True)
+    matches = _ChannelSerializer(
+        many=True,
+        help_text=gettext_lazy("Every public registration of the handle asked about, one per platform, `channel` "
+                               "first: a handle sent without a platform is looked up on every platform."),
+    )
     lookalikes = _ChannelSerializer(many=True)
     input = _InputSerializer(allow_null=True)
     error = ErrorSerializer(allow_null=True)  # the API's one error shape
@@ -106,7 +112,9 @@ class VerifyView(APIView):
             OpenApiParameter("q", OpenApiTypes.STR, required=True,
                              description=gettext_lazy("The link or handle, e.g. https://x.com/UAEGov or @UAEGov.")),
             OpenApiParameter("platform", OpenApiTypes.STR, required=False,
-                             description=gettext_lazy("The platform, needed when q is a handle alone.")),
+                             description=gettext_lazy("The platform. Without it, a handle alone is looked up on "
+                                                      "every platform; it is asked for only when the handle is "
+                                                      "registered on none.")),
         ],
         responses={200: OpenApiResponse(VerifyAnswerSerializer), **error_responses(400)},
     )

@@ -75,6 +75,9 @@ class VerifyAnswer:
     error_message: str = ""
     examples: dict[Platform, tuple[str, ...]] = field(default_factory=dict)
     caution: str = ""  # a key of CAUTIONS when the official account's last refresh found trouble
+    # Every public registration of the handle asked about, one per platform, `channel` first: a handle
+    # typed without its platform may be official on several ("Official on X, Instagram and YouTube").
+    matches: list[Channel] = field(default_factory=list)
 
     @property
     def caution_message(self) -> str:
@@ -93,13 +96,14 @@ def _answer_for(link: AccountLink) -> VerifyAnswer:
     channel = _public_match(Q(platform=link.platform, handle_key=link.handle_key))
     if channel is not None:
         return VerifyAnswer(result=_ANSWER_FOR_STATUS[channel.status], channel=channel, link=link,
-                            caution=caution_for(channel))
+                            caution=caution_for(channel), matches=[channel])
     lookalikes = imitated(link.handle_key, approved_channels(link.platform))
     return VerifyAnswer(result=Result.NOT_REGISTERED, link=link, lookalikes=lookalikes)
 
 
-def _public_match(condition: Q) -> Channel | None:
-    """The public registration under this key; a live approved one wins over a retired or compromised one."""
+def _public_matches(condition: Q):
+    """The public registrations under these keys, best first: a live approved one wins over a
+    compromised one, and both over a retired one (the newest retirement first)."""
     rank = Case(
         When(status=Status.APPROVED, then=Value(0)),
         When(status=Status.COMPROMISED, then=Value(1)),
@@ -108,8 +112,12 @@ def _public_match(condition: Q) -> Channel | None:
     )
     return (
         Channel.public_objects.with_owner().filter(condition)
-        .annotate(rank=rank).order_by("rank", "-retired_at", "-pk").first()
+        .annotate(rank=rank).order_by("rank", "-retired_at", "-pk")
     )
+
+
+def _public_match(condition: Q) -> Channel | None:
+    return _public_matches(condition).first()
 
 
 def _unreadable(text: str, platform: str | None, error: AccountLinkError) -> VerifyAnswer:
@@ -118,6 +126,11 @@ def _unreadable(text: str, platform: str | None, error: AccountLinkError) -> Ver
         if answer is not None:
             return answer
     lookalikes = _lookalikes_of_unreadable(text, platform) if error.code in _FOLDABLE else []
+    if error.code == "platform_required":
+        # Registered nowhere under this very handle (else _bare_handle answered): a look-alike may
+        # be named, but never an account whose handle is exactly the one typed.
+        typed = {link.handle_key for link in _handle_on_each_platform(text)}
+        lookalikes = [channel for channel in lookalikes if channel.handle_key not in typed]
     # A handle without its platform stays unanswered (the look-alikes say which ones it may mean);
     # text that only reads as an official handle once folded is an imitation, never that handle.
     readable = lookalikes and error.code != "platform_required"
@@ -141,18 +154,27 @@ def _handle_on_each_platform(text: str) -> list[AccountLink]:
 
 
 def _bare_handle(text: str) -> VerifyAnswer | None:
-    """A handle with no platform: answered when exactly one platform has a public registration of it."""
+    """A handle with no platform, looked up on every platform: the answer of its best public
+    registration, with every platform it is registered on (`matches`, one each); None if none."""
     links = _handle_on_each_platform(text)
     if not links:
         return None
     condition = Q()
     for link in links:
         condition |= Q(platform=link.platform, handle_key=link.handle_key)
-    platforms = {channel.platform for channel in Channel.public_objects.filter(condition)}
-    if len(platforms) != 1:
+    matches, platforms = [], set()
+    for channel in _public_matches(condition):
+        if channel.platform not in platforms:  # one per platform: its best registration
+            platforms.add(channel.platform)
+            matches.append(channel)
+    if not matches:
         return None
-    (found,) = [link for link in links if link.platform == next(iter(platforms))]
-    return _answer_for(found)
+    order = list(Platform)
+    matches.sort(key=lambda channel: (channel.rank, order.index(channel.platform)))  # X before Instagram...
+    best = matches[0]
+    link = next(link for link in links if link.platform == best.platform)
+    return VerifyAnswer(result=_ANSWER_FOR_STATUS[best.status], channel=best, link=link,
+                        caution=caution_for(best), matches=matches)
 
 
 def _lookalikes_of_unreadable(text: str, platform: str | None) -> list[Channel]:

@@ -163,7 +163,10 @@ CASES = [
     ("https://www.instagram.com/p/Cabc123/", None, INVALID, None, []),
     ("https://x.com@evil.example/uaegov", None, INVALID, None, []),
     ("ftp://x.com/uaegov", None, INVALID, None, []),
-    ("@uaegov", None, INVALID, None, []),  # on many platforms: which one?
+    # A handle without its platform is looked up on every platform: registered on several, the answer
+    # is its best registration (an approved one), and `matches` names every platform (test below).
+    ("@uaegov", None, OFFICIAL, "x_uaegov", []),
+    ("@MOFAUAE", None, OFFICIAL, "x_mofa", []),  # the real account is never called its own imitation
     ("@uaegov", "myspace", INVALID, None, []),
     ("https://x.com/uaegov", "instagram", INVALID, None, []),
 ]
@@ -181,6 +184,41 @@ def test_verify_answers(register, text, platform, result, channel, lookalikes):
         assert answer.error_code and answer.error_message and answer.examples == link_examples()
     if result == OFFICIAL:
         assert answer.link.handle_key == answer.channel.handle_key and answer.channel.status == Status.APPROVED
+
+
+def test_a_handle_without_its_platform_names_every_platform_it_is_registered_on(register):
+    answer = verify("@uaegov")
+    assert (answer.result, answer.channel, answer.lookalikes) == (OFFICIAL, register["x_uaegov"], [])
+    shown = {channel.platform: channel.status for channel in answer.matches}
+    assert shown == {
+        "x": Status.APPROVED, "instagram": Status.APPROVED, "facebook": Status.APPROVED, "youtube": Status.APPROVED,
+        "tiktok": Status.APPROVED, "telegram": Status.APPROVED,  # LinkedIn's is a company page, not @uaegov
+        "snapchat": Status.RETIRED, "threads": Status.COMPROMISED,
+    }
+    assert answer.matches[0] == answer.channel
+    # Approved before compromised before retired, so nobody reads the retired one as the answer.
+    assert [c.status for c in answer.matches][-2:] == [Status.COMPROMISED, Status.RETIRED]
+
+
+def test_a_handle_registered_nowhere_asks_for_the_platform_and_never_names_itself(register, make_channel):
+    answer = verify("@pendingministry")  # submitted on Instagram: not public, so registered nowhere
+    assert (answer.result, answer.error_code, answer.matches) == (INVALID, "platform_required", [])
+    answer = verify("@MOFAUAE1")
+    assert answer.result == INVALID and "MOFAUAE1".lower() not in {c.handle_key for c in answer.lookalikes}
+
+
+def test_the_api_lists_every_platform_a_bare_handle_is_registered_on(client, register):
+    body = client.get("/api/v1/verify/", {"q": "@uaegov"}).json()
+    assert body["result"] == OFFICIAL and body["channel"]["platform"] == "x"
+    assert [match["platform"] for match in body["matches"]][0] == "x" and len(body["matches"]) == 8
+    assert body["lookalikes"] == []
+
+
+def test_the_page_lists_every_platform_a_bare_handle_is_registered_on(client, register):
+    page = client.get("/en/verify/", {"q": "@uaegov"}).content.decode()
+    assert "Official: this account is in the register." in page
+    assert 'data-platform="instagram" data-status="approved"' in page
+    assert 'data-platform="threads" data-status="compromised"' in page
 
 
 def test_table_covers_every_platform_and_kind():
@@ -351,7 +389,7 @@ API_CASES = [
     ("https://x.com/oldministry", None, FORMER),
     ("https://x.com/hackedacct", None, COMPROMISED),
     ("https://x.com/uaeg0v", None, NOT_REG),
-    ("@uaegov", None, INVALID),
+    ("@nosuchministry", None, INVALID),  # registered on no platform: which one is it?
 ]
 
 
@@ -361,7 +399,7 @@ def test_verify_api_answers(register, text, platform, result):
     assert response.status_code == 200
     body = response.json()
     assert body["result"] == result
-    assert set(body) == {"result", "channel", "lookalikes", "input", "error", "caution"}
+    assert set(body) == {"result", "channel", "matches", "lookalikes", "input", "error", "caution"}
     assert body["caution"] is None  # no refresh found trouble with any of these
     if result in (OFFICIAL, FORMER, COMPROMISED):
         channel = register[{"MOFAUAE": "x_mofa", "oldministry": "x_old", "hackedacct": "x_hacked"}[text[14:]]]
@@ -369,6 +407,7 @@ def test_verify_api_answers(register, text, platform, result):
         assert body["channel"]["entity"] == {"slug": channel.entity.slug, "name_ar": "حكومة الإمارات",
                                              "name_en": "Government of the UAE"}
         assert body["input"]["platform"] == "x" and body["error"] is None
+        assert body["matches"] == [body["channel"]]  # a link names its platform: one registration
     if result == OFFICIAL:
         assert body["channel"]["official"]["name_en"] == "The Minister" and body["channel"]["retired_at"] is None
     if result == FORMER:
