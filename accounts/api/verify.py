@@ -48,7 +48,8 @@ def answer_data(answer: VerifyAnswer) -> dict:
             "platform": link.platform.value, "handle": link.handle, "canonical_url": link.canonical_url,
         },
         "error": {"code": answer.error_code, "detail": answer.error_message} if answer.error_code else None,
-        "caution": {"code": answer.caution, "detail": answer.caution_message} if answer.caution else None,
+        "caution": {"code": answer.caution, "detail": answer.caution_message,
+                    "since": answer.caution_since.isoformat()} if answer.caution else None,
     }
 
 
@@ -77,6 +78,12 @@ class _InputSerializer(serializers.Serializer):
     canonical_url = serializers.URLField()
 
 
+class _CautionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    since = serializers.DateTimeField()
+
+
 class VerifyAnswerSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=RESULTS)
     channel = _ChannelSerializer(allow_null=True)
@@ -88,11 +95,11 @@ class VerifyAnswerSerializer(serializers.Serializer):
     lookalikes = _ChannelSerializer(many=True)
     input = _InputSerializer(allow_null=True)
     error = ErrorSerializer(allow_null=True)  # the API's one error shape
-    caution = ErrorSerializer(
+    caution = _CautionSerializer(
         allow_null=True,
-        help_text=gettext_lazy("For an official account the platform now reports trouble with (`id_changed`, "
-                               "`renamed`, `suspended`, `not_found`) until a reviewer has checked it: do not rely "
-                               "on it meanwhile."),
+        help_text=gettext_lazy("With the result `under_check`: what the platform now reports about this official "
+                               "account (`id_changed`, `renamed`, `suspended`, `not_found`) and since when, until a "
+                               "reviewer has checked it: do not rely on it meanwhile."),
     )
 
 
@@ -104,7 +111,9 @@ class VerifyView(APIView):
         summary=gettext_lazy("Is this account official?"),
         description=gettext_lazy(
             "Reads any link or handle a person might paste and answers from the public register: "
-            "`official`, `formerly_official`, `compromised`, `not_registered` (with `lookalikes`: official "
+            "`official`, `under_check` (official, but the platform reports trouble a reviewer is checking: do not "
+            "rely on it for now; see `caution`), `formerly_official`, `compromised`, `not_registered` (with "
+            "`lookalikes`: official "
             "channels the input imitates) or `invalid` (with the reason in `error`). HTTP 200 for every "
             "answer; the link is never fetched. Unapproved registrations are never disclosed."
         ),

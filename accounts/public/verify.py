@@ -9,6 +9,7 @@ invisible or non-Latin look-alike characters, `lookalikes` names the official ch
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
@@ -20,13 +21,17 @@ from accounts.platforms import LINK_RULES, AccountLink, AccountLinkError, Platfo
 
 class Result:
     OFFICIAL = "official"
+    # Official in the register, but the last refresh found trouble a reviewer has not checked yet
+    # (CAUTIONS): one verdict, "do not rely on it for now", never "official" beside a warning.
+    UNDER_CHECK = "under_check"
     FORMERLY_OFFICIAL = "formerly_official"
     COMPROMISED = "compromised"
     NOT_REGISTERED = "not_registered"
     INVALID = "invalid"
 
 
-RESULTS = (Result.OFFICIAL, Result.FORMERLY_OFFICIAL, Result.COMPROMISED, Result.NOT_REGISTERED, Result.INVALID)
+RESULTS = (Result.OFFICIAL, Result.UNDER_CHECK, Result.FORMERLY_OFFICIAL, Result.COMPROMISED, Result.NOT_REGISTERED,
+           Result.INVALID)
 
 
 _ANSWER_FOR_STATUS = {
@@ -56,13 +61,21 @@ CAUTIONS = {
 }
 
 
+def open_caution(channel: Channel | None) -> Alert | None:
+    """The open alert that puts an official channel under check (the most serious kind in CAUTIONS,
+    the oldest of that kind), or None."""
+    if channel is None or channel.status != Status.APPROVED:
+        return None
+    alerts = list(Alert.objects.filter(channel=channel, resolved_at__isnull=True, kind__in=list(CAUTIONS))
+                  .order_by("opened_at", "pk"))
+    order = list(CAUTIONS)
+    return min(alerts, key=lambda alert: order.index(AlertKind(alert.kind)), default=None)
+
+
 def caution_for(channel: Channel | None) -> str:
     """The caution code for an official channel with an open alert of a kind in CAUTIONS, or ""."""
-    if channel is None or channel.status != Status.APPROVED:
-        return ""
-    open_kinds = set(Alert.objects.filter(channel=channel, resolved_at__isnull=True, kind__in=list(CAUTIONS))
-                     .values_list("kind", flat=True))
-    return next((kind.value for kind in CAUTIONS if kind in open_kinds), "")
+    alert = open_caution(channel)
+    return alert.kind if alert is not None else ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +88,7 @@ class VerifyAnswer:
     error_message: str = ""
     examples: dict[Platform, tuple[str, ...]] = field(default_factory=dict)
     caution: str = ""  # a key of CAUTIONS when the official account's last refresh found trouble
+    caution_since: datetime | None = None  # when that was seen
     # Every public registration of the handle asked about, one per platform, `channel` first: a handle
     # typed without its platform may be official on several ("Official on X, Instagram and YouTube").
     matches: list[Channel] = field(default_factory=list)
@@ -95,10 +109,17 @@ def verify(text: str, platform: str | None = None) -> VerifyAnswer:
 def _answer_for(link: AccountLink) -> VerifyAnswer:
     channel = _public_match(Q(platform=link.platform, handle_key=link.handle_key))
     if channel is not None:
-        return VerifyAnswer(result=_ANSWER_FOR_STATUS[channel.status], channel=channel, link=link,
-                            caution=caution_for(channel), matches=[channel])
+        return _registered(channel, link, [channel])
     lookalikes = imitated(link.handle_key, approved_channels(link.platform))
     return VerifyAnswer(result=Result.NOT_REGISTERED, link=link, lookalikes=lookalikes)
+
+
+def _registered(channel: Channel, link: AccountLink, matches: list[Channel]) -> VerifyAnswer:
+    """The answer for a public registration: its status's, or under check while a caution is open."""
+    alert = open_caution(channel)
+    result = Result.UNDER_CHECK if alert is not None else _ANSWER_FOR_STATUS[channel.status]
+    return VerifyAnswer(result=result, channel=channel, link=link, matches=matches,
+                        caution=alert.kind if alert else "", caution_since=alert.opened_at if alert else None)
 
 
 def _public_matches(condition: Q):
@@ -173,8 +194,7 @@ def _bare_handle(text: str) -> VerifyAnswer | None:
     matches.sort(key=lambda channel: (channel.rank, order.index(channel.platform)))  # X before Instagram...
     best = matches[0]
     link = next(link for link in links if link.platform == best.platform)
-    return VerifyAnswer(result=_ANSWER_FOR_STATUS[best.status], channel=best, link=link,
-                        caution=caution_for(best), matches=matches)
+    return _registered(best, link, matches)
 
 
 def _lookalikes_of_unreadable(text: str, platform: str | None) -> list[Channel]:

@@ -440,15 +440,22 @@ def test_an_official_account_in_trouble_on_its_platform_comes_with_a_caution(cli
     channel = register["x_uaegov"]
     alert = Alert.objects.create(channel=channel, kind=kind, details={"handle": channel.handle})
     answer = APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}, HTTP_ACCEPT_LANGUAGE="en").json()
-    assert answer["result"] == "official"  # the register has not changed, and says so
+    # One verdict: under check, never "official" beside a warning; the caution says what and since when.
+    assert answer["result"] == "under_check" and answer["channel"]["status"] == "approved"
     assert answer["caution"]["code"] == kind and "checking" in answer["caution"]["detail"]
+    assert answer["caution"]["since"] == alert.opened_at.isoformat()
+    page = client.get(f"/en/verify/?q={channel.canonical_url}").content.decode()
+    assert 'data-result="under_check"' in page and "Under check: do not rely on this account for now." in page
+    assert "Official: this account is in the register." not in page
     for url in (f"/en/verify/?q={channel.canonical_url}", f"/en/channels/{channel.pk}/"):
         assert f'data-caution="{kind}"' in client.get(url).content.decode(), url
+    assert verify("@uaegov").result == "under_check"  # by handle alone too
     assert 'data-caution=' not in client.get(f"/ar/verify/?q={register['x_mofa'].canonical_url}").content.decode()
 
     resolve_alert(user=make_user(reviewer=True), alert_id=alert.pk, note="Checked with the ministry.",
                   two_factor=True)
-    assert APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}).json()["caution"] is None
+    answer = APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}).json()
+    assert (answer["result"], answer["caution"]) == ("official", None)
 
 
 def test_a_drop_in_followers_is_no_reason_for_caution(register):
