@@ -107,6 +107,29 @@ def test_a_lookalike_is_not_registered_and_the_warning_names_the_official_accoun
     expect(warning).to_contain_text(in_language(register.mofa, lang))
 
 
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_on_a_phone_the_verdict_is_on_the_first_screen_each_in_its_own_colour_and_icon(page, register, lang):
+    page.set_viewport_size(PHONE)
+    seen = {}
+    for text, result in [("https://x.com/MOFAUAE", "official"), ("https://x.com/uaeinterior", "formerly_official"),
+                         ("https://x.com/MOFAUAE_news", "not_registered")]:
+        answer = check_from_the_home_page(page, lang, text)
+        expect(answer).to_have_attribute("data-result", result)
+        expect(answer).to_have_attribute("role", "status")
+        box = answer.bounding_box()
+        assert box is not None and box["y"] < PHONE["height"] / 2, (result, box)  # the verdict opens the page
+        heading = answer.get_by_role("heading", level=2)
+        expect(heading).to_be_in_viewport()
+        expect(heading.locator(".verdict-icon")).to_have_attribute("aria-hidden", "true")
+        seen[result] = (answer.evaluate("e => getComputedStyle(e).borderInlineStartColor"),
+                        heading.locator(".verdict-icon").inner_text())
+    # Three verdicts, three colours and three icons: none looks like another.
+    assert len({colour for colour, _ in seen.values()}) == 3 and len({icon for _, icon in seen.values()}) == 3
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_retired_account_is_answered_formerly_official(page, register, lang):
     answer = check_from_the_home_page(page, lang, "x.com/uaeinterior")
