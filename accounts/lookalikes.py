@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from confusable_homoglyphs.confusables import confusables_data
+from django.utils.translation import gettext as _, ngettext
 
 from accounts.models import Channel, Status
 
@@ -100,24 +101,35 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def _skeletons_alike(sa: str, sb: str) -> bool:
+# How close a look-alike is, strongest first: the same skeleton (confusable characters, digit and
+# letter swaps), then the official handle with words added, then a small edit.
+SAME_SKELETON, ADDED_WORDS, EDITED = 0, 1, 2
+
+
+def _likeness(sa: str, sb: str) -> tuple[int, int] | None:
+    """(kind, size of the difference) when two skeletons look alike, else None."""
     if sa == sb:
-        return True
+        return SAME_SKELETON, 0
     shorter, longer = sorted((sa, sb), key=len)
     # The official handle plus added words and separators: "uaegov_official", "real.uaegov", "uaegovnews".
     if len(shorter) >= 4 and shorter in longer:
         start = longer.index(shorter)
         if _only_added_words(longer[:start]) and _only_added_words(longer[start + len(shorter):]):
-            return True
+            return ADDED_WORDS, len(longer) - len(shorter)
     ba, bb = _bare(sa), _bare(sb)
     if len(ba) >= 3 and ba == bb:
-        return True
+        return ADDED_WORDS, max(1, abs(len(sa) - len(sb)))
     shortest = min(len(sa), len(sb))
-    if shortest >= 10:
-        return edit_distance(sa, sb, 2) <= 2
-    if shortest >= 5:
-        return edit_distance(sa, sb, 1) <= 1
-    return False
+    limit = 2 if shortest >= 10 else 1 if shortest >= 5 else 0
+    if limit:
+        distance = edit_distance(sa, sb, limit)
+        if distance <= limit:
+            return EDITED, distance
+    return None
+
+
+def _skeletons_alike(sa: str, sb: str) -> bool:
+    return _likeness(sa, sb) is not None
 
 
 def looks_alike(a: str, b: str) -> bool:
@@ -138,6 +150,36 @@ def imitated(key: str, candidates: Iterable[Channel], *, exact_counts: bool = Fa
         if channel.handle_key == key or _skeletons_alike(folded, skeleton(channel.handle_key)):
             found.append(channel)
     return found
+
+
+def closest(key: str, channels: Iterable[Channel], *, limit: int = 3) -> list[tuple[Channel, str]]:
+    """The channels `key` imitates, closest first (same skeleton, then added words, then edits;
+    fewer differences first), at most `limit`, each with a sentence saying how it differs."""
+    ranked = []
+    for channel in channels:
+        kind, size = _likeness(skeleton(key), skeleton(channel.handle_key)) or (SAME_SKELETON, 0)
+        if kind == SAME_SKELETON:
+            common = min(len(key), len(channel.handle_key))
+            size = sum(key[i] != channel.handle_key[i] for i in range(common)) + abs(len(key) - len(channel.handle_key))
+        ranked.append((kind, size, channel.handle_key, channel.pk, channel, _difference(key, channel, kind, size)))
+    ranked.sort(key=lambda row: row[:4])
+    return [(row[4], row[5]) for row in ranked[:limit]]
+
+
+def _difference(key: str, channel: Channel, kind: int, size: int) -> str:
+    official = channel.handle
+    if kind == SAME_SKELETON:
+        if key == channel.handle_key:
+            return str(_("hidden or look-alike characters in the handle"))
+        if len(key) == len(channel.handle_key) and len(official) == len(key):
+            swaps = [_("%(typed)s in place of %(official)s") % {"typed": typed, "official": meant}
+                     for typed, meant, lower in zip(key, official, channel.handle_key, strict=True) if typed != lower]
+            return ", ".join(swaps[:2])
+        return str(_("characters that look like those of %(handle)s") % {"handle": official})
+    if kind == ADDED_WORDS:
+        return str(_("%(handle)s with words added") % {"handle": official})
+    return str(ngettext("%(count)s character different from %(handle)s",
+                        "%(count)s characters different from %(handle)s", size) % {"count": size, "handle": official})
 
 
 def approved_channels(platform: str | None = None) -> list[Channel]:

@@ -43,7 +43,7 @@ def answer_data(answer: VerifyAnswer) -> dict:
         "result": answer.result,
         "channel": channel_data(answer.channel) if answer.channel is not None else None,
         "matches": [channel_data(channel) for channel in answer.matches],
-        "lookalikes": [channel_data(channel) for channel in answer.lookalikes],
+        "lookalikes": [{**channel_data(channel), "reason": reason} for channel, reason in answer.lookalike_rows],
         "input": None if link is None else {
             "platform": link.platform.value, "handle": link.handle, "canonical_url": link.canonical_url,
         },
@@ -72,6 +72,10 @@ class _ChannelSerializer(serializers.Serializer):
     retired_at = serializers.DateTimeField(allow_null=True)
 
 
+class _LookalikeSerializer(_ChannelSerializer):
+    reason = serializers.CharField()
+
+
 class _InputSerializer(serializers.Serializer):
     platform = serializers.CharField()
     handle = serializers.CharField()
@@ -92,7 +96,10 @@ class VerifyAnswerSerializer(serializers.Serializer):
         help_text=gettext_lazy("Every public registration of the handle asked about, one per platform, `channel` "
                                "first: a handle sent without a platform is looked up on every platform."),
     )
-    lookalikes = _ChannelSerializer(many=True)
+    lookalikes = _LookalikeSerializer(
+        many=True, help_text=gettext_lazy("The official channels the input imitates, closest first, at most three, "
+                                          "each with `reason`: how it differs."),
+    )
     input = _InputSerializer(allow_null=True)
     error = ErrorSerializer(allow_null=True)  # the API's one error shape
     caution = _CautionSerializer(

@@ -14,7 +14,7 @@ from datetime import datetime
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from accounts.lookalikes import approved_channels, ascii_fold, imitated
+from accounts.lookalikes import approved_channels, ascii_fold, closest, imitated
 from accounts.models import Alert, AlertKind, Channel, Status
 from accounts.platforms import LINK_RULES, AccountLink, AccountLinkError, Platform, link_examples, parse_account_link
 
@@ -82,7 +82,8 @@ def caution_for(channel: Channel | None) -> str:
 class VerifyAnswer:
     result: str
     channel: Channel | None = None
-    lookalikes: list[Channel] = field(default_factory=list)
+    lookalikes: list[Channel] = field(default_factory=list)  # the closest first, at most three
+    lookalike_reasons: list[str] = field(default_factory=list)  # how each differs, in the same order
     link: AccountLink | None = None
     error_code: str = ""
     error_message: str = ""
@@ -92,6 +93,10 @@ class VerifyAnswer:
     # Every public registration of the handle asked about, one per platform, `channel` first: a handle
     # typed without its platform may be official on several ("Official on X, Instagram and YouTube").
     matches: list[Channel] = field(default_factory=list)
+
+    @property
+    def lookalike_rows(self) -> list[tuple[Channel, str]]:
+        return list(zip(self.lookalikes, self.lookalike_reasons, strict=True))
 
     @property
     def caution_message(self) -> str:
@@ -110,8 +115,9 @@ def _answer_for(link: AccountLink) -> VerifyAnswer:
     channel = _public_match(Q(platform=link.platform, handle_key=link.handle_key))
     if channel is not None:
         return _registered(channel, link, [channel])
-    lookalikes = imitated(link.handle_key, approved_channels(link.platform))
-    return VerifyAnswer(result=Result.NOT_REGISTERED, link=link, lookalikes=lookalikes)
+    ranked = closest(link.handle_key, imitated(link.handle_key, approved_channels(link.platform)))
+    return VerifyAnswer(result=Result.NOT_REGISTERED, link=link, lookalikes=[channel for channel, _ in ranked],
+                        lookalike_reasons=[reason for _, reason in ranked])
 
 
 def _registered(channel: Channel, link: AccountLink, matches: list[Channel]) -> VerifyAnswer:
@@ -146,18 +152,20 @@ def _unreadable(text: str, platform: str | None, error: AccountLinkError) -> Ver
         answer = _bare_handle(text)
         if answer is not None:
             return answer
-    lookalikes = _lookalikes_of_unreadable(text, platform) if error.code in _FOLDABLE else []
+    ranked = _lookalikes_of_unreadable(text, platform) if error.code in _FOLDABLE else []
     if error.code == "platform_required":
         # Registered nowhere under this very handle (else _bare_handle answered): a look-alike may
         # be named, but never an account whose handle is exactly the one typed.
         typed = {link.handle_key for link in _handle_on_each_platform(text)}
-        lookalikes = [channel for channel in lookalikes if channel.handle_key not in typed]
+        ranked = [(channel, reason) for channel, reason in ranked if channel.handle_key not in typed]
+    ranked = ranked[:3]
     # A handle without its platform stays unanswered (the look-alikes say which ones it may mean);
     # text that only reads as an official handle once folded is an imitation, never that handle.
-    readable = lookalikes and error.code != "platform_required"
+    readable = ranked and error.code != "platform_required"
     return VerifyAnswer(
         result=Result.NOT_REGISTERED if readable else Result.INVALID,
-        lookalikes=lookalikes,
+        lookalikes=[channel for channel, _ in ranked],
+        lookalike_reasons=[reason for _, reason in ranked],
         error_code=error.code,
         error_message=error.message,
         examples=link_examples(),
@@ -197,8 +205,9 @@ def _bare_handle(text: str) -> VerifyAnswer | None:
     return _registered(best, link, matches)
 
 
-def _lookalikes_of_unreadable(text: str, platform: str | None) -> list[Channel]:
-    """Official channels that text refused for hidden or look-alike characters reads as, once folded."""
+def _lookalikes_of_unreadable(text: str, platform: str | None) -> list[tuple[Channel, str]]:
+    """Official channels that text refused for hidden or look-alike characters reads as, once folded,
+    closest first, each with how it differs."""
     if not isinstance(text, str) or len(text) > 4 * 2048:
         return []
     try:
@@ -218,9 +227,10 @@ def _lookalikes_of_unreadable(text: str, platform: str | None) -> list[Channel]:
             links = [(link.platform, link.handle_key) for link in _handle_on_each_platform(folded)]
         else:
             return []
-    found: list[Channel] = []
+    found: list[tuple[Channel, str]] = []
     for link_platform, key in links:
-        for channel in imitated(key, approved_channels(link_platform), exact_counts=True):
-            if channel not in found:
-                found.append(channel)
+        candidates = imitated(key, approved_channels(link_platform), exact_counts=True)
+        for channel, reason in closest(key, candidates, limit=len(candidates)):
+            if channel not in [seen for seen, _ in found]:
+                found.append((channel, reason))
     return found

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings, strategies as st
 from rest_framework.test import APIClient
 
@@ -219,6 +220,26 @@ def test_the_page_lists_every_platform_a_bare_handle_is_registered_on(client, re
     assert "Official: this account is in the register." in page
     assert 'data-platform="instagram" data-status="approved"' in page
     assert 'data-platform="threads" data-status="compromised"' in page
+
+
+def test_lookalikes_are_ranked_closest_first_at_most_three_each_saying_how_it_differs(make_channel, client):
+    """UAE handles share patterns, so a look-alike often resembles several: the strongest first."""
+    entity = None
+    for handle in ("uaegav", "uaegob", "UAEGov", "uaegova", "uaegovnews"):
+        channel = make_channel(f"https://x.com/{handle}", **({"entity": entity} if entity else {}))
+        entity = channel.entity
+    with translation.override("en"):
+        answer = verify("https://x.com/uaeg0v")
+    assert answer.result == NOT_REG
+    # Same skeleton (0 for o) before the official handle with words added before one edit away.
+    assert [c.handle for c in answer.lookalikes] == ["UAEGov", "uaegovnews", "uaegav"]
+    assert answer.lookalike_reasons[0] == "0 in place of o"
+    assert "words added" in answer.lookalike_reasons[1] and "1 character different" in answer.lookalike_reasons[2]
+    body = client.get("/api/v1/verify/", {"q": "https://x.com/uaeg0v"}, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert [(c["handle"], c["reason"]) for c in body["lookalikes"]][0] == ("UAEGov", "0 in place of o")
+    assert len(body["lookalikes"]) == 3
+    page = client.get("/en/verify/", {"q": "https://x.com/uaeg0v"}).content.decode()
+    assert "(0 in place of o)" in page
 
 
 def test_table_covers_every_platform_and_kind():
