@@ -68,7 +68,8 @@ def has_second_factor(request) -> bool:
 
 # --- API tokens ---------------------------------------------------------------------------------
 
-def _key_hash(key: str) -> str:
+def key_hash(key: str) -> str:
+    """What is stored of a secret key (API tokens, enrolment links): its SHA-256, never the key."""
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -93,7 +94,7 @@ def api_token_issue(*, user: User, second_factor: bool) -> tuple[ApiToken, str]:
     key = secrets.token_urlsafe(32)
     lifetime = token_lifetime(second_factor=second_factor)
     token = ApiToken(
-        user=user, key_hash=_key_hash(key), key_prefix=key[:8], second_factor=second_factor,
+        user=user, key_hash=key_hash(key), key_prefix=key[:8], second_factor=second_factor,
         password_fingerprint=password_fingerprint(user),
         expires_at=timezone.now() + lifetime if lifetime else None,
     )
@@ -132,7 +133,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return self.authenticate_credentials(key)
 
     def authenticate_credentials(self, key: str):
-        token = ApiToken.objects.select_related("user").filter(key_hash=_key_hash(key)).first()
+        token = ApiToken.objects.select_related("user").filter(key_hash=key_hash(key)).first()
         if token is None or not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("This token is not valid."), code="invalid_token")
         if token.is_expired:

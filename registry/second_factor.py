@@ -6,7 +6,6 @@ registry/authentication.py; the pages that call these are in registry/auth/views
 """
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
 import secrets
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from registry.authentication import confirmed_totp_device
+from registry.authentication import confirmed_totp_device, key_hash
 from registry.emails import bilingual_email
 from registry.errors import RegistryError
 from registry.models import ApiToken, EnrolmentLink, User
@@ -31,10 +30,6 @@ log = logging.getLogger("registry.security")
 
 BACKUP_CODE_COUNT = 10
 BACKUP_DEVICE_NAME = "backup codes"
-
-
-def _key_hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 # --- Enrolment links ----------------------------------------------------------------------------
@@ -57,7 +52,7 @@ def enrolment_link_issue(*, user: User, by: User | None = None) -> str:
     with transaction.atomic():
         EnrolmentLink.objects.filter(user=user, used_at__isnull=True).delete()
         EnrolmentLink.objects.create(
-            user=user, key_hash=_key_hash(key), created_by=by, expires_at=timezone.now() + timedelta(hours=hours)
+            user=user, key_hash=key_hash(key), created_by=by, expires_at=timezone.now() + timedelta(hours=hours)
         )
     log.info("enrolment link issued for user %s by %s, valid %s hours", user.pk, by.pk if by else "-", hours)
     return key
@@ -79,7 +74,7 @@ def enrolment_link_find(key: str) -> EnrolmentLink | None:
     """The usable link with this key, if any (used, expired and replaced links are not)."""
     if not isinstance(key, str) or not key or len(key) > 128:
         return None
-    return EnrolmentLink.objects.usable().select_related("user").filter(key_hash=_key_hash(key)).first()
+    return EnrolmentLink.objects.usable().select_related("user").filter(key_hash=key_hash(key)).first()
 
 
 # --- Authenticator apps and backup codes -------------------------------------------------------
