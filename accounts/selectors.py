@@ -8,6 +8,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Channel, FollowerSnapshot, Language, Status
+from accounts.search import Normalized, normalize
 from accounts.workflow import editor_entity_ids, is_reviewer
 from entities.models import Entity, Official
 
@@ -100,3 +101,17 @@ def channel_page_rows(channels: QuerySet[Channel] | None = None) -> QuerySet[Cha
     """Channels as their pages show them: owner and the people named on the page in one query."""
     channels = Channel.private_objects.with_owner() if channels is None else channels
     return channels.select_related("entity", "official", "submitted_by", "decided_by", "proposed_by")
+
+
+def entities_named(text: str, *, limit: int = 5) -> list[Entity]:
+    """Active entities whose Arabic or English name holds every word of `text` (normalised as the
+    directory's search is): for a name typed into the verify box."""
+    terms = [term for term in normalize(text or "").split(" ") if term]
+    if not terms:
+        return []
+    entities = Entity.objects.filter(is_active=True).alias(
+        name_ar_key=Normalized(F("name_ar")), name_en_key=Normalized(F("name_en")),
+    )
+    for term in terms:
+        entities = entities.filter(Q(name_ar_key__contains=term) | Q(name_en_key__contains=term))
+    return list(entities.order_by("name_en")[:limit])

@@ -43,6 +43,7 @@ def answer_data(answer: VerifyAnswer) -> dict:
         "result": answer.result,
         "channel": channel_data(answer.channel) if answer.channel is not None else None,
         "matches": [channel_data(channel) for channel in answer.matches],
+        "entities": [_person(entity) for entity in answer.entities],
         "lookalikes": [{**channel_data(channel), "reason": reason} for channel, reason in answer.lookalike_rows],
         "input": None if link is None else {
             "platform": link.platform.value, "handle": link.handle, "canonical_url": link.canonical_url,
@@ -95,6 +96,10 @@ class VerifyAnswerSerializer(serializers.Serializer):
         many=True,
         help_text=gettext_lazy("Every public registration of the handle asked about, one per platform, `channel` "
                                "first: a handle sent without a platform is looked up on every platform."),
+    )
+    entities = _OwnerSerializer(
+        many=True, help_text=gettext_lazy("For text that reads as a name rather than an account (“وزارة الخارجية”): "
+                                          "the entities it may mean, whose accounts are listed on their pages."),
     )
     lookalikes = _LookalikeSerializer(
         many=True, help_text=gettext_lazy("The official channels the input imitates, closest first, at most three, "

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.lookalikes import approved_channels, ascii_fold, closest, imitated
 from accounts.models import Alert, AlertKind, Channel, Status
 from accounts.platforms import LINK_RULES, AccountLink, AccountLinkError, Platform, link_examples, parse_account_link
+from accounts.selectors import entities_named
+from entities.models import Entity
 
 
 class Result:
@@ -93,6 +95,8 @@ class VerifyAnswer:
     # Every public registration of the handle asked about, one per platform, `channel` first: a handle
     # typed without its platform may be official on several ("Official on X, Instagram and YouTube").
     matches: list[Channel] = field(default_factory=list)
+    # Text that reads as a name ("وزارة الخارجية"), not an account: the entities it may mean.
+    entities: list[Entity] = field(default_factory=list)
 
     @property
     def lookalike_rows(self) -> list[tuple[Channel, str]]:
@@ -162,7 +166,9 @@ def _unreadable(text: str, platform: str | None, error: AccountLinkError) -> Ver
     # A handle without its platform stays unanswered (the look-alikes say which ones it may mean);
     # text that only reads as an official handle once folded is an imitation, never that handle.
     readable = ranked and error.code != "platform_required"
+    named = entities_named(text) if not readable and _reads_as_a_name(text) else []
     return VerifyAnswer(
+        entities=named,
         result=Result.NOT_REGISTERED if readable else Result.INVALID,
         lookalikes=[channel for channel, _ in ranked],
         lookalike_reasons=[reason for _, reason in ranked],
@@ -170,6 +176,14 @@ def _unreadable(text: str, platform: str | None, error: AccountLinkError) -> Ver
         error_message=error.message,
         examples=link_examples(),
     )
+
+
+def _reads_as_a_name(text: str) -> bool:
+    """Words, not a link or a handle: two or more of them, or Arabic letters."""
+    text = text.strip() if isinstance(text, str) else ""
+    if not text or len(text) > 200 or "/" in text or "@" in text:
+        return False
+    return " " in text or any("\u0600" <= char <= "\u06ff" for char in text)
 
 
 def _handle_on_each_platform(text: str) -> list[AccountLink]:

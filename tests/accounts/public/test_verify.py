@@ -242,6 +242,22 @@ def test_lookalikes_are_ranked_closest_first_at_most_three_each_saying_how_it_di
     assert "(0 in place of o)" in page
 
 
+@pytest.mark.parametrize("typed", ["حكومة الامارات", "government of the uae", "  Government  UAE "])
+def test_a_name_typed_into_the_box_offers_the_entitys_accounts(client, register, typed):
+    entity = register["x_uaegov"].entity
+    answer = verify(typed)
+    assert answer.result == INVALID and answer.entities == [entity]
+    body = client.get("/api/v1/verify/", {"q": typed}).json()
+    assert [e["slug"] for e in body["entities"]] == [entity.slug]
+    page = client.get("/en/verify/", {"q": typed}).content.decode()
+    assert "Did you mean the official accounts of:" in page and f'href="/en/entities/{entity.slug}/"' in page
+
+
+def test_a_handle_or_a_link_is_never_read_as_a_name(register):
+    assert verify("@government").entities == [] and verify("https://x.com/nosuch").entities == []
+    assert verify("وزارة لا وجود لها").entities == []  # a name nobody has: nothing to offer
+
+
 def test_table_covers_every_platform_and_kind():
     assert len(CASES) >= 60
     platforms = set()
@@ -420,7 +436,7 @@ def test_verify_api_answers(register, text, platform, result):
     assert response.status_code == 200
     body = response.json()
     assert body["result"] == result
-    assert set(body) == {"result", "channel", "matches", "lookalikes", "input", "error", "caution"}
+    assert set(body) == {"result", "channel", "matches", "entities", "lookalikes", "input", "error", "caution"}
     assert body["caution"] is None  # no refresh found trouble with any of these
     if result in (OFFICIAL, FORMER, COMPROMISED):
         channel = register[{"MOFAUAE": "x_mofa", "oldministry": "x_old", "hackedacct": "x_hacked"}[text[14:]]]
