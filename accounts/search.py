@@ -61,6 +61,11 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip(" ")
 
 
+def search_terms(text: str | None) -> list[str]:
+    """The words of a query, normalised: every one must match (the directory, the API, verify's names)."""
+    return [term for term in normalize(text or "").split(" ") if term]
+
+
 class Normalized(Func):
     """`normalize()` as a PostgreSQL expression over a text expression (see the module docstring)."""
 

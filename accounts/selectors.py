@@ -8,7 +8,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import Channel, FollowerSnapshot, Language, Status
-from accounts.search import Normalized, normalize
+from accounts.search import Normalized, search_terms
 from accounts.workflow import editor_entity_ids, is_reviewer
 from entities.models import Entity, Official
 
@@ -106,7 +106,7 @@ def channel_page_rows(channels: QuerySet[Channel] | None = None) -> QuerySet[Cha
 def entities_named(text: str, *, limit: int = 5) -> list[Entity]:
     """Active entities whose Arabic or English name holds every word of `text` (normalised as the
     directory's search is): for a name typed into the verify box."""
-    terms = [term for term in normalize(text or "").split(" ") if term]
+    terms = search_terms(text)
     if not terms:
         return []
     entities = Entity.objects.filter(is_active=True).alias(

@@ -13,7 +13,7 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Concat
 
 from accounts.models import Channel, Status
-from accounts.search import Normalized, normalize
+from accounts.search import Normalized, search_terms
 from entities.models import Entity, Official
 from registry.languages import in_page_language
 
@@ -54,7 +54,7 @@ def search_channels(channels: QuerySet[Channel], text: str) -> QuerySet[Channel]
     """The channels matching every word of `text` (normalised by `accounts.search.normalize`)
     anywhere in the handle, display name, or the entity's or official's names. The directory
     page and the API's `search` filter both search through here."""
-    terms = [term for term in normalize(text or "").split(" ") if term]
+    terms = search_terms(text)
     if terms:
         channels = channels.alias(search_text=Normalized(_searchable_text()))
         for term in terms:

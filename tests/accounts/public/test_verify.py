@@ -485,7 +485,11 @@ def test_an_official_account_in_trouble_on_its_platform_comes_with_a_caution(cli
     assert 'data-result="under_check"' in page and "Under check: do not rely on this account for now." in page
     assert "Official: this account is in the register." not in page
     for url in (f"/en/verify/?q={channel.canonical_url}", f"/en/channels/{channel.pk}/"):
-        assert f'data-caution="{kind}"' in client.get(url).content.decode(), url
+        shown = client.get(url).content.decode()
+        assert f'data-caution="{kind}"' in shown, url
+        # Both doors give one verdict: under check, never "official" beside the warning.
+        assert "Under check: do not rely on this account for now." in shown, url
+        assert "Official: this account is in the register." not in shown, url
     assert verify("@uaegov").result == "under_check"  # by handle alone too
     assert 'data-caution=' not in client.get(f"/ar/verify/?q={register['x_mofa'].canonical_url}").content.decode()
 
