@@ -378,3 +378,108 @@ class ScoreRecord(models.Model):
     def __str__(self) -> str:
         subject = self.entity or self.official or self.channel
         return f"{subject} {self.month:%Y-%m}: {self.score}"
+
+
+# --- The impostor radar ----------------------------------------------------------------------
+
+class LookalikeSighting(models.Model):
+    """How often, on one day, the public asked verify about a handle that is not in the register but
+    looks like an official account (`resembles`, the closest). Counts only: nothing about who asked."""
+
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    handle = models.CharField(_("handle"), max_length=100)  # as last typed, for reading
+    handle_key = models.CharField(_("handle key"), max_length=100)
+    resembles = models.ForeignKey(
+        Channel, verbose_name=_("resembles"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("times asked"), default=1)
+
+    class Meta:
+        verbose_name = _("look-alike sighting")
+        verbose_name_plural = _("look-alike sightings")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "handle_key", "day"], name="sighting_once_per_day"),
+        ]
+        indexes = [models.Index(fields=["day"], name="sighting_day")]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.handle} {self.day}: {self.count}"
+
+
+class KnownImpostor(models.Model):
+    """An account on a platform the GCO has found impersonating the government and reported to the
+    platform. Never a registration: it only changes verify's answer for that handle while it is not
+    registered, and never blocks registering it (a reviewer is warned instead)."""
+
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    handle = models.CharField(_("handle"), max_length=100)
+    handle_key = models.CharField(_("handle key"), max_length=100)
+    canonical_url = models.URLField(_("link"), max_length=300)
+    resembles = models.ForeignKey(
+        Channel, verbose_name=_("resembles"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    reported_on = models.DateField(_("reported to the platform on"))
+    report_url = models.URLField(_("link to the report"), max_length=500, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("marked by"), on_delete=models.PROTECT, related_name="+",
+    )
+    marked_at = models.DateTimeField(_("marked"), default=timezone.now)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("why withdrawn"), blank=True, max_length=2000)
+
+    class Meta:
+        verbose_name = _("known impostor")
+        verbose_name_plural = _("known impostors")
+        ordering = ["-marked_at", "-id"]
+        constraints = [
+            # One standing mark per account: verify never has two to choose from.
+            models.UniqueConstraint(
+                fields=["platform", "handle_key"], condition=Q(withdrawn_at__isnull=True), name="impostor_marked_once"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="impostor_has_reason"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""), name="impostor_withdrawn_with_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.handle}"
+
+    @property
+    def is_standing(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class ImpostorEventAction(models.TextChoices):
+    MARKED = "marked", _("Marked as a known impostor")
+    WITHDRAWN = "withdrawn", _("Known-impostor mark withdrawn")
+
+
+class ImpostorEvent(models.Model):
+    """Who marked or withdrew a known impostor, when and why; append-only, like ChannelEvent."""
+
+    impostor = models.ForeignKey(KnownImpostor, verbose_name=_("impostor"), on_delete=models.PROTECT,
+                                 related_name="events")
+    action = models.CharField(_("action"), max_length=20, choices=ImpostorEventAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
+                              related_name="+")
+    comment = models.TextField(_("comment"), max_length=2000)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("impostor event")
+        verbose_name_plural = _("impostor events")
+        ordering = ["at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=ImpostorEventAction.values),
+                                   name="impostorevent_action_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.impostor} {self.action}"

@@ -269,6 +269,9 @@ PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in emails
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="registry@gco.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the public may tell the GCO about an impostor account (verify's "Report this account");
+# unset, verify only explains how to report it on the platform.
+IMPOSTOR_REPORT_EMAIL = env.str("IMPOSTOR_REPORT_EMAIL", default="")
 
 # --- API -----------------------------------------------------------------------------------
 # https://www.django-rest-framework.org/api-guide/settings/
@@ -384,3 +387,7 @@ MASTODON_INSTANCES = env.list("MASTODON_INSTANCES", default=[])
 # The platforms the GCO marks as core: every entity is expected on each (the presence report).
 CORE_PLATFORMS = env.list("CORE_PLATFORMS", default=["x", "instagram", "facebook", "youtube", "linkedin"])
 MASTODON_API_BASE_URL = env.str("MASTODON_API_BASE_URL", default="https://{instance}")
+# Share links (vm.tiktok.com/..., facebook.com/share/...) are opened with one request to the
+# platform's own short-link host (accounts/platforms/short_links.py). Host name -> base URL, only so
+# tests can point a host at a local stub; a host not named here is asked at https://<host>.
+SHORT_LINK_BASE_URLS = {}

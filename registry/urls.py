@@ -18,6 +18,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", public_views.home, name="home"),
     path("verify/", public_views.verify, name="verify"),
+    # Short links to one answer (/v/x/MOFAUAE), readable when forwarded, and its preview picture.
+    path("v/<slug:platform>/<str:handle>", public_views.verify_short, name="verify_short"),
+    path("v/<slug:platform>/<str:handle>/card.png", public_views.verify_card, name="verify_card"),
     path("directory/", public_views.directory, name="directory"),
     path("entities/", public_views.entities, name="entities"),
     path("entities/<slug:slug>/", public_views.entity, name="entity"),

@@ -188,15 +188,17 @@ def password_works(db):
 @pytest.fixture(autouse=True, scope="session")
 def flush_past_the_channel_events_truncate_guard():
     """Transactional tests end with a flush that TRUNCATEs every table, and the channel events refuse
-    TRUNCATE (accounts/migrations/0006). The flush alone switches that trigger off, inside its own
+    TRUNCATE (accounts/migrations/0006), as the impostor events do (0007). The flush alone switches that trigger off, inside its own
     transaction, as the tables' owner (the test runner) may; the site's role, which owns no table, cannot."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     flush = DatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self, sql_list):
-        guard = "ALTER TABLE accounts_channelevent {} TRIGGER channelevent_no_truncate"
-        return flush(self, [guard.format("DISABLE"), *sql_list, guard.format("ENABLE")])
+        guards = ["ALTER TABLE accounts_channelevent {} TRIGGER channelevent_no_truncate",
+                  "ALTER TABLE accounts_impostorevent {} TRIGGER impostorevent_no_truncate"]
+        return flush(self, [*(guard.format("DISABLE") for guard in guards), *sql_list,
+                            *(guard.format("ENABLE") for guard in guards)])
 
     DatabaseOperations.execute_sql_flush = execute_sql_flush
     yield

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Channel
 from accounts.public.verify import RESULTS, VerifyAnswer, verify
+from accounts.radar.services import count_question
 from registry.api import ErrorSerializer, error_responses
 from registry.errors import RegistryError
 
@@ -47,8 +48,11 @@ def answer_data(answer: VerifyAnswer) -> dict:
         "lookalikes": [{**channel_data(channel), "reason": reason} for channel, reason in answer.lookalike_rows],
         "input": None if link is None else {
             "platform": link.platform.value, "handle": link.handle, "canonical_url": link.canonical_url,
+            "shared_link": answer.shared_link or None,
         },
         "error": {"code": answer.error_code, "detail": answer.error_message} if answer.error_code else None,
+        "impostor": {"reported_on": answer.impostor.reported_on.isoformat(),
+                     "marked_at": answer.impostor.marked_at.isoformat()} if answer.impostor else None,
         "caution": {"code": answer.caution, "detail": answer.caution_message,
                     "since": answer.caution_since.isoformat()} if answer.caution else None,
     }
@@ -81,12 +85,19 @@ class _InputSerializer(serializers.Serializer):
     platform = serializers.CharField()
     handle = serializers.CharField()
     canonical_url = serializers.URLField()
+    shared_link = serializers.CharField(
+        allow_null=True, help_text=gettext_lazy("The platform's share link the account was read through, if any."))
 
 
 class _CautionSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
     since = serializers.DateTimeField()
+
+
+class _ImpostorSerializer(serializers.Serializer):
+    reported_on = serializers.DateField()
+    marked_at = serializers.DateTimeField()
 
 
 class VerifyAnswerSerializer(serializers.Serializer):
@@ -107,6 +118,12 @@ class VerifyAnswerSerializer(serializers.Serializer):
     )
     input = _InputSerializer(allow_null=True)
     error = ErrorSerializer(allow_null=True)  # the API's one error shape
+    impostor = _ImpostorSerializer(
+        allow_null=True,
+        help_text=gettext_lazy("With the result `known_impostor`: the Government Communication Office found this "
+                               "account impersonating the government and reported it to the platform on "
+                               "`reported_on`. It is not an official account."),
+    )
     caution = _CautionSerializer(
         allow_null=True,
         help_text=gettext_lazy("With the result `under_check`: what the platform now reports about this official "
@@ -124,10 +141,12 @@ class VerifyView(APIView):
         description=gettext_lazy(
             "Reads any link or handle a person might paste and answers from the public register: "
             "`official`, `under_check` (official, but the platform reports trouble a reviewer is checking: do not "
-            "rely on it for now; see `caution`), `formerly_official`, `compromised`, `not_registered` (with "
-            "`lookalikes`: official "
-            "channels the input imitates) or `invalid` (with the reason in `error`). HTTP 200 for every "
-            "answer; the link is never fetched. Unapproved registrations are never disclosed."
+            "rely on it for now; see `caution`), `formerly_official`, `compromised`, `known_impostor` (not "
+            "registered, and reported by the GCO as impersonating the government: see `impostor`), "
+            "`not_registered` (with `lookalikes`: official channels the input imitates) or `invalid` (with the "
+            "reason in `error`). HTTP 200 for every answer. The link is never fetched, except a platform's share "
+            "link (facebook.com/share/…, vm.tiktok.com/…), opened once on that platform's own host to see which "
+            "account it leads to. Unapproved registrations are never disclosed."
         ),
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, required=True,
@@ -145,4 +164,5 @@ class VerifyView(APIView):
             raise RegistryError(_("Give the link or handle to check in the “q” parameter."), code="invalid",
                                 field="q")
         answer = verify(query, request.query_params.get("platform") or None)
+        count_question(answer)
         return Response(answer_data(answer))

@@ -3,20 +3,23 @@
 `verify(text, platform=None)` reads whatever a person pasted with `parse_account_link` and answers
 from the public register only (`Channel.public_objects`): drafts, submissions, rejections and
 requests for changes are never disclosed, they answer `not_registered` as if absent. It never
-fetches the link. When the input is not in the register, or could not be read because it hides
+fetches the link, except a platform's own share link, opened once on that platform's host. When
+the input is not in the register, or could not be read because it hides
 invisible or non-Latin look-alike characters, `lookalikes` names the official channels it imitates.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.lookalikes import approved_channels, ascii_fold, closest, imitated
-from accounts.models import Alert, AlertKind, Channel, Status
+from accounts.models import Alert, AlertKind, Channel, KnownImpostor, Status
 from accounts.platforms import LINK_RULES, AccountLink, AccountLinkError, Platform, link_examples, parse_account_link
+from accounts.platforms.short_links import is_short_link, resolve
+from accounts.radar.selectors import standing_marks
 from accounts.selectors import entities_named
 from entities.models import Entity
 
@@ -28,12 +31,14 @@ class Result:
     UNDER_CHECK = "under_check"
     FORMERLY_OFFICIAL = "formerly_official"
     COMPROMISED = "compromised"
+    # Not in the register, and marked by the GCO as impersonating the government (accounts/radar).
+    KNOWN_IMPOSTOR = "known_impostor"
     NOT_REGISTERED = "not_registered"
     INVALID = "invalid"
 
 
-RESULTS = (Result.OFFICIAL, Result.UNDER_CHECK, Result.FORMERLY_OFFICIAL, Result.COMPROMISED, Result.NOT_REGISTERED,
-           Result.INVALID)
+RESULTS = (Result.OFFICIAL, Result.UNDER_CHECK, Result.FORMERLY_OFFICIAL, Result.COMPROMISED, Result.KNOWN_IMPOSTOR,
+           Result.NOT_REGISTERED, Result.INVALID)
 
 
 _ANSWER_FOR_STATUS = {
@@ -97,10 +102,22 @@ class VerifyAnswer:
     matches: list[Channel] = field(default_factory=list)
     # Text that reads as a name ("وزارة الخارجية"), not an account: the entities it may mean.
     entities: list[Entity] = field(default_factory=list)
+    # With KNOWN_IMPOSTOR: the GCO's mark (when it was reported to the platform).
+    impostor: KnownImpostor | None = None
+    # A platform's share link the answer was read through ("vm.tiktok.com/ZM…"), or "".
+    shared_link: str = ""
 
     @property
     def lookalike_rows(self) -> list[tuple[Channel, str]]:
         return list(zip(self.lookalikes, self.lookalike_reasons, strict=True))
+
+    @property
+    def radar_sighting(self) -> tuple[AccountLink, Channel] | None:
+        """What the impostor radar counts of this answer: a readable handle that is not registered but
+        looks like an official account, and the closest such account; None for anything else."""
+        if self.result in (Result.NOT_REGISTERED, Result.KNOWN_IMPOSTOR) and self.link and self.lookalikes:
+            return self.link, self.lookalikes[0]
+        return None
 
     @property
     def caution_message(self) -> str:
@@ -108,6 +125,8 @@ class VerifyAnswer:
 
 
 def verify(text: str, platform: str | None = None) -> VerifyAnswer:
+    if is_short_link(text):
+        return _shared(text, platform)
     try:
         link = parse_account_link(text, platform)
     except AccountLinkError as error:
@@ -115,13 +134,34 @@ def verify(text: str, platform: str | None = None) -> VerifyAnswer:
     return _answer_for(link)
 
 
+def _shared(text: str, platform: str | None) -> VerifyAnswer:
+    """A share link copied from a platform's app (vm.tiktok.com/…, facebook.com/share/…): opened once,
+    on that platform's own host only, to see which account it leads to (accounts/platforms/short_links.py)."""
+    try:
+        link = resolve(text, platform)
+    except AccountLinkError as error:
+        return VerifyAnswer(result=Result.INVALID, error_code=error.code, error_message=error.message,
+                            examples=link_examples())
+    return replace(_answer_for(link), shared_link=text.strip())
+
+
 def _answer_for(link: AccountLink) -> VerifyAnswer:
     channel = _public_match(Q(platform=link.platform, handle_key=link.handle_key))
-    if channel is not None:
+    if channel is not None and channel.status != Status.RETIRED:
+        return _registered(channel, link, [channel])
+    # A handle the government has left may since have been taken by an impostor: the GCO's mark
+    # outranks the old registration (and only that one: never a live registration).
+    marks = standing_marks([_key(link)])
+    if channel is not None and not marks:
         return _registered(channel, link, [channel])
     ranked = closest(link.handle_key, imitated(link.handle_key, approved_channels(link.platform)))
-    return VerifyAnswer(result=Result.NOT_REGISTERED, link=link, lookalikes=[channel for channel, _ in ranked],
+    return VerifyAnswer(result=Result.KNOWN_IMPOSTOR if marks else Result.NOT_REGISTERED, link=link,
+                        impostor=marks[0] if marks else None, lookalikes=[channel for channel, _ in ranked],
                         lookalike_reasons=[reason for _, reason in ranked])
+
+
+def _key(link: AccountLink) -> tuple[str, str]:
+    return link.platform.value, link.handle_key
 
 
 def _registered(channel: Channel, link: AccountLink, matches: list[Channel]) -> VerifyAnswer:
@@ -210,10 +250,15 @@ def _bare_handle(text: str) -> VerifyAnswer | None:
         if channel.platform not in platforms:  # one per platform: its best registration
             platforms.add(channel.platform)
             matches.append(channel)
-    if not matches:
-        return None
     order = list(Platform)
     matches.sort(key=lambda channel: (channel.rank, order.index(channel.platform)))  # X before Instagram...
+    if not matches or matches[0].status == Status.RETIRED:
+        marks = standing_marks([_key(link) for link in links])
+        if marks:  # marked on some platform, registered live on none: the mark's answer
+            marked = {(mark.platform, mark.handle_key) for mark in marks}
+            return _answer_for(next(link for link in links if _key(link) in marked))
+    if not matches:
+        return None
     best = matches[0]
     link = next(link for link in links if link.platform == best.platform)
     return _registered(best, link, matches)

@@ -1,14 +1,21 @@
 """The public register's pages: home, verify, the directory, entities, an entity, a channel."""
 from __future__ import annotations
 
+import hashlib
+from functools import wraps
+
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import get_language, gettext as _, gettext_lazy
 from django.views.decorators.http import require_safe
 
 from accounts.models import Channel, Language, Status
 from accounts.platforms import Platform
+from accounts.public.card import CardUnavailable, draw_card
 from accounts.public.charts import follower_chart, month_ends
 from accounts.public.directory import (
     DIRECTORY_STATUSES,
@@ -18,8 +25,10 @@ from accounts.public.directory import (
     directory_officials,
     name_field,
 )
+from accounts.public.sharing import preview, readable, short_path
 from accounts.public.statistics import largest_channels, platform_totals, recent_additions
-from accounts.public.verify import CAUTIONS, caution_for, verify as verify_text
+from accounts.public.verify import CAUTIONS, VerifyAnswer, caution_for, verify as verify_text
+from accounts.radar.services import count_question
 from accounts.selectors import (
     entities_with_figures,
     entity_channels,
@@ -98,29 +107,100 @@ def _box(request) -> dict:
     }
 
 
+def _answer_page(request, answer: VerifyAnswer | None, box: dict):
+    """The verify page with an answer (or none yet): the answer first, how to share it, then the box."""
+    count_question(answer)
+    path = short_path(answer) if answer is not None else None
+    share_url = request.build_absolute_uri(path) if path else (
+        request.build_absolute_uri() if answer is not None else "")
+    shown = preview(answer) if answer is not None else None
+    return render(request, "accounts/verify.html", {
+        **box,
+        "answer": answer,
+        "share_url": share_url,
+        "share_text": readable(share_url),
+        "preview": shown,
+        "card_url": request.build_absolute_uri(f"{path}/card.png") if path and shown else "",
+        "report_email": settings.IMPOSTOR_REPORT_EMAIL,
+        "report_subject": _("Impostor account: %(link)s") % {"link": answer.link.canonical_url}
+        if answer is not None and answer.link else "",
+    })
+
+
 @public_page(revalidate=True)
 def _answer(request):
     box = _box(request)
     answer = verify_text(box["query"], box["platform"] or None) if box["query"].strip() else None
-    return render(request, "accounts/verify.html", {
-        **box,
-        "answer": answer,
-        "share_url": request.build_absolute_uri() if answer is not None else "",
-    })
+    return _answer_page(request, answer, box)
+
+
+def _throttled(view):
+    """Only a question is counted: the empty form costs nothing. Refused outside public_page, so the
+    429 is never marked public."""
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.GET.get("q", "").strip() or kwargs:
+            wait = seconds_to_wait(request, VerifyPageThrottle())
+            if wait is not None:
+                return too_many_requests(
+                    request, wait=wait,
+                    reason=_("You have checked many accounts in a short time from your network."),
+                    retry_template="accounts/_verify_box.html", context=_box(request),
+                )
+        return view(request, *args, **kwargs)
+    return checked
 
 
 @require_safe
+@_throttled
 def verify(request):
-    # Only a question is counted: the empty form costs nothing. Refused outside public_page, so the
-    # 429 is never marked public.
-    if request.GET.get("q", "").strip():
-        wait = seconds_to_wait(request, VerifyPageThrottle())
-        if wait is not None:
-            return too_many_requests(
-                request, wait=wait, reason=_("You have checked many accounts in a short time from your network."),
-                retry_template="accounts/_verify_box.html", context=_box(request),
-            )
     return _answer(request)
+
+
+def _short_answer(platform: str, handle: str) -> VerifyAnswer:
+    """The answer a short link stands for; a link to no readable account is no page (404)."""
+    if platform not in Platform.values:
+        raise Http404(_("There is no such platform."))
+    answer = verify_text(handle, platform)
+    if answer.link is None:
+        raise Http404(_("This short link names no account."))
+    return answer
+
+
+@public_page(revalidate=True)
+def _short(request, platform: str, handle: str):
+    answer = _short_answer(platform, handle)
+    return _answer_page(request, answer, {"query": answer.link.canonical_url, "platform": platform,
+                                          "platforms": Platform.choices})
+
+
+@require_safe
+@_throttled
+def verify_short(request, platform: str, handle: str):
+    """/v/x/MOFAUAE: the answer for one account, as a short link people can read and forward."""
+    return _short(request, platform=platform, handle=handle)
+
+
+@public_page(revalidate=True)
+def verify_card(request, platform: str, handle: str):
+    """The answer as a picture (PNG), for a shared link's preview. Drawn once per wording and day:
+    the cache key holds the verdict itself, so a changed answer is a new picture at once."""
+    shown = preview(_short_answer(platform, handle))
+    if shown is None:
+        raise Http404(_("This short link names no account."))
+    words = "\n".join((get_language() or "", shown.verdict, shown.headline, shown.account, shown.owner, shown.checked))
+    key = "verify-card:" + hashlib.sha256(words.encode()).hexdigest()
+    png = cache.get(key)
+    if png is None:
+        lines = [line for line in (shown.account, shown.owner) if line]
+        try:
+            png = draw_card(verdict=shown.verdict, headline=shown.headline, lines=lines,
+                            footer=f"{_('Official Accounts Registry')} — {shown.checked}",
+                            rtl=(get_language() or "").startswith("ar"))
+        except CardUnavailable as error:  # no Arabic shaping here: no picture rather than a garbled one
+            raise Http404(str(error)) from error
+        cache.set(key, png, 60 * 60 * 24)
+    return HttpResponse(png, content_type="image/png")
 
 
 PAGE_SIZE = 25

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from accounts.review import views as review_views
+from accounts.review import radar, views as review_views
 
 app_name = "review"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("alerts/", review_views.alerts, name="alerts"),
     path("alerts/<int:pk>/resolve/", review_views.alert_resolve, name="alert_resolve"),  # POST only
     path("annual/", review_views.annual, name="annual"),
+    path("radar/", radar.radar, name="radar"),
+    path("radar/mark/", radar.mark, name="radar_mark"),  # POST only
+    path("radar/<int:pk>/withdraw/", radar.withdraw, name="radar_withdraw"),  # POST only
 ]

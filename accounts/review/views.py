@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.lookalikes import similar_live_channels
 from accounts.models import AlertKind, Channel, Status
+from accounts.radar.selectors import standing_mark
 from accounts.review.alerts import AlertState, alert_rows, describe
 from accounts.review.selectors import (
     active_editors,
@@ -93,6 +94,7 @@ def render_decision(request, channel: Channel, *, failed=None, error=None, data=
         "error": error,
         "lookalikes": similar_live_channels(channel) if channel.status != Status.DRAFT else [],
         "earlier": earlier_registrations(channel),
+        "impostor": standing_mark(channel.platform, channel.handle_key),
         "events": channel_events(channel),
         "history": field_history(channel),
     }, status=error.http_status if error else 200)

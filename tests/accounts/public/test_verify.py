@@ -6,15 +6,19 @@ official handles and checks none of the mutations is ever answered "official".
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings, strategies as st
 from rest_framework.test import APIClient
 
-from accounts.models import Status
+from accounts.models import LookalikeSighting, Status
 from accounts.platforms import AccountLinkError, Platform, link_examples, parse_account_link
 from accounts.public.verify import verify
+from accounts.radar.services import mark_impostor, withdraw_impostor
+from tests.platforms.stub import PlatformStub, Reply
 
 # name → (link, platform, status): the register every test here checks against.
 REGISTER = {
@@ -436,7 +440,8 @@ def test_verify_api_answers(register, text, platform, result):
     assert response.status_code == 200
     body = response.json()
     assert body["result"] == result
-    assert set(body) == {"result", "channel", "matches", "entities", "lookalikes", "input", "error", "caution"}
+    assert set(body) == {"result", "channel", "matches", "entities", "lookalikes", "input", "error", "caution",
+                         "impostor"}
     assert body["caution"] is None  # no refresh found trouble with any of these
     if result in (OFFICIAL, FORMER, COMPROMISED):
         channel = register[{"MOFAUAE": "x_mofa", "oldministry": "x_old", "hackedacct": "x_hacked"}[text[14:]]]
@@ -505,3 +510,91 @@ def test_a_drop_in_followers_is_no_reason_for_caution(register):
     channel = register["x_uaegov"]
     Alert.objects.create(channel=channel, kind="follower_drop", details={})
     assert APIClient().get("/api/v1/verify/", {"q": channel.canonical_url}).json()["caution"] is None
+
+
+# --- Known impostors and the radar's counts ------------------------------------------------------
+
+@pytest.fixture
+def impostor(register, make_user):
+    return mark_impostor(user=make_user(reviewer=True), link="https://x.com/UAEG0v", two_factor=True,
+                         reason="Asks for bank details.", reported_on=timezone.localdate() - timedelta(days=3))
+
+
+def test_a_known_impostor_is_answered_so_with_the_date_it_was_reported(client, register, impostor):
+    answer = verify("https://twitter.com/uaeg0v")
+    assert answer.result == "known_impostor" and answer.impostor == impostor and answer.channel is None
+    assert answer.lookalikes[0] == register["x_uaegov"]  # and what it imitates, as for any look-alike
+
+    body = APIClient().get("/api/v1/verify/", {"q": "https://x.com/UAEG0v"}).json()
+    assert body["result"] == "known_impostor" and body["channel"] is None
+    assert body["impostor"]["reported_on"] == impostor.reported_on.isoformat()
+    assert body["lookalikes"][0]["handle"] == "UAEGov"
+
+    with translation.override("en"):
+        response = client.get(reverse("verify"), {"q": "https://x.com/UAEG0v"})
+    text = " ".join(response.content.decode().split())
+    assert 'data-result="known_impostor"' in text
+    assert "Known impostor: this account is not official." in text
+    assert "reported it to the platform on" in text
+
+
+def test_a_bare_handle_marked_on_one_platform_is_a_known_impostor(register, impostor):
+    assert verify("UAEG0v").result == "known_impostor"
+
+
+def test_a_mark_never_outranks_a_live_registration_and_a_withdrawn_mark_is_forgotten(register, impostor,
+                                                                                  make_channel, make_user):
+    # Approved later after all (the reviewer was warned): the registration's answer wins.
+    channel = make_channel("https://x.com/UAEG0v", status=Status.APPROVED)
+    assert verify("https://x.com/UAEG0v").result == "official"
+    channel.status = Status.RETIRED
+    channel.retired_at = timezone.now()
+    channel.save()
+    # Retired: the mark (an impostor took the handle the government left) outranks the old registration.
+    assert verify("https://x.com/UAEG0v").result == "known_impostor"
+    withdraw_impostor(user=make_user(reviewer=True), impostor_id=impostor.pk, reason="Platform removed it.",
+                      two_factor=True)
+    assert verify("https://x.com/UAEG0v").result == "formerly_official"
+
+
+def test_only_lookalike_questions_are_counted_by_the_page_and_the_api(client, register):
+    client.get(reverse("verify"), {"q": "https://x.com/UAEG0v"})
+    APIClient().get("/api/v1/verify/", {"q": "@uaeg0v", "platform": "x"})
+    # Official, not registered and like nothing, unreadable: nothing to count.
+    client.get(reverse("verify"), {"q": "https://x.com/UAEGov"})
+    client.get(reverse("verify"), {"q": "https://x.com/zzqqxxyy"})
+    APIClient().get("/api/v1/verify/", {"q": "not a link at all"})
+    sighting = LookalikeSighting.objects.get()
+    assert (sighting.platform, sighting.handle_key, sighting.count) == ("x", "uaeg0v", 2)
+    assert sighting.resembles == register["x_uaegov"]
+
+
+# --- Share links copied from the platforms' apps ---------------------------------------------------
+
+@pytest.fixture
+def short_link_hosts(settings):
+    """The platforms' short-link hosts, answered by a local stub."""
+    with PlatformStub() as stub:
+        settings.SHORT_LINK_BASE_URLS = {host: stub.url for host in ("vm.tiktok.com", "www.facebook.com")}
+        yield stub
+
+
+def test_a_share_link_is_answered_for_the_account_it_leads_to(client, register, short_link_hosts):
+    short_link_hosts.route("/ZMabc123/", Reply(301, b"", {
+        "Location": "https://www.tiktok.com/@uaegov/video/7300000000000000000?_r=1"}))
+    answer = verify("https://vm.tiktok.com/ZMabc123/")
+    assert answer.result == "official" and answer.channel == register["tt_uaegov"]
+    assert answer.shared_link == "https://vm.tiktok.com/ZMabc123/"
+
+    body = APIClient().get("/api/v1/verify/", {"q": "https://vm.tiktok.com/ZMabc123/"}).json()
+    assert body["result"] == "official" and body["input"]["shared_link"] == "https://vm.tiktok.com/ZMabc123/"
+    with translation.override("en"):
+        text = " ".join(client.get(reverse("verify"), {"q": "https://vm.tiktok.com/ZMabc123/"}).content.decode().split())
+    assert "The share link you pasted leads to https://www.tiktok.com/@uaegov." in text
+    assert len(short_link_hosts.requests) == 1  # asked once; the rest from the cache
+
+
+def test_a_share_link_leading_off_the_platform_is_refused_in_words(register, short_link_hosts):
+    short_link_hosts.route("/share/1AbCdEfGh/", Reply(302, b"", {"Location": "https://evil.example/@uaegov"}))
+    answer = verify("https://www.facebook.com/share/1AbCdEfGh/")
+    assert answer.result == "invalid" and answer.error_code == "short_link_elsewhere" and answer.error_message

@@ -1,0 +1,157 @@
+"""Writes of the impostor radar: counting the public's look-alike questions, and reviewers marking
+and withdrawing known impostors.
+
+A mark is not a registration: it never enters `Channel`, so it can never be answered as official
+and never blocks registering the handle. It changes verify's answer only while the handle is not
+officially registered (accounts/public/verify.py).
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.lookalikes import approved_channels, closest, imitated
+from accounts.models import LIVE_STATUSES, Channel, ImpostorEvent, ImpostorEventAction, KnownImpostor, LookalikeSighting
+from accounts.platforms import AccountLink, AccountLinkError, parse_account_link
+from accounts.workflow import require_reviewer
+from registry.errors import Conflict, NotFound, RegistryError
+
+MAX_REASON = 2000
+# A report filed before the register existed, or in the future, is a typing slip.
+EARLIEST_REPORT = date(2000, 1, 1)
+
+_UPSERT = f"""
+INSERT INTO {LookalikeSighting._meta.db_table} (platform, handle, handle_key, resembles_id, day, count)
+VALUES (%s, %s, %s, %s, %s, 1)
+ON CONFLICT (platform, handle_key, day)
+DO UPDATE SET count = {LookalikeSighting._meta.db_table}.count + 1,
+              handle = EXCLUDED.handle,
+              resembles_id = EXCLUDED.resembles_id
+"""
+
+
+def count_lookalike_question(link: AccountLink, resembles: Channel | None) -> None:
+    """One more question today about this not-registered look-alike. One statement, no lock held
+    beyond it: a viral impostor asked about thousands of times a minute costs one row per day."""
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [link.platform, link.handle[:100], link.handle_key[:100],
+                                 resembles.pk if resembles else None, timezone.localdate()])
+
+
+def count_question(answer) -> None:
+    """Count a verify answer (accounts.public.verify.VerifyAnswer, or None) if it is a look-alike the
+    radar watches; nothing else is kept of the question."""
+    sighting = answer.radar_sighting if answer is not None else None
+    if sighting is not None:
+        count_lookalike_question(*sighting)
+
+
+def _required(text: str, field: str, sentence: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise RegistryError(sentence, code="required", field=field)
+    if len(text) > MAX_REASON:
+        raise RegistryError(
+            _("The text is %(length)d characters long; the most is %(limit)d.") % {"length": len(text),
+                                                                                   "limit": MAX_REASON},
+            code="too_long", field=field,
+        )
+    return text
+
+
+def _report_date(value) -> date:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, date):
+        raise RegistryError(_("Give the date the account was reported to the platform, as YYYY-MM-DD."),
+                            code="invalid_date", field="reported_on")
+    if value > timezone.localdate() or value < EARLIEST_REPORT:
+        raise RegistryError(_("The report date cannot be in the future or before 2000."), code="invalid_date",
+                            field="reported_on")
+    return value
+
+
+def _report_url(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme != "https" or not parts.hostname or len(text) > 500:
+        raise RegistryError(_("The link to the report must be a full https:// address."), code="invalid_url",
+                            field="report_url")
+    return text
+
+
+def mark_impostor(*, user, link: str, platform: str | None = None, reason: str, reported_on,
+                  report_url: str = "", two_factor: bool = False) -> KnownImpostor:
+    """Mark an account as a known impostor, reported to the platform on `reported_on`.
+
+    Reviewers only, with a login that passed the second factor; a reason is required, a second
+    reviewer is not (the mark names an account outside the register, it changes no registration).
+    Refused for a handle that is registered and live (official, compromised or waiting for a
+    decision): the register's answer for it is the registration's.
+    """
+    require_reviewer(user, two_factor=two_factor)
+    try:
+        account = parse_account_link(link, platform or None)
+    except AccountLinkError as error:
+        raise RegistryError(error.message, code=error.code, field="link") from None
+    reason = _required(reason, "reason", _("Say why this account is an impostor: the reason is kept with the mark."))
+    reported_on = _report_date(reported_on)
+    report_url = _report_url(report_url)
+    registered = (Channel.private_objects.filter(platform=account.platform, handle_key=account.handle_key,
+                                                  status__in=LIVE_STATUSES).first())
+    if registered is not None:
+        raise Conflict(
+            _("%(link)s is registered (%(status)s): a registered account cannot be marked as an impostor. Report it "
+              "as compromised from its review page instead.") % {"link": account.canonical_url,
+                                                                 "status": registered.get_status_display()},
+            code="registered",
+        )
+    ranked = closest(account.handle_key, imitated(account.handle_key, approved_channels(account.platform)), limit=1)
+    try:
+        with transaction.atomic():
+            impostor = KnownImpostor.objects.create(
+                platform=account.platform, handle=account.handle, handle_key=account.handle_key,
+                canonical_url=account.canonical_url, resembles=ranked[0][0] if ranked else None, reason=reason,
+                reported_on=reported_on, report_url=report_url, marked_by=user,
+            )
+            ImpostorEvent.objects.create(impostor=impostor, action=ImpostorEventAction.MARKED, actor=user,
+                                         comment=reason)
+    except IntegrityError:
+        raise Conflict(_("%(link)s is already marked as a known impostor.") % {"link": account.canonical_url},
+                       code="already_marked") from None
+    return impostor
+
+
+def withdraw_impostor(*, user, impostor_id: int, reason: str, two_factor: bool = False) -> KnownImpostor:
+    """Take a known-impostor mark back (the account was misjudged, or the platform removed it and
+    the handle may be anyone's now), with the reason; the mark stays in the log."""
+    require_reviewer(user, two_factor=two_factor)
+    reason = _required(reason, "reason", _("Say why the mark is withdrawn: the reason is kept with it."))
+    with transaction.atomic():
+        try:
+            impostor = KnownImpostor.objects.select_for_update().get(pk=impostor_id)
+        except KnownImpostor.DoesNotExist:
+            raise NotFound(_("There is no such known impostor.")) from None
+        if impostor.withdrawn_at is not None:
+            raise Conflict(_("This mark has already been withdrawn, by someone else or a moment ago."),
+                           code="already_withdrawn")
+        impostor.withdrawn_by, impostor.withdrawn_at, impostor.withdrawal_reason = user, timezone.now(), reason
+        impostor.save(update_fields=["withdrawn_by", "withdrawn_at", "withdrawal_reason"])
+        ImpostorEvent.objects.create(impostor=impostor, action=ImpostorEventAction.WITHDRAWN, actor=user,
+                                     comment=reason)
+    return impostor
+
+
+def forget_old_sightings(*, keep_days: int = 400) -> int:
+    """Drop daily counts older than `keep_days` (a year and a bit: enough for any report)."""
+    deleted, _ = LookalikeSighting.objects.filter(day__lt=timezone.localdate() - timedelta(days=keep_days)).delete()
+    return deleted
