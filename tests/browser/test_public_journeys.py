@@ -202,6 +202,9 @@ PAGES = {
     "home": lambda register: "",
     "verify-official": lambda register: "verify/?" + urlencode({"q": "https://x.com/MOFAUAE"}),
     "verify-lookalike": lambda register: "verify/?" + urlencode({"q": CYRILLIC_MOFAUAE}),
+    "verify-short-link": lambda register: "v/x/MOFAUAE",
+    "verify-name": lambda register: "verify/?" + urlencode({"q": "وزارة الخارجية"}),
+    "verify-not-understood": lambda register: "verify/?" + urlencode({"q": "https://example.com/nothing"}),
     "directory": lambda register: "directory/",
     "channel": lambda register: f"channels/{register.channels['mofa_x'].pk}/",
 }

@@ -8,6 +8,7 @@ import time
 
 import pytest
 import redis
+from django.utils import translation
 
 from accounts.platforms import AccountLink, AccountLinkError, Platform
 from accounts.platforms.short_links import (
@@ -26,6 +27,13 @@ from tests.platforms.stub import PlatformStub, Reply
 REQUEST_HOSTS = sorted({shape.request_host for shapes in SHORT_LINK_HOSTS.values() for shape in shapes})
 TIKTOK_SHARE = "https://vm.tiktok.com/ZMabc123/"
 FACEBOOK_SHARE = "https://www.facebook.com/share/1AbCdEfGh/"
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The sentences are checked in English (the site's default language is Arabic)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(scope="module")
