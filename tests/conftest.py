@@ -188,8 +188,9 @@ def password_works(db):
 @pytest.fixture(autouse=True, scope="session")
 def flush_past_the_channel_events_truncate_guard():
     """Transactional tests end with a flush that TRUNCATEs every table, and the channel events refuse
-    TRUNCATE (accounts/migrations/0006), as the impostor events do (0007). The flush alone switches that trigger off, inside its own
-    transaction, as the tables' owner (the test runner) may; the site's role, which owns no table, cannot."""
+    TRUNCATE (accounts/migrations/0006), as the impostor events do (0007). The flush alone switches those
+    triggers off, inside its own transaction, as the tables' owner (the test runner) may; the site's role,
+    which owns no table, cannot."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
     flush = DatabaseOperations.execute_sql_flush
