@@ -164,7 +164,14 @@ class Channel(TimeStamped):
     platform_name = models.CharField(_("name on the platform"), max_length=200, blank=True)
     profile_link = models.URLField(_("link on the profile"), max_length=500, blank=True)
 
-    history = HistoricalRecords(excluded_fields=REFRESHED_FIELDS + ["version"])
+    # Everything a person may search the channel by (handle, display name, its entity's and
+    # official's names in both languages), normalised as `accounts.search.normalize` does. Kept by the
+    # database itself (accounts/migrations/0008_search_text.py: triggers on channels, entities and
+    # officials), so no write path can forget it; searched through a trigram index where the server
+    # has pg_trgm.
+    search_text = models.TextField(_("search text"), default="", blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=REFRESHED_FIELDS + ["version", "search_text"])
 
     # No plain `objects`: a page must say whether it shows the public register or everything.
     private_objects = ChannelQuerySet.as_manager()
