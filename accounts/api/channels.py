@@ -7,6 +7,8 @@ the public, only `Channel.public_objects`; staff, also what `channels_for(user)`
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 
 from django.http import Http404
@@ -47,7 +49,8 @@ from registry.errors import RegistryError
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
     description=gettext_lazy(
-        'The channel version you read, as an ETag ("3"); a stale one is refused with 409 `stale`.'
+        'The ETag you read ("3.<digest>"), or the channel version alone ("3"); a stale version is refused with '
+        '409 `stale`.'
     ),
 )
 
@@ -61,14 +64,23 @@ CHANNEL_ID = OpenApiParameter(
 ORDER = ("platform", "handle_key", "id")
 
 
+def channel_etag(channel: Channel, data: dict) -> str:
+    """`"<version>.<digest of the answer>"`: a write's If-Match is checked against the version before
+    the dot, while a read's If-None-Match matches only while every field shown is the same (a refresh
+    changes `followers` without a new version)."""
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f'"{channel.version}.{digest}"'
+
+
 def expected_version(request: Request, sent: int | None) -> int | None:
-    """The version the client last read: from the body, else from an If-Match header."""
+    """The version the client last read: from the body, else from an If-Match header (the ETag it
+    was given, `"3.<digest>"`, or the version alone, `"3"`)."""
     if sent is not None:
         return sent
     header = (request.headers.get("If-Match") or "").strip()
     if header in ("", "*"):
         return None
-    value = header.removeprefix("W/").strip('"')
+    value = header.removeprefix("W/").strip('"').split(".", 1)[0]
     if not (value.isascii() and value.isdigit()):
         raise RegistryError(
             _("If-Match must be the channel's version as the API gave it, such as \"3\"."),
@@ -210,7 +222,7 @@ class ChannelViewSet(viewsets.GenericViewSet):
         data = self.represent([channel])
         headers = dict(headers or {})
         if "version" in data:
-            headers["ETag"] = f'"{channel.version}"'
+            headers["ETag"] = channel_etag(channel, data)
         return Response(data, status=status_code, headers=headers)
 
     # --- Reading --------------------------------------------------------------------------
