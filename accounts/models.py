@@ -490,3 +490,21 @@ class ImpostorEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.impostor} {self.action}"
+
+
+class RegisterVersion(models.Model):
+    """One row: a number bumped, in the same transaction, by every write to what the public may see
+    (channels, their follower counts and alerts, known impostors, entities and officials; database
+    triggers, accounts/migrations/0009_register_version.py). Public answers are cached under it, so
+    a decision is visible the moment it commits and nothing stale is ever served as current."""
+
+    number = models.BigIntegerField(_("number"), default=1)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("register version")
+        verbose_name_plural = _("register version")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="register_version_one_row")]
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -39,6 +39,7 @@ from accounts.api.serializers import (
     api_action_name,
 )
 from accounts.models import Channel, FollowerSnapshot
+from accounts.public.cache import API, cached
 from accounts.selectors import channels_for
 from accounts.services import channel_act, channel_create, channel_edit
 from accounts.workflow import TRANSITIONS, Action, is_reviewer
@@ -232,8 +233,15 @@ class ChannelViewSet(viewsets.GenericViewSet):
             # The public register, whoever asks: staff read their drafts through the JSON list.
             channels = self.filter_queryset(Channel.public_objects.with_owner().order_by(*ORDER))
             return csv_response(channels.iterator(chunk_size=500))
+        if not request.user.is_authenticated:
+            # The public's pages are the same for everyone: drawn once per register version.
+            key = ("channels", request.get_host(), request.get_full_path(), request.accepted_renderer.format)
+            return Response(cached(API, key, self.page_data))
+        return Response(self.page_data())
+
+    def page_data(self):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.represent(page, many=True))
+        return self.get_paginated_response(self.represent(page, many=True)).data
 
     def retrieve(self, request, pk=None):
         return self.channel_response(self.get_object())

@@ -27,7 +27,7 @@ from accounts.public.directory import (
 )
 from accounts.public.sharing import preview, readable, short_path
 from accounts.public.statistics import largest_channels, platform_totals, recent_additions
-from accounts.public.verify import CAUTIONS, VerifyAnswer, caution_for, verify as verify_text
+from accounts.public.verify import CAUTIONS, VerifyAnswer, caution_for, checked_answer
 from accounts.radar.services import count_question
 from accounts.selectors import (
     entities_with_figures,
@@ -130,7 +130,7 @@ def _answer_page(request, answer: VerifyAnswer | None, box: dict):
 @public_page(revalidate=True)
 def _answer(request):
     box = _box(request)
-    answer = verify_text(box["query"], box["platform"] or None) if box["query"].strip() else None
+    answer = checked_answer(box["query"], box["platform"] or None) if box["query"].strip() else None
     return _answer_page(request, answer, box)
 
 
@@ -161,7 +161,7 @@ def _short_answer(platform: str, handle: str) -> VerifyAnswer:
     """The answer a short link stands for; a link to no readable account is no page (404)."""
     if platform not in Platform.values:
         raise Http404(_("There is no such platform."))
-    answer = verify_text(handle, platform)
+    answer = checked_answer(handle, platform)
     if answer.link is None:
         raise Http404(_("This short link names no account."))
     return answer
