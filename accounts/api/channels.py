@@ -39,7 +39,7 @@ from accounts.api.serializers import (
     api_action_name,
 )
 from accounts.models import Channel, FollowerSnapshot
-from accounts.public.cache import API, cached
+from accounts.public.cache import API, RegisterPaginator, cached
 from accounts.selectors import channels_for
 from accounts.services import channel_act, channel_create, channel_edit
 from accounts.workflow import TRANSITIONS, Action, is_reviewer
@@ -115,6 +115,10 @@ def _transition_endpoint(action: Action):
     )(take)
 
 
+class ChannelPagination(RegisterPagination):
+    django_paginator_class = RegisterPaginator  # one count per register version, not per page
+
+
 @extend_schema_view(
     list=extend_schema(
         summary=gettext_lazy("List channels"),
@@ -158,7 +162,7 @@ def _transition_endpoint(action: Action):
 )
 class ChannelViewSet(viewsets.GenericViewSet):
     serializer_class = ChannelSerializer
-    pagination_class = RegisterPagination
+    pagination_class = ChannelPagination
     # drf-spectacular reads the filters through SPECTACULAR_SETTINGS["DEFAULT_QUERY_MANAGER"]:
     # Channel has no `objects`.
     filterset_class = ChannelFilter

@@ -11,9 +11,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from datetime import datetime
+from functools import cached_property
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -72,3 +75,20 @@ def page_key(request) -> tuple:
     """What a public page's answer depends on: its host (links are absolute in places) and its path
     with the query."""
     return (request.get_host(), request.get_full_path())
+
+
+class RegisterPaginator(Paginator):
+    """A paginator whose count is computed once per register version and query, not on every page:
+    paging through a million channels costs one count(*), and the last page is still right because
+    any write that could change the count makes a new version."""
+
+    @cached_property
+    def count(self) -> int:
+        query = getattr(self.object_list, "query", None)
+        if query is None:
+            return super().count
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        return cached("count", (sql, tuple(map(str, params))), lambda: Paginator.count.func(self))

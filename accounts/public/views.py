@@ -7,7 +7,6 @@ from functools import wraps
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language, gettext as _, gettext_lazy
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Channel, Language, Status
 from accounts.platforms import Platform
+from accounts.public.cache import RegisterPaginator
 from accounts.public.card import CardUnavailable, draw_card
 from accounts.public.charts import follower_chart, month_ends
 from accounts.public.directory import (
@@ -248,5 +248,5 @@ def directory(request):
     form = DirectoryForm(
         request.GET or None, entities=directory_entities(), officials=directory_officials()
     )
-    page = Paginator(directory_channels(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = RegisterPaginator(directory_channels(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/directory.html", {"form": form, "page": page})

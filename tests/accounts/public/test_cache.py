@@ -69,3 +69,17 @@ def test_public_pages_and_the_public_list_follow_the_register(client, make_chann
     make_channel("https://x.com/secondcached", entity=entity, status=Status.APPROVED)
     assert "secondcached" in client.get("/en/entities/cached-entity/").content.decode()
     assert APIClient().get("/api/v1/channels/").json()["count"] == 2
+
+
+def test_paging_counts_once_per_version_and_the_last_page_stays_right(make_channel):
+    for n in range(3):
+        make_channel(f"https://x.com/paged{n}", status=Status.APPROVED)
+    api = APIClient()
+    with CaptureQueriesContext(connection) as queries:
+        pages = [api.get("/api/v1/channels/", {"page_size": 1, "page": page}).json() for page in (1, 2, 3)]
+    assert [page["count"] for page in pages] == [3, 3, 3] and pages[2]["next"] is None
+    assert sum("COUNT(" in query["sql"].upper() for query in queries) == 1
+
+    make_channel("https://x.com/paged3", status=Status.APPROVED)
+    last = api.get("/api/v1/channels/", {"page_size": 1, "page": 4}).json()
+    assert last["count"] == 4 and [row["handle"] for row in last["results"]] == ["paged3"]
