@@ -164,7 +164,14 @@ class Channel(TimeStamped):
     platform_name = models.CharField(_("name on the platform"), max_length=200, blank=True)
     profile_link = models.URLField(_("link on the profile"), max_length=500, blank=True)
 
-    history = HistoricalRecords(excluded_fields=REFRESHED_FIELDS + ["version"])
+    # Everything a person may search the channel by (handle, display name, its entity's and
+    # official's names in both languages), normalised as `accounts.search.normalize` does. Kept by the
+    # database itself (accounts/migrations/0008_search_text.py: triggers on channels, entities and
+    # officials), so no write path can forget it; searched through a trigram index where the server
+    # has pg_trgm.
+    search_text = models.TextField(_("search text"), default="", blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=REFRESHED_FIELDS + ["version", "search_text"])
 
     # No plain `objects`: a page must say whether it shows the public register or everything.
     private_objects = ChannelQuerySet.as_manager()
@@ -483,3 +490,21 @@ class ImpostorEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.impostor} {self.action}"
+
+
+class RegisterVersion(models.Model):
+    """One row: a number bumped, in the same transaction, by every write to what the public may see
+    (channels, their follower counts and alerts, known impostors, entities and officials; database
+    triggers, accounts/migrations/0009_register_version.py). Public answers are cached under it, so
+    a decision is visible the moment it commits and nothing stale is ever served as current."""
+
+    number = models.BigIntegerField(_("number"), default=1)
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("register version")
+        verbose_name_plural = _("register version")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="register_version_one_row")]
+
+    def __str__(self) -> str:
+        return str(self.number)

@@ -12,8 +12,10 @@ The SQL side uses `lower()`, which folds case one character at a time; Python's 
 also expands a few characters. The ones that occur in Latin and Greek names (ß, ẞ, İ, ς) are
 mapped explicitly on both sides; exotic scripts may differ, which only costs a missed match.
 
-The expression is immutable, so an expression index can be added if the register outgrows a
-sequential scan (a few hundred channels do not need one).
+The same folding is installed in the database as the function `registry_normalize(text)`
+(`normalize_function_sql`), which the triggers keeping `Channel.search_text` call: a search then
+compares the query's words with a stored column that an index can serve, instead of folding every
+row on every search.
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ import re
 import unicodedata
 
 from django.db.models import CharField, Func, Value
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import Combinable, RawSQL
+from django.db.models.sql import Query
 
 # Each character on the left becomes the one on the right.
 _MAPPED = {
@@ -80,3 +83,17 @@ class Normalized(Func):
         recomposed = Func(translated, template="normalize(%(expressions)s, NFKC)")
         collapsed = Func(recomposed, Value(" +"), Value(" "), Value("g"), function="regexp_replace")
         super().__init__(collapsed, Value(" "), function="btrim", **extra)
+
+
+NORMALIZE_FUNCTION = "registry_normalize"
+
+
+def normalize_function_sql(connection) -> str:
+    """`CREATE OR REPLACE FUNCTION registry_normalize(text)`: `Normalized` over its argument, as one
+    immutable SQL function. A migration installs it; if `normalize` changes, a new migration must
+    install it again (tests/accounts/test_search.py compares the installed function with Python)."""
+    compiler = Query(None).get_compiler(connection=connection)
+    sql, params = Normalized(RawSQL("$1", ())).as_sql(compiler, connection)
+    body = connection.ops.compose_sql(sql, params)
+    return (f"CREATE OR REPLACE FUNCTION {NORMALIZE_FUNCTION}(text) RETURNS text "
+            f"LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fn$ SELECT {body} $fn$;")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_safe
 
 from accounts.models import Channel
+from accounts.public.cache import PAGE, cached, keep_last_good, page_key
 from accounts.selectors import channel_page_rows
 from accounts.services import MAX_REASON, channel_act
 from accounts.workflow import TRANSITIONS, Action, Transition, Who, is_reviewer
@@ -25,20 +26,31 @@ from registry.errors import RegistryError
 
 
 def public_page(view=None, *, revalidate: bool = False):
-    """A public GET page, the same for every visitor. `revalidate` pages (verify's answers) may be
-    stored but must be checked again on every use, so a flag never waits for a cache to expire."""
+    """A public GET page, the same for every visitor: drawn once per register version and kept in the
+    shared cache (accounts/public/cache.py), its last good copy kept for a database outage.
+    `revalidate` pages (verify's answers, whose views cache the answer itself) are drawn every time,
+    may be stored by browsers and proxies but must be checked again on every use, so a flag never
+    waits for a cache to expire."""
     def decorate(view):
         @require_safe
         @wraps(view)
         def page(request, *args, **kwargs):
-            response = view(request, *args, **kwargs)
             if revalidate:
+                response = view(request, *args, **kwargs)
                 patch_cache_control(response, public=True, no_cache=True)
             else:
+                response = cached(PAGE, page_key(request), lambda: _drawn(view(request, *args, **kwargs)))
                 patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+            if response.status_code == 200:
+                keep_last_good(PAGE, page_key(request), response)
             return response
         return page
     return decorate(view) if view is not None else decorate
+
+
+def _drawn(response):
+    # A TemplateResponse is drawn before it is stored; a plain HttpResponse already is.
+    return response.render() if hasattr(response, "render") and not response.is_rendered else response
 
 
 PAGE_SIZE = 25

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "registry.middleware.SessionLifetimeMiddleware",  # after messages: it says why a login ended
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Its process_exception turns "the database is away" into the last good public answer or a 503.
+    "accounts.public.outage.DatabaseOutageMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -7,6 +7,8 @@ the public, only `Channel.public_objects`; staff, also what `channels_for(user)`
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 
 from django.http import Http404
@@ -37,6 +39,7 @@ from accounts.api.serializers import (
     api_action_name,
 )
 from accounts.models import Channel, FollowerSnapshot
+from accounts.public.cache import API, RegisterPaginator, cached
 from accounts.selectors import channels_for
 from accounts.services import channel_act, channel_create, channel_edit
 from accounts.workflow import TRANSITIONS, Action, is_reviewer
@@ -47,7 +50,8 @@ from registry.errors import RegistryError
 IF_MATCH = OpenApiParameter(
     "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
     description=gettext_lazy(
-        'The channel version you read, as an ETag ("3"); a stale one is refused with 409 `stale`.'
+        'The ETag you read ("3.<digest>"), or the channel version alone ("3"); a stale version is refused with '
+        '409 `stale`.'
     ),
 )
 
@@ -61,14 +65,23 @@ CHANNEL_ID = OpenApiParameter(
 ORDER = ("platform", "handle_key", "id")
 
 
+def channel_etag(channel: Channel, data: dict) -> str:
+    """`"<version>.<digest of the answer>"`: a write's If-Match is checked against the version before
+    the dot, while a read's If-None-Match matches only while every field shown is the same (a refresh
+    changes `followers` without a new version)."""
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f'"{channel.version}.{digest}"'
+
+
 def expected_version(request: Request, sent: int | None) -> int | None:
-    """The version the client last read: from the body, else from an If-Match header."""
+    """The version the client last read: from the body, else from an If-Match header (the ETag it
+    was given, `"3.<digest>"`, or the version alone, `"3"`)."""
     if sent is not None:
         return sent
     header = (request.headers.get("If-Match") or "").strip()
     if header in ("", "*"):
         return None
-    value = header.removeprefix("W/").strip('"')
+    value = header.removeprefix("W/").strip('"').split(".", 1)[0]
     if not (value.isascii() and value.isdigit()):
         raise RegistryError(
             _("If-Match must be the channel's version as the API gave it, such as \"3\"."),
@@ -100,6 +113,10 @@ def _transition_endpoint(action: Action):
         responses={200: ChannelSerializer, **error_responses(400, 401, 403, 404, 409, 413)},
         tags=["workflow"],
     )(take)
+
+
+class ChannelPagination(RegisterPagination):
+    django_paginator_class = RegisterPaginator  # one count per register version, not per page
 
 
 @extend_schema_view(
@@ -145,7 +162,7 @@ def _transition_endpoint(action: Action):
 )
 class ChannelViewSet(viewsets.GenericViewSet):
     serializer_class = ChannelSerializer
-    pagination_class = RegisterPagination
+    pagination_class = ChannelPagination
     # drf-spectacular reads the filters through SPECTACULAR_SETTINGS["DEFAULT_QUERY_MANAGER"]:
     # Channel has no `objects`.
     filterset_class = ChannelFilter
@@ -210,7 +227,7 @@ class ChannelViewSet(viewsets.GenericViewSet):
         data = self.represent([channel])
         headers = dict(headers or {})
         if "version" in data:
-            headers["ETag"] = f'"{channel.version}"'
+            headers["ETag"] = channel_etag(channel, data)
         return Response(data, status=status_code, headers=headers)
 
     # --- Reading --------------------------------------------------------------------------
@@ -220,8 +237,15 @@ class ChannelViewSet(viewsets.GenericViewSet):
             # The public register, whoever asks: staff read their drafts through the JSON list.
             channels = self.filter_queryset(Channel.public_objects.with_owner().order_by(*ORDER))
             return csv_response(channels.iterator(chunk_size=500))
+        if not request.user.is_authenticated:
+            # The public's pages are the same for everyone: drawn once per register version.
+            key = ("channels", request.get_host(), request.get_full_path(), request.accepted_renderer.format)
+            return Response(cached(API, key, self.page_data))
+        return Response(self.page_data())
+
+    def page_data(self):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.represent(page, many=True))
+        return self.get_paginated_response(self.represent(page, many=True)).data
 
     def retrieve(self, request, pk=None):
         return self.channel_response(self.get_object())

@@ -64,6 +64,8 @@ class ChannelSerializer(serializers.ModelSerializer):
 
     def get_actions(self, channel: Channel) -> list[str]:
         request = self.context["request"]
+        if not request.user.is_authenticated:
+            return []  # the public acts on nothing: no permission checks to pay for
         transitions = allowed_actions(request.user, channel, two_factor=self.context["two_factor"])
         return [api_action_name(transition.action) for transition in transitions]
 

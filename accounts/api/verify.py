@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
-from accounts.public.verify import RESULTS, VerifyAnswer, verify
+from accounts.public.verify import RESULTS, VerifyAnswer, checked_answer
 from accounts.radar.services import count_question
 from registry.api import ErrorSerializer, error_responses
 from registry.errors import RegistryError
@@ -163,6 +163,6 @@ class VerifyView(APIView):
         if query is None or not query.strip():
             raise RegistryError(_("Give the link or handle to check in the “q” parameter."), code="invalid",
                                 field="q")
-        answer = verify(query, request.query_params.get("platform") or None)
+        answer = checked_answer(query, request.query_params.get("platform") or None)
         count_question(answer)
         return Response(answer_data(answer))

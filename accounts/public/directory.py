@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Concat
+from django.db.models import F, QuerySet
 
 from accounts.models import Channel, Status
-from accounts.search import Normalized, search_terms
+from accounts.search import search_terms
 from entities.models import Entity, Official
 from registry.languages import in_page_language
 
@@ -39,26 +38,13 @@ def name_field() -> str:
     return in_page_language("name_ar", "name_en")
 
 
-def _searchable_text() -> Concat:
-    """Everything a person may search a channel by, in one string for `Normalized`."""
-    parts = [
-        "handle", "display_name", "entity__name_ar", "entity__name_en", "official__name_ar", "official__name_en",
-    ]
-    pieces = []
-    for part in parts:
-        pieces += [F(part), Value(" ")]
-    return Concat(*pieces[:-1])
-
-
 def search_channels(channels: QuerySet[Channel], text: str) -> QuerySet[Channel]:
     """The channels matching every word of `text` (normalised by `accounts.search.normalize`)
-    anywhere in the handle, display name, or the entity's or official's names. The directory
-    page and the API's `search` filter both search through here."""
-    terms = search_terms(text)
-    if terms:
-        channels = channels.alias(search_text=Normalized(_searchable_text()))
-        for term in terms:
-            channels = channels.filter(search_text__contains=term)
+    anywhere in the handle, display name, or the entity's or official's names: a substring of the
+    stored `Channel.search_text`, which a trigram index serves where the server has one. The
+    directory page and the API's `search` filter both search through here."""
+    for term in search_terms(text):
+        channels = channels.filter(search_text__contains=term)
     return channels
 
 

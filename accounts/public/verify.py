@@ -19,6 +19,7 @@ from accounts.lookalikes import approved_channels, ascii_fold, closest, imitated
 from accounts.models import Alert, AlertKind, Channel, KnownImpostor, Status
 from accounts.platforms import LINK_RULES, AccountLink, AccountLinkError, Platform, link_examples, parse_account_link
 from accounts.platforms.short_links import is_short_link, resolve
+from accounts.public.cache import VERIFY, cached
 from accounts.radar.selectors import standing_marks
 from accounts.selectors import entities_named
 from entities.models import Entity
@@ -122,6 +123,12 @@ class VerifyAnswer:
     @property
     def caution_message(self) -> str:
         return str(CAUTIONS[AlertKind(self.caution)]) if self.caution else ""
+
+
+def checked_answer(text: str, platform: str | None = None) -> VerifyAnswer:
+    """`verify`'s answer, computed once per register version (and language) and then read from the
+    shared cache: a rush of people asking about the same account costs one computation."""
+    return cached(VERIFY, (text, platform or ""), lambda: verify(text, platform))
 
 
 def verify(text: str, platform: str | None = None) -> VerifyAnswer:

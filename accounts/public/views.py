@@ -7,7 +7,6 @@ from functools import wraps
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language, gettext as _, gettext_lazy
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Channel, Language, Status
 from accounts.platforms import Platform
+from accounts.public.cache import RegisterPaginator
 from accounts.public.card import CardUnavailable, draw_card
 from accounts.public.charts import follower_chart, month_ends
 from accounts.public.directory import (
@@ -27,7 +27,7 @@ from accounts.public.directory import (
 )
 from accounts.public.sharing import preview, readable, short_path
 from accounts.public.statistics import largest_channels, platform_totals, recent_additions
-from accounts.public.verify import CAUTIONS, VerifyAnswer, caution_for, verify as verify_text
+from accounts.public.verify import CAUTIONS, VerifyAnswer, caution_for, checked_answer
 from accounts.radar.services import count_question
 from accounts.selectors import (
     entities_with_figures,
@@ -130,7 +130,7 @@ def _answer_page(request, answer: VerifyAnswer | None, box: dict):
 @public_page(revalidate=True)
 def _answer(request):
     box = _box(request)
-    answer = verify_text(box["query"], box["platform"] or None) if box["query"].strip() else None
+    answer = checked_answer(box["query"], box["platform"] or None) if box["query"].strip() else None
     return _answer_page(request, answer, box)
 
 
@@ -161,7 +161,7 @@ def _short_answer(platform: str, handle: str) -> VerifyAnswer:
     """The answer a short link stands for; a link to no readable account is no page (404)."""
     if platform not in Platform.values:
         raise Http404(_("There is no such platform."))
-    answer = verify_text(handle, platform)
+    answer = checked_answer(handle, platform)
     if answer.link is None:
         raise Http404(_("This short link names no account."))
     return answer
@@ -248,5 +248,5 @@ def directory(request):
     form = DirectoryForm(
         request.GET or None, entities=directory_entities(), officials=directory_officials()
     )
-    page = Paginator(directory_channels(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = RegisterPaginator(directory_channels(form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/directory.html", {"form": form, "page": page})

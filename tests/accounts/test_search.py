@@ -1,10 +1,14 @@
-"""Search normalisation: what folds together, idempotence, and the SQL twin agreeing with Python."""
+"""Search normalisation: what folds together, idempotence, the SQL twin agreeing with Python, and the
+stored search text the database keeps with it."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.db.models import F, TextField, Value
+from django.utils import timezone
 
-from accounts.search import Normalized, normalize
+from accounts.models import Channel, Status
+from accounts.search import NORMALIZE_FUNCTION, Normalized, normalize
 from entities.models import Entity
 
 try:
@@ -118,3 +122,59 @@ if st is not None:
     @given(st.lists(NAME_TEXT, min_size=1, max_size=10))
     def test_the_sql_expression_agrees_with_python_on_names(texts):
         assert sql_normalize(texts) == [normalize(text) for text in texts]
+
+
+# --- The stored search text (accounts/migrations/0008_search_text.py) ---------------------------
+
+@pytest.mark.django_db
+def test_the_installed_function_agrees_with_python_on_tricky_strings():
+    """The function the triggers call was installed from `normalize_function_sql`: if `normalize`
+    changed since, a migration must install it again, and this fails until one does."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join([f"{NORMALIZE_FUNCTION}(%s)"] * len(TRICKY)), TRICKY)
+        assert list(cursor.fetchone()) == [normalize(text) for text in TRICKY]
+
+
+def stored(channel: Channel) -> str:
+    return Channel.private_objects.values_list("search_text", flat=True).get(pk=channel.pk)
+
+
+def expected(channel: Channel) -> str:
+    channel = Channel.private_objects.select_related("entity", "official").get(pk=channel.pk)
+    official = channel.official
+    parts = [channel.handle, channel.display_name, channel.entity.name_ar, channel.entity.name_en,
+             *([official.name_ar, official.name_en] if official else [])]
+    return normalize(" ".join(parts))
+
+
+@pytest.mark.django_db
+def test_the_search_text_follows_every_write_of_what_it_is_made_of(make_channel, make_entity, make_official):
+    entity = make_entity(name_ar="وِزَارَةُ الإِعْلَام", name_en="Ministry of MEDIA")
+    official = make_official(entity=entity, name_ar="الوزير", name_en="The Minister")
+    channel = make_channel("https://x.com/MediaUAE", entity=entity, display_name="إعلام")
+    assert stored(channel) == expected(channel) == "mediauae اعلام وزاره الاعلام ministry of media"
+
+    channel.display_name, channel.official = "Media Office", official
+    channel.save()
+    assert "media office" in stored(channel) and "the minister" in stored(channel)
+    Entity.objects.filter(pk=entity.pk).update(name_en="Ministry of Culture")  # a rename, in bulk
+    official.name_ar = "وزير الثقافة"
+    official.save()
+    assert stored(channel) == expected(channel)
+    assert "ministry of culture" in stored(channel) and "وزير الثقافه" in stored(channel)
+    # Writes that do not touch it leave it, and nobody can set it by hand.
+    Channel.private_objects.filter(pk=channel.pk).update(refresh_error="timeout")
+    Channel.private_objects.filter(pk=channel.pk).update(search_text="forged")
+    assert stored(channel) == expected(channel)
+
+
+@pytest.mark.django_db
+def test_bulk_created_channels_are_searchable(make_entity):
+    entity = make_entity(name_ar="هيئة", name_en="Authority")
+    Channel.private_objects.bulk_create([
+        Channel(platform="x", handle=f"bulk{n}", handle_key=f"bulk{n}", canonical_url=f"https://x.com/bulk{n}",
+                entity=entity, status=Status.APPROVED, approved_at=timezone.now())
+        for n in range(3)
+    ])
+    assert sorted(Channel.private_objects.values_list("search_text", flat=True)) == [
+        f"bulk{n} هييه authority" for n in range(3)]

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -116,7 +117,7 @@ def test_register_edit_submit_and_read_the_history(staff, make_official):
                           format="json")
     assert edited.status_code == 200, edited.content
     assert (edited.json()["display_name"], edited.json()["version"]) == ("Ministry of Foreign Affairs", 2)
-    assert edited["ETag"] == '"2"'
+    assert edited["ETag"].startswith('"2.')
 
     submitted = client.post(detail(channel.pk, "submit"), {}, format="json")
     assert submitted.status_code == 200, submitted.content
@@ -562,3 +563,25 @@ def test_the_docs_page_loads_everything_from_this_site():
     assert len(assets) >= 3
     for asset in assets:
         assert finders.find(asset.removeprefix("/static/")), asset
+
+
+def test_a_read_etag_changes_with_every_field_shown_and_if_match_still_checks_the_version(staff):
+    entity, editor, _, _ = staff
+    channel = channel_create(actor=editor, entity=entity, link="https://x.com/etag_one")
+    client = token_client(editor)
+    first = client.get(detail(channel.pk))
+    etag = first["ETag"]
+    assert etag.startswith('"1.') and client.get(detail(channel.pk), HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    # A refresh changes the count, not the version: the old ETag no longer matches.
+    Channel.private_objects.filter(pk=channel.pk).update(followers=1234, followers_at=timezone.now())
+    again = client.get(detail(channel.pk), HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 200 and again.json()["followers"] == 1234 and again["ETag"] != etag
+    assert again["ETag"].startswith('"1.')
+
+    # The ETag as given is a valid If-Match: its version is what is checked.
+    edited = client.patch(detail(channel.pk), {"display_name": "Mine"}, format="json", HTTP_IF_MATCH=again["ETag"])
+    assert edited.status_code == 200 and edited.json()["version"] == 2
+    assert_error(client.patch(detail(channel.pk), {"display_name": "Late"}, format="json",
+                              HTTP_IF_MATCH=again["ETag"]), 409, "stale")
+

@@ -5,6 +5,7 @@ import itertools
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -181,6 +182,7 @@ def test_the_page_is_read_only(client):
 
 
 def queries_for(client, params) -> int:
+    cache.clear()  # what drawing the page costs, not reading it from the cache
     with CaptureQueriesContext(connection) as captured:
         assert directory(client, **params).status_code == 200
     return len(captured)
@@ -201,4 +203,4 @@ def test_fifty_channels_cost_the_same_queries_as_five(client, make_entity, make_
     add(45)
     fifty = queries_for(client, {**params, "page": "2"})
     assert fifty == five
-    assert five <= 6
+    assert five <= 7  # with the register version, read for the page and for its count

@@ -1,0 +1,94 @@
+"""Public answers cached under the register's version, and kept for when the database is away.
+
+Every write to what the public may see bumps `RegisterVersion` in the same transaction (database
+triggers), and every cached public answer is keyed by that version: the first request after a
+decision computes the new answer, none ever gets the old one. A second copy of each answer is kept
+without the version, "the last good one", which is served, saying as of when, only while PostgreSQL
+cannot be reached (registry/middleware.py, DatabaseOutageMiddleware).
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from accounts.models import RegisterVersion
+
+T = TypeVar("T")
+
+# Long: a key is only ever replaced by a new version's, never updated in place.
+ANSWER_SECONDS = 24 * 60 * 60
+# The last good copies, for an outage: a week is longer than any outage worth surviving.
+LAST_GOOD_SECONDS = 7 * 24 * 60 * 60
+
+
+def register_version() -> str:
+    """The register's version as a cache-key part: its number and when it last changed (one query)."""
+    row = RegisterVersion.objects.values_list("number", "changed_at").filter(pk=1).first()
+    if row is None:  # a database emptied outside the migrations: nothing cached may be trusted
+        return f"none.{timezone.now().timestamp()}"
+    number, changed_at = row
+    return f"{number}.{changed_at.timestamp()}"
+
+
+def _key(kind: str, parts: tuple) -> str:
+    digest = hashlib.sha256(repr((get_language() or "", *parts)).encode()).hexdigest()
+    return f"public:{kind}:{digest}"
+
+
+# Kinds of cached answers.
+PAGE = "page"
+VERIFY = "verify"
+API = "api"
+
+
+def cached(kind: str, parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`'s value for these key parts (and the page language) at the register's current
+    version: computed once per version, then read from the shared cache."""
+    versioned = f"{_key(kind, parts)}:{register_version()}"
+    value = cache.get(versioned)
+    if value is None:
+        value = compute()
+        cache.set(versioned, value, ANSWER_SECONDS)
+    return value
+
+
+def keep_last_good(kind: str, parts: tuple, value) -> None:
+    """Keep `value` as the last good answer for these key parts, for a database outage."""
+    cache.set(f"{_key(kind, parts)}:last", (timezone.now(), value), LAST_GOOD_SECONDS)
+
+
+def last_good(kind: str, parts: tuple) -> tuple[datetime, object] | None:
+    """The last good answer kept for these key parts, and when; None if there is none."""
+    return cache.get(f"{_key(kind, parts)}:last")
+
+
+def page_key(request) -> tuple:
+    """What a public page's answer depends on: its host (links are absolute in places) and its path
+    with the query."""
+    return (request.get_host(), request.get_full_path())
+
+
+class RegisterPaginator(Paginator):
+    """A paginator whose count is computed once per register version and query, not on every page:
+    paging through a million channels costs one count(*), and the last page is still right because
+    any write that could change the count makes a new version."""
+
+    @cached_property
+    def count(self) -> int:
+        query = getattr(self.object_list, "query", None)
+        if query is None:
+            return super().count
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        return cached("count", (sql, tuple(map(str, params))), lambda: Paginator.count.func(self))
