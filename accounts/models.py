@@ -244,7 +244,8 @@ class LookalikeKeys(models.Model):
     class Meta:
         verbose_name = _("look-alike keys")
         verbose_name_plural = _("look-alike keys")
-        indexes = [GinIndex(fields=["keys"], name="lookalike_keys_gin")]
+        # Written rarely (a handle registered or moved), read on every verify: no pending list to scan.
+        indexes = [GinIndex(fields=["keys"], name="lookalike_keys_gin", fastupdate=False)]
 
     def __str__(self) -> str:
         return f"{self.channel_id}: {len(self.keys)} keys"

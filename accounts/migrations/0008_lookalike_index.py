@@ -47,6 +47,6 @@ class Migration(migrations.Migration):
         # Built once over the filled table: faster than growing it row by row.
         migrations.AddIndex(
             model_name='lookalikekeys',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['keys'], name='lookalike_keys_gin'),
+            index=django.contrib.postgres.indexes.GinIndex(fastupdate=False, fields=['keys'], name='lookalike_keys_gin'),
         ),
     ]
