@@ -89,9 +89,9 @@ def test_every_pair_that_looks_alike_shares_a_key(asked, registered):
     ("uaemediaofficeab", "uaemediaoffice"),  # two letters more
     ("xuaemediaoffic", "uaemediaoffice"),  # one in front, one off the end
     ("moafuae", "mofauae"),  # a swap on a short handle
-    ("the_official_uaegov_2024", "uaegov"),  # words and digits around it
+    ("the_official_uaegov_26", "uaegov"),  # words and digits around it
     ("uaegov", "official_uaegov"),  # and the other way round
-    ("uae_real_gov", "uaegov"),  # words inside: the same once they are dropped
+    ("mofa_real_news", "mofauae"),  # other words: the same once they are dropped
 ])
 def test_the_hard_cases_share_a_key(asked, registered):
     assert _likeness(skeleton(asked), skeleton(registered)) is not None
