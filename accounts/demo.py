@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone, translation
 
+from accounts.lookalikes import lookalike_keys_update
 from accounts.models import Channel, ChannelEvent, FollowerSnapshot, RefreshStatus, SnapshotSource, Status
 from accounts.platforms import Platform, parse_account_link
 from entities.models import Entity, EntityKind, Official
@@ -467,6 +468,7 @@ def sync_channels(plans: list[ChannelPlan], *, editor: User, reviewer: User, now
             for s in steps
         ]
     ChannelEvent.objects.bulk_create(new_events)
+    lookalike_keys_update(channel for channel, _ in new_channels)
     # created_at is auto_now_add; back-date it to the "create" step so pages agree with the log.
     for channel, created_at in new_channels:
         channel.created_at = created_at

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -229,6 +230,32 @@ class Channel(TimeStamped):
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+
+class LookalikeKeys(models.Model):
+    """What finds a channel's look-alikes by index (accounts/lookalikes.py): hashes of its handle's
+    skeleton, the skeleton without added words, its cores (the skeleton less tag words around it),
+    its one-deletion variants and, for long handles, three parts of it.
+
+    A function of the platform and handle key alone, so the status the public may see is read from
+    the channel at query time: only a write that changes the handle rewrites it. The hashes are
+    lossy on purpose (4 bytes, not the text): a collision only adds a candidate, and every candidate
+    is confirmed by the comparison itself.
+    """
+
+    channel = models.OneToOneField(
+        Channel, verbose_name=_("channel"), primary_key=True, on_delete=models.CASCADE, related_name="lookalike_keys"
+    )
+    keys = ArrayField(models.IntegerField(), verbose_name=_("keys"))
+
+    class Meta:
+        verbose_name = _("look-alike keys")
+        verbose_name_plural = _("look-alike keys")
+        # Written rarely (a handle registered or moved), read on every verify: no pending list to scan.
+        indexes = [GinIndex(fields=["keys"], name="lookalike_keys_gin", fastupdate=False)]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id}: {len(self.keys)} keys"
 
 
 class ChannelEvent(models.Model):

@@ -21,6 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts import platforms
+from accounts.lookalikes import lookalike_keys_update
 from accounts.models import (
     REFRESHED_FIELDS,
     WATCHED_STATUSES,
@@ -229,6 +230,7 @@ def channel_create(
     channel._history_user = actor
     with transaction.atomic(), refusing_taken_handles(channel, actor=actor):
         channel.save()
+        lookalike_keys_update([channel])
         _record(channel, action=Action.CREATE, actor=actor, from_status="")
     return channel
 
@@ -279,6 +281,8 @@ def channel_edit(
                 setattr(channel, name, value)
             with refusing_taken_handles(channel, actor=actor):
                 _save(channel, actor, list(changes))
+            if "handle_key" in changes or "platform" in changes:
+                lookalike_keys_update([channel])
         _record(channel, action=action, actor=actor, from_status=channel.status, changes=_jsonable(changes))
     return channel
 

@@ -13,6 +13,7 @@ from typing import NoReturn
 import pytest
 from django.utils import timezone
 
+from accounts.lookalikes import lookalike_keys_update
 from accounts.models import Channel, Status
 from accounts.platforms import parse_account_link
 from entities.models import Entity, Membership, Official
@@ -130,11 +131,13 @@ def make_channel(db, make_entity):
         if status == Status.RETIRED:
             state_fields["retired_at"] = now - timedelta(days=10)
         entity = fields.pop("entity", None) or make_entity()
-        return Channel.private_objects.create(
+        channel = Channel.private_objects.create(
             platform=account.platform, handle=account.handle, handle_key=account.handle_key,
             canonical_url=account.canonical_url, entity=entity, status=status,
             **{**state_fields, **fields},
         )
+        lookalike_keys_update([channel])  # as the services do for every handle they write
+        return channel
 
     return make
 

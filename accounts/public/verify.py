@@ -15,7 +15,7 @@ from datetime import datetime
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from accounts.lookalikes import approved_channels, ascii_fold, closest, imitated
+from accounts.lookalikes import ascii_fold, closest, imitated_officials
 from accounts.models import Alert, AlertKind, Channel, KnownImpostor, Status
 from accounts.platforms import LINK_RULES, AccountLink, AccountLinkError, Platform, link_examples, parse_account_link
 from accounts.platforms.short_links import is_short_link, resolve
@@ -161,7 +161,7 @@ def _answer_for(link: AccountLink) -> VerifyAnswer:
     marks = standing_marks([_key(link)])
     if channel is not None and not marks:
         return _registered(channel, link, [channel])
-    ranked = closest(link.handle_key, imitated(link.handle_key, approved_channels(link.platform)))
+    ranked = closest(link.handle_key, imitated_officials(link.handle_key, link.platform))
     return VerifyAnswer(result=Result.KNOWN_IMPOSTOR if marks else Result.NOT_REGISTERED, link=link,
                         impostor=marks[0] if marks else None, lookalikes=[channel for channel, _ in ranked],
                         lookalike_reasons=[reason for _, reason in ranked])
@@ -295,7 +295,7 @@ def _lookalikes_of_unreadable(text: str, platform: str | None) -> list[tuple[Cha
             return []
     found: list[tuple[Channel, str]] = []
     for link_platform, key in links:
-        candidates = imitated(key, approved_channels(link_platform), exact_counts=True)
+        candidates = imitated_officials(key, link_platform, exact_counts=True)
         for channel, reason in closest(key, candidates, limit=len(candidates)):
             if channel not in [seen for seen, _ in found]:
                 found.append((channel, reason))
