@@ -86,10 +86,13 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    print(f"database: {url.rsplit('/', 1)[-1]}{' (created)' if created else ''}")
+    started = time.perf_counter()
+    if load_demo_if_missing():
+        print(f"demo register loaded in {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
     added = fill(args.channels)
     fill_seconds = time.perf_counter() - started
-    print(f"database: {url.rsplit('/', 1)[-1]}{' (created)' if created else ''}")
     print(f"fill: {added} synthetic channels added in {fill_seconds:.1f} s "
           f"({added / fill_seconds:.0f}/s)" if added else "fill: nothing to add")
     describe()
@@ -98,13 +101,21 @@ def main() -> None:
 
 # --- The fill -------------------------------------------------------------------------------
 
-def fill(channels: int) -> int:
-    """Load the demo register if missing, then add synthetic channels up to `channels`; the number added."""
+def load_demo_if_missing() -> bool:
+    """The demo register, as `make run` loads it, unless it is there; True if it was loaded."""
     from accounts.demo import load_demo
+    from accounts.models import Channel
+
+    if Channel.private_objects.filter(entity__is_sample=True).exists():
+        return False
+    load_demo()
+    return True
+
+
+def fill(channels: int) -> int:
+    """Add synthetic channels up to `channels` (counting those already there); the number added."""
     from accounts.models import Channel, Status
 
-    if not Channel.private_objects.filter(entity__is_sample=True).exists():
-        load_demo()
     have = Channel.private_objects.filter(entity__slug__startswith=SYNTHETIC).count()
     demo = Counter(Channel.private_objects.filter(entity__is_sample=True, status=Status.APPROVED)
                    .values_list("platform", flat=True))
