@@ -129,12 +129,13 @@ def fill(channels: int) -> int:
 def _insert(batch: list) -> None:
     """Write one batch of synthetic channels, with their snapshots, in one transaction.
 
-    THE place where derived data must follow the channels: the register's services keep derived
-    columns and tables (search text, look-alike keys) on every write, and a bulk fill must call
-    the same maintenance for the rows it adds, here, once per batch. Today there is none to call.
+    THE place where derived data must follow the channels: the search text is kept by database
+    triggers whatever writes the rows; the look-alike keys are kept by the services, whose bulk
+    maintenance (`lookalike_keys_update`) is called here, once per batch, as the services call it.
     """
     from django.db import transaction
 
+    from accounts.lookalikes import lookalike_keys_update
     from accounts.models import Channel, FollowerSnapshot
 
     channels, snapshots = batch
@@ -143,7 +144,7 @@ def _insert(batch: list) -> None:
         for snapshot in snapshots:
             snapshot.channel_id = snapshot.channel.pk
         FollowerSnapshot.objects.bulk_create(snapshots, batch_size=5_000)
-        # Derived data of the new channels: call the services' bulk maintenance here when they have it.
+        lookalike_keys_update(channels)
 
 
 def _batch(numbers: range, cycle: list[str]) -> tuple[list, list]:

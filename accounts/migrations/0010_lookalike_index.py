@@ -28,7 +28,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0007_impostor_radar'),
+        ('accounts', '0009_register_version'),
     ]
 
     operations = [
