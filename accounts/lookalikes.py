@@ -314,9 +314,14 @@ def _candidates(channels, platform: str, key: str) -> list[Channel]:
 
 def imitated_officials(key: str, platform: str, *, exact_counts: bool = False) -> list[Channel]:
     """What `imitated(key, approved_channels(platform), exact_counts=...)` answers, in its order, from
-    one indexed query instead of the whole platform."""
-    approved = Channel.public_objects.with_owner().filter(status=Status.APPROVED).order_by("handle_key", "pk")
-    return imitated(key, _candidates(approved, platform, key), exact_counts=exact_counts)
+    one indexed query instead of the whole platform. The candidates are read as handles alone and
+    confirmed first; only the few that look alike are read whole, with their owners: a handle made
+    of common words may share a key with hundreds."""
+    approved = Channel.public_objects.filter(status=Status.APPROVED).only("pk", "handle_key")
+    candidates = _candidates(approved.order_by("handle_key", "pk"), platform, key)
+    confirmed = [channel.pk for channel in imitated(key, candidates, exact_counts=exact_counts)]
+    whole = Channel.public_objects.with_owner().in_bulk(confirmed)
+    return [whole[pk] for pk in confirmed if pk in whole]
 
 
 def similar_live_channels(channel: Channel) -> list[Channel]:
