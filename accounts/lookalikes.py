@@ -299,17 +299,20 @@ def lookalike_keys_update(channels: Iterable[Channel]) -> None:
 
 
 def _candidates(channels, platform: str, key: str) -> list[Channel]:
-    """The channels sharing a key with `key`'s lookups: through the GIN index, always.
+    """The channels sharing a key with `key`'s lookups: their ids through the GIN index first (always),
+    then those of them that are in `channels`, by primary key.
 
-    The planner cannot tell how few rows hold one of these hashes (its statistics keep only the most
-    common ones), guesses half a percent of the table and would rather read it all: at 100,000
-    channels 100 ms where the index takes one. So sequential scans are off for this query alone."""
-    channels = channels.filter(platform=platform, lookalike_keys__keys__overlap=_lookup_keys(platform, key))
+    Two steps, because in one join the planner may start from the channels' side (the whole
+    platform, when its statistics are stale) and test each one's keys. And it cannot tell how few
+    rows hold one of these hashes (its statistics keep only the most common ones), guesses half a
+    percent of the table and would rather read it all: at 100,000 channels 100 ms where the index
+    takes one. So sequential scans are off for the first step alone."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        found = list(channels)
+        ids = list(LookalikeKeys.objects.filter(keys__overlap=_lookup_keys(platform, key))
+                   .values_list("channel_id", flat=True))
         cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
-    return found
+    return list(channels.filter(platform=platform, pk__in=ids)) if ids else []
 
 
 def imitated_officials(key: str, platform: str, *, exact_counts: bool = False) -> list[Channel]:
