@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,29 @@ def _survives(default):
     return decorate
 
 
+class ReusedClient(RedisCacheClient):
+    """One `redis.Redis` per connection pool, made once. Django makes a new one for every cache call,
+    and redis-py's constructor builds its table of response callbacks each time: five calls a request
+    (throttles, the cached answer) cost the public API more than the answer itself. A client is
+    thread-safe; the connections stay the pool's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusedClient
+
     get_many = _survives(dict)(RedisCache.get_many)
     has_key = _survives(False)(RedisCache.has_key)
     add = _survives(False)(RedisCache.add)

@@ -292,7 +292,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Anonymous clients by address (behind NUM_PROXIES trusted proxies), staff by account.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle", "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle", "registry.throttles.StaffRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),

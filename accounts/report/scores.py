@@ -180,13 +180,14 @@ def growth(channels: list[Channel], today: date | None = None,
     return figures
 
 
-def past_counts(channel_ids: list[int], today: date) -> dict[int, dict[int, int]]:
+def past_counts(channel_ids: list[int] | None, today: date) -> dict[int, dict[int, int]]:
     """For each of GROWTH_DAYS, every channel's count that many days ago, or, for a channel first
-    counted since, its first count: four queries."""
-    first = dict(
-        FollowerSnapshot.objects.filter(channel_id__in=channel_ids)
-        .order_by("channel_id", "date").distinct("channel_id").values_list("channel_id", "followers")
-    )
+    counted since, its first count: four queries. `None` for every channel, without sending a list
+    of a million ids (those not asked about are simply never looked up)."""
+    first = FollowerSnapshot.objects.all()
+    if channel_ids is not None:
+        first = first.filter(channel_id__in=channel_ids)
+    first = dict(first.order_by("channel_id", "date").distinct("channel_id").values_list("channel_id", "followers"))
     return {days: {**first, **followers_on(today - timedelta(days=days), channel_ids)} for days in GROWTH_DAYS}
 
 
