@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Channel
 from accounts.public.cache import PAGE, cached, keep_last_good, page_key
+from accounts.public.replay import replayable
 from accounts.selectors import channel_page_rows
 from accounts.services import MAX_REASON, channel_act
 from accounts.workflow import TRANSITIONS, Action, Transition, Who, is_reviewer
@@ -43,6 +44,8 @@ def public_page(view=None, *, revalidate: bool = False):
                 patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
             if response.status_code == 200:
                 keep_last_good(PAGE, page_key(request), response)
+            if not hasattr(response, "replay"):  # verify's answers say under which limit themselves
+                replayable(response)
             return response
         return page
     return decorate(view) if view is not None else decorate

@@ -61,6 +61,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an anonymous GET the site answered once at this register version is replayed from the
+    # cache without the rest (accounts/public/replay.py); anything else goes on through the list.
+    "accounts.public.replay.PublicReplayMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, so static files carry them too; outside everything that answers, error pages included.
     "csp.middleware.CSPMiddleware",

@@ -40,6 +40,7 @@ from accounts.api.serializers import (
 )
 from accounts.models import Channel, FollowerSnapshot
 from accounts.public.cache import API, RegisterPaginator, cached
+from accounts.public.replay import API_LIMIT, replayable
 from accounts.selectors import channels_for
 from accounts.services import channel_act, channel_create, channel_edit
 from accounts.workflow import TRANSITIONS, Action, is_reviewer
@@ -240,7 +241,7 @@ class ChannelViewSet(viewsets.GenericViewSet):
         if not request.user.is_authenticated:
             # The public's pages are the same for everyone: drawn once per register version.
             key = ("channels", request.get_host(), request.get_full_path(), request.accepted_renderer.format)
-            return Response(cached(API, key, self.page_data))
+            return replayable(Response(cached(API, key, self.page_data)), limit=API_LIMIT)
         return Response(self.page_data())
 
     def page_data(self):

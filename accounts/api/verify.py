@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Channel
+from accounts.public.replay import API_LIMIT, replayable
 from accounts.public.verify import RESULTS, VerifyAnswer, checked_answer
 from accounts.radar.services import count_question
 from registry.api import ErrorSerializer, error_responses
@@ -164,5 +165,5 @@ class VerifyView(APIView):
             raise RegistryError(_("Give the link or handle to check in the “q” parameter."), code="invalid",
                                 field="q")
         answer = checked_answer(query, request.query_params.get("platform") or None)
-        count_question(answer)
-        return Response(answer_data(answer))
+        counted = count_question(answer)
+        return replayable(Response(answer_data(answer)), limit=API_LIMIT, sighting=counted)

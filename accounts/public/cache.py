@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime
 from functools import cached_property
 from typing import TypeVar
@@ -34,9 +35,18 @@ LAST_GOOD_SECONDS = 7 * 24 * 60 * 60
 _VERSION_SQL = f"SELECT number, changed_at FROM {RegisterVersion._meta.db_table} WHERE id = 1"
 
 
+# The version an anonymous GET read first (accounts/public/replay.py), for the rest of that request:
+# read again later it could only be newer, and an answer cached under an older version than its data
+# is merely replaced sooner.
+request_version: ContextVar[str | None] = ContextVar("request_version", default=None)
+
+
 def register_version() -> str:
     """The register's version as a cache-key part: its number and when it last changed. One query,
     on every public answer, written out so that no ORM query is built for it each time."""
+    known = request_version.get()
+    if known is not None:
+        return known
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL)
         row = cursor.fetchone()

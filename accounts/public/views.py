@@ -25,6 +25,7 @@ from accounts.public.directory import (
     directory_officials,
     name_field,
 )
+from accounts.public.replay import VERIFY_PAGE_LIMIT, replayable
 from accounts.public.sharing import preview, readable, short_path
 from accounts.public.statistics import largest_channels, platform_totals, recent_additions
 from accounts.public.verify import CAUTIONS, VerifyAnswer, caution_for, checked_answer
@@ -109,12 +110,12 @@ def _box(request) -> dict:
 
 def _answer_page(request, answer: VerifyAnswer | None, box: dict):
     """The verify page with an answer (or none yet): the answer first, how to share it, then the box."""
-    count_question(answer)
+    counted = count_question(answer)
     path = short_path(answer) if answer is not None else None
     share_url = request.build_absolute_uri(path) if path else (
         request.build_absolute_uri() if answer is not None else "")
     shown = preview(answer) if answer is not None else None
-    return render(request, "accounts/verify.html", {
+    response = render(request, "accounts/verify.html", {
         **box,
         "answer": answer,
         "share_url": share_url,
@@ -125,6 +126,8 @@ def _answer_page(request, answer: VerifyAnswer | None, box: dict):
         "report_subject": _("Impostor account: %(link)s") % {"link": answer.link.canonical_url}
         if answer is not None and answer.link else "",
     })
+    # A question counts against the page's limit (see _throttled), the empty form does not.
+    return replayable(response, limit=VERIFY_PAGE_LIMIT if answer is not None else None, sighting=counted)
 
 
 @public_page(revalidate=True)

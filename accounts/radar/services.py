@@ -34,20 +34,31 @@ DO UPDATE SET count = {LookalikeSighting._meta.db_table}.count + 1,
 """
 
 
-def count_lookalike_question(link: AccountLink, resembles: Channel | None) -> None:
+def count_sighting(platform: str, handle: str, handle_key: str, resembles_id: int | None) -> None:
     """One more question today about this not-registered look-alike. One statement, no lock held
     beyond it: a viral impostor asked about thousands of times a minute costs one row per day."""
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [link.platform, link.handle[:100], link.handle_key[:100],
-                                 resembles.pk if resembles else None, timezone.localdate()])
+        cursor.execute(_UPSERT, [platform, handle[:100], handle_key[:100], resembles_id, timezone.localdate()])
 
 
-def count_question(answer) -> None:
+def count_lookalike_question(link: AccountLink, resembles: Channel | None) -> None:
+    count_sighting(*sighting_of(link, resembles))
+
+
+def sighting_of(link: AccountLink, resembles: Channel | None) -> tuple[str, str, str, int | None]:
+    """What the radar keeps of a look-alike question: (platform, handle, handle key, closest official's id)."""
+    return link.platform.value, link.handle, link.handle_key, resembles.pk if resembles else None
+
+
+def count_question(answer) -> tuple | None:
     """Count a verify answer (accounts.public.verify.VerifyAnswer, or None) if it is a look-alike the
-    radar watches; nothing else is kept of the question."""
+    radar watches; nothing else is kept of the question. Returns what was counted (for a replay)."""
     sighting = answer.radar_sighting if answer is not None else None
-    if sighting is not None:
-        count_lookalike_question(*sighting)
+    if sighting is None:
+        return None
+    counted = sighting_of(*sighting)
+    count_sighting(*counted)
+    return counted
 
 
 def _required(text: str, field: str, sentence: str) -> str:
