@@ -27,6 +27,7 @@ import sys
 import time
 import tracemalloc
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -123,9 +124,50 @@ def fill(channels: int) -> int:
                    .values_list("platform", flat=True))
     # Platform of synthetic channel n: the demo's approved channels, platform by platform, in a cycle.
     cycle = [platform for platform, count in sorted(demo.items()) for _ in range(count)]
-    for start in range(have + 1, channels + 1, BATCH):
-        _insert(_batch(range(start, min(start + BATCH, channels + 1)), cycle))
+    with _bulk_load(channels - have > BULK_LOAD_FROM):
+        for start in range(have + 1, channels + 1, BATCH):
+            _insert(_batch(range(start, min(start + BATCH, channels + 1)), cycle))
     return max(0, channels - have)
+
+
+# GIN indexes updated row by row make a large fill crawl (about 300 channels a second with them,
+# PostgreSQL's advice for bulk loads being to build them afterwards): dropped for the fill and built
+# again, from their own definitions, once it is done. The data they index is written the same way.
+BULK_LOAD_FROM = 50_000
+# As the migrations make them (0008_search_text: only where pg_trgm is there; 0010_lookalike_index).
+BULK_INDEXES = {
+    "channel_search_trgm": "CREATE INDEX IF NOT EXISTS channel_search_trgm ON accounts_channel "
+                           "USING gin (search_text gin_trgm_ops)",
+    "lookalike_keys_gin": "CREATE INDEX IF NOT EXISTS lookalike_keys_gin ON accounts_lookalikekeys "
+                          "USING gin (keys) WITH (fastupdate = off)",
+}
+
+
+@contextmanager
+def _bulk_load(large: bool):
+    """Without the GIN indexes while a large fill runs; with them again afterwards (also after a fill
+    that was stopped half way: they are built again from their definitions, whatever is there)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(BULK_INDEXES)])
+        present = {name for (name,) in cursor.fetchall()}
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        trigrams = cursor.fetchone() is not None
+        if large:
+            for name in present:
+                cursor.execute(f'DROP INDEX "{name}"')
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for name, definition in BULK_INDEXES.items():
+                if name == "channel_search_trgm" and not trigrams:
+                    continue
+                started = time.perf_counter()
+                cursor.execute(definition)
+                if large or name not in present:
+                    print(f"index {name} built in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def _insert(batch: list) -> None:

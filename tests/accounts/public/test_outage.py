@@ -18,10 +18,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def database_away(away: bool) -> None:
     """Forbid (or allow again) connections to the test database, and end the live server's: done from
     the server's maintenance database, as a database cannot shut itself out."""
-    settings = connection.settings_dict
-    name = settings["NAME"]
-    with psycopg.connect(host=settings["HOST"] or None, port=settings["PORT"] or None, user=settings["USER"],
-                         password=settings["PASSWORD"] or None, dbname="postgres", autocommit=True) as admin:
+    name = connection.settings_dict["NAME"]
+    # The very server Django talks to (a socket for the embedded PostgreSQL of `make test`).
+    params = {**connection.get_connection_params(), "dbname": "postgres", "autocommit": True}
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params) as admin:
         admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {"false" if away else "true"}')
         if away:
             admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
