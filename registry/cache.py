@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from functools import wraps
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
@@ -76,3 +77,10 @@ class ResilientRedisCache(RedisCache):
             # As for a missing key: callers that count (throttles) start again.
             log.warning("cache incr failed: %s", exc)
             raise ValueError(f"Key '{key}' not found (cache unavailable)") from exc
+
+
+def redis_client():
+    """The shared cache's Redis client, for what Django's cache API cannot say (hashes, pipelines);
+    None when the cache is not Redis (development without REDIS_URL, some tests)."""
+    backend = getattr(cache, "_cache", None)
+    return backend.get_client(write=True) if isinstance(backend, RedisCacheClient) else None

@@ -170,6 +170,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.report_tasks.send_monthly_report",
         "schedule": crontab(day_of_month=1, hour=8, minute=0),  # monthly, for the reviewers
     },
+    "radar-counts": {
+        "task": "accounts.tasks.flush_radar_counts",
+        "schedule": crontab(minute="*/5"),  # the public's look-alike questions, from Redis to the database
+    },
     "annual-review-reminders": {
         "task": "accounts.tasks.send_annual_review_reminders",
         "schedule": crontab(day_of_week="sunday", hour=8, minute=0),  # Sunday starts the UAE work week
@@ -295,7 +299,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Anonymous clients by address (behind NUM_PROXIES trusted proxies), staff by account.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle", "registry.throttles.StaffRateThrottle",
+        "registry.throttles.PublicRateThrottle", "registry.throttles.StaffRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="60/min"),

@@ -13,9 +13,39 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
-from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from registry.authentication import client_ip
+
+
+class WindowedRateThrottle(SimpleRateThrottle):
+    """A count per window that opens with the caller's first request, instead of DRF's list of every
+    request time: the public's limits are read on every verify (replayed answers included), and a
+    busy address would make that list long, read and written whole each time. The price: up to
+    twice the rate across the end of one window and the start of the next."""
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        self.now = self.timer()
+        opened, count = self.cache.get(self.key) or (self.now, 0)
+        if self.now - opened >= self.duration:
+            opened, count = self.now, 0
+        self.opened = opened
+        if count >= self.num_requests:
+            return False
+        self.cache.set(self.key, (opened, count + 1), max(1, int(opened + self.duration - self.now) + 1))
+        return True
+
+    def wait(self) -> float:
+        return max(0.0, self.opened + self.duration - self.now)
+
+
+class PublicRateThrottle(WindowedRateThrottle, AnonRateThrottle):
+    """The API's limit for anonymous callers, by address (AnonRateThrottle's key and rate)."""
 
 
 class StaffRateThrottle(UserRateThrottle):
@@ -50,7 +80,7 @@ class _ByClientAddress(_PageThrottle):
         return client_ip(request)
 
 
-class VerifyPageThrottle(_ByClientAddress):
+class VerifyPageThrottle(WindowedRateThrottle, _ByClientAddress):
     """Answers of the verify page (/<lang>/verify/?q=...), per client address: the page asks the
     database what the API's verify asks, so it is limited like the API's anonymous clients."""
 

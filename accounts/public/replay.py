@@ -21,11 +21,10 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from rest_framework.throttling import AnonRateThrottle
 
 from accounts.public.cache import ANSWER_SECONDS, register_version, request_version
 from accounts.radar.services import count_sighting
-from registry.throttles import VerifyPageThrottle
+from registry.throttles import PublicRateThrottle, VerifyPageThrottle
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +97,7 @@ class PublicReplayMiddleware:
         whole site answers, with its 429 page or error."""
         if limit == API_LIMIT:
             request.user = AnonymousUser()  # what DRF's throttle asks; only anonymous callers get here
-            return AnonRateThrottle().allow_request(request, None)
+            return PublicRateThrottle().allow_request(request, None)
         if limit == VERIFY_PAGE_LIMIT:
             return VerifyPageThrottle().allow_request(request, None)
         return True

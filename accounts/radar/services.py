@@ -7,18 +7,25 @@ officially registered (accounts/public/verify.py).
 """
 from __future__ import annotations
 
+import json
+import logging
+import uuid
 from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from accounts.lookalikes import closest, imitated_officials
 from accounts.models import LIVE_STATUSES, Channel, ImpostorEvent, ImpostorEventAction, KnownImpostor, LookalikeSighting
 from accounts.platforms import AccountLink, AccountLinkError, parse_account_link
 from accounts.workflow import require_reviewer
+from registry.cache import redis_client
 from registry.errors import Conflict, NotFound, RegistryError
+
+log = logging.getLogger(__name__)
 
 MAX_REASON = 2000
 # A report filed before the register existed, or in the future, is a typing slip.
@@ -26,19 +33,67 @@ EARLIEST_REPORT = date(2000, 1, 1)
 
 _UPSERT = f"""
 INSERT INTO {LookalikeSighting._meta.db_table} (platform, handle, handle_key, resembles_id, day, count)
-VALUES (%s, %s, %s, %s, %s, 1)
+VALUES (%s, %s, %s, %s, %s, %s)
 ON CONFLICT (platform, handle_key, day)
-DO UPDATE SET count = {LookalikeSighting._meta.db_table}.count + 1,
+DO UPDATE SET count = {LookalikeSighting._meta.db_table}.count + EXCLUDED.count,
               handle = EXCLUDED.handle,
               resembles_id = EXCLUDED.resembles_id
 """
 
 
+# Questions are counted in Redis first (one round trip, no database write on the public's path) and
+# written to the database in batches: by `flush_sightings`, every few minutes (a periodic task) and
+# whenever a reviewer opens the radar. Without Redis they go straight to the database.
+PENDING = "radar:pending:"
+PENDING_DAYS = 8  # a day's counts wait at most this long for a flush
+
+
 def count_sighting(platform: str, handle: str, handle_key: str, resembles_id: int | None) -> None:
-    """One more question today about this not-registered look-alike. One statement, no lock held
-    beyond it: a viral impostor asked about thousands of times a minute costs one row per day."""
+    """One more question today about this not-registered look-alike (see PENDING)."""
+    row = [platform, handle[:100], handle_key[:100], resembles_id]
+    day = timezone.localdate()
+    client = redis_client()
+    if client is not None:
+        try:
+            key = f"{PENDING}{day.isoformat()}"
+            client.pipeline(transaction=False).hincrby(key, json.dumps(row), 1).expire(
+                key, PENDING_DAYS * 24 * 3600).execute()
+            return
+        except (RedisError, OSError) as exc:
+            log.warning("radar count kept in the database, Redis refused it: %s", exc)
+    _write_counts([(*row, day, 1)])
+
+
+def flush_sightings() -> int:
+    """Write the counts waiting in Redis to the database; returns how many rows were written. Each
+    day's hash is renamed before it is read, so a count made meanwhile waits for the next flush
+    instead of being lost."""
+    client = redis_client()
+    if client is None:
+        return 0
+    rows = []
+    for key in client.scan_iter(match=f"{PENDING}*"):
+        key = key.decode() if isinstance(key, bytes) else key
+        taken = f"radar:flushing:{uuid.uuid4().hex}"
+        try:
+            client.rename(key, taken)
+        except RedisError:
+            continue  # flushed by someone else a moment ago
+        day = date.fromisoformat(key.removeprefix(PENDING))
+        for field, count in client.hgetall(taken).items():
+            platform, handle, handle_key, resembles_id = json.loads(field)
+            rows.append((platform, handle, handle_key, resembles_id, day, int(count)))
+        client.delete(taken)
+    _write_counts(rows)
+    return len(rows)
+
+
+def _write_counts(rows: list[tuple]) -> None:
+    if not rows:
+        return
     with connection.cursor() as cursor:
-        cursor.execute(_UPSERT, [platform, handle[:100], handle_key[:100], resembles_id, timezone.localdate()])
+        cursor.executemany(_UPSERT, [(platform, handle, handle_key, resembles_id, day, count)
+                                     for platform, handle, handle_key, resembles_id, day, count in rows])
 
 
 def count_lookalike_question(link: AccountLink, resembles: Channel | None) -> None:

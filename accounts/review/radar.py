@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.platforms import Platform
 from accounts.radar.selectors import RADAR_DAYS, asked_most, impostor_marks
-from accounts.radar.services import MAX_REASON, mark_impostor, withdraw_impostor
+from accounts.radar.services import MAX_REASON, flush_sightings, mark_impostor, withdraw_impostor
 from accounts.review.views import reviewer_required
 from accounts.web import paginate, render_page
 from registry.authentication import has_second_factor
@@ -37,6 +37,7 @@ class WithdrawForm(forms.Form):
 
 
 def _render(request, *, mark_form=None, failed_withdrawal=None, withdraw_form=None, error=None):
+    flush_sightings()  # the counts still waiting in Redis: the reviewer sees every question so far
     rows = asked_most()
     page = paginate(request, impostor_marks(), per_page=50)
     for mark in page:

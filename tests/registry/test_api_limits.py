@@ -1,7 +1,10 @@
 """The API under load: anonymous clients are throttled by their real address, and lists answer
 conditional requests so a CDN or browser can revalidate them cheaply."""
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from rest_framework.throttling import SimpleRateThrottle
+
+from registry.throttles import PublicRateThrottle
 
 pytestmark = pytest.mark.django_db
 LIST = "/api/v1/channels/"
@@ -42,3 +45,21 @@ def test_lists_answer_conditional_requests(client, make_channel):
     assert again.status_code == 304 and again.content == b""
     make_channel()  # the register changed: the old tag no longer matches
     assert client.get(LIST, headers={"if-none-match": first["ETag"]}).status_code == 200
+
+
+def test_a_window_opens_with_the_first_request_and_reopens_after_its_duration(rf, low_rates):
+    now = [1000.0]
+
+    def ask() -> tuple[bool, float]:
+        throttle = PublicRateThrottle()
+        throttle.timer = lambda: now[0]
+        request = rf.get(LIST, REMOTE_ADDR="192.0.2.10")
+        request.user = AnonymousUser()
+        allowed = throttle.allow_request(request, None)
+        return allowed, (0.0 if allowed else throttle.wait())
+
+    assert [ask()[0] for _ in range(3)] == [True, True, True]
+    now[0] += 20
+    assert ask() == (False, 40.0)  # the minute that opened at the first request has 40 s left
+    now[0] += 40
+    assert ask() == (True, 0.0)  # a new window

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.models import LookalikeSighting, Status
+from accounts.radar.services import flush_sightings
 from accounts.services import channel_act
 from registry.authentication import api_token_issue
 
@@ -47,6 +48,7 @@ def test_replayed_lookalike_questions_are_still_counted(client, ministry):
         assert client.get(VERIFY, {"q": "https://x.com/ReplayMln"}).json()["result"] == "not_registered"
     for _ in range(2):
         client.get("/en/verify/", {"q": "https://x.com/ReplayMln"})
+    flush_sightings()
     assert LookalikeSighting.objects.get().count == 5
 
 

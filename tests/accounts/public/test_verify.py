@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from accounts.models import LookalikeSighting, Status
 from accounts.platforms import AccountLinkError, Platform, link_examples, parse_account_link
 from accounts.public.verify import verify
-from accounts.radar.services import mark_impostor, withdraw_impostor
+from accounts.radar.services import flush_sightings, mark_impostor, withdraw_impostor
 from tests.platforms.stub import PlatformStub, Reply
 
 # name → (link, platform, status): the register every test here checks against.
@@ -564,6 +564,7 @@ def test_only_lookalike_questions_are_counted_by_the_page_and_the_api(client, re
     client.get(reverse("verify"), {"q": "https://x.com/UAEGov"})
     client.get(reverse("verify"), {"q": "https://x.com/zzqqxxyy"})
     APIClient().get("/api/v1/verify/", {"q": "not a link at all"})
+    flush_sightings()
     sighting = LookalikeSighting.objects.get()
     assert (sighting.platform, sighting.handle_key, sighting.count) == ("x", "uaeg0v", 2)
     assert sighting.resembles == register["x_uaegov"]
