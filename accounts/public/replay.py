@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError
+from django.db import Error as DatabaseFailure
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 
 from accounts.public.cache import ANSWER_SECONDS, register_version, request_version
@@ -58,7 +58,7 @@ class PublicReplayMiddleware:
             version = register_version()
             versioned = f"{key}:{version}"
             entry = cache.get(versioned)
-        except DatabaseError:
+        except DatabaseFailure:
             return self.get_response(request)  # the site's own outage answer
         if entry is not None and self._within_limit(request, entry["limit"]):
             if entry["sighting"] is not None:
