@@ -30,8 +30,10 @@ class WindowedRateThrottle(SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
+        self.key = f"window:{self.key}"  # apart from DRF's lists of request times under the plain key
         self.now = self.timer()
-        opened, count = self.cache.get(self.key) or (self.now, 0)
+        kept = self.cache.get(self.key)
+        opened, count = kept if isinstance(kept, tuple) and len(kept) == 2 else (self.now, 0)
         if self.now - opened >= self.duration:
             opened, count = self.now, 0
         self.opened = opened

@@ -2,6 +2,7 @@
 conditional requests so a CDN or browser can revalidate them cheaply."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
 from registry.throttles import PublicRateThrottle
@@ -63,3 +64,10 @@ def test_a_window_opens_with_the_first_request_and_reopens_after_its_duration(rf
     assert ask() == (False, 40.0)  # the minute that opened at the first request has 40 s left
     now[0] += 40
     assert ask() == (True, 0.0)  # a new window
+
+
+def test_a_list_left_by_drfs_throttle_under_the_old_key_is_no_error(client, low_rates):
+    """Deploying the windowed limit over a cache holding DRF's lists must not break a request."""
+    cache.set("throttle_anon_127.0.0.1", [1.0, 2.0, 3.0])
+    cache.set("window:throttle_anon_127.0.0.1", [1.0, 2.0, 3.0])
+    assert client.get(LIST).status_code == 200
