@@ -68,7 +68,8 @@ def impostor_marks() -> QuerySet[KnownImpostor]:
 
 
 def standing_mark(platform: str, handle_key: str) -> KnownImpostor | None:
-    return standing_impostors().filter(platform=platform, handle_key=handle_key).first()
+    marks = standing_marks([(platform, handle_key)])
+    return marks[0] if marks else None
 
 
 def standing_marks(keys: list[tuple[str, str]]) -> list[KnownImpostor]:
