@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from confusable_homoglyphs.confusables import confusables_data
-from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _, ngettext
 
 from accounts.models import Channel, LookalikeKeys, Status
@@ -299,20 +299,11 @@ def lookalike_keys_update(channels: Iterable[Channel]) -> None:
 
 
 def _candidates(channels, platform: str, key: str) -> list[Channel]:
-    """The channels sharing a key with `key`'s lookups: their ids through the GIN index first (always),
-    then those of them that are in `channels`, by primary key.
-
-    Two steps, because in one join the planner may start from the channels' side (the whole
-    platform, when its statistics are stale) and test each one's keys. And it cannot tell how few
-    rows hold one of these hashes (its statistics keep only the most common ones), guesses half a
-    percent of the table and would rather read it all: at 100,000 channels 100 ms where the index
-    takes one. So sequential scans are off for the first step alone."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        ids = list(LookalikeKeys.objects.filter(keys__overlap=_lookup_keys(platform, key))
-                   .values_list("channel_id", flat=True))
-        cursor.execute("SET LOCAL enable_seqscan = DEFAULT")
-    return list(channels.filter(platform=platform, pk__in=ids)) if ids else []
+    """The channels of `channels` on `platform` sharing a key with `key`'s lookups: one statement,
+    whose ids come from the GIN index alone (the database function `lookalike_candidates`, migration
+    0011, says why), then the channels by primary key."""
+    ids = RawSQL("SELECT lookalike_candidates(%s::integer[])", [_lookup_keys(platform, key)])
+    return list(channels.filter(platform=platform, pk__in=ids))
 
 
 def imitated_officials(key: str, platform: str, *, exact_counts: bool = False) -> list[Channel]:
