@@ -54,6 +54,24 @@ def test_edit_distance_counts_adjacent_swaps_as_one():
     assert edit_distance("a" * 5, "b" * 20, 2) == 3  # stops at the limit
 
 
+def _full_distance(a: str, b: str) -> int:
+    """Optimal string alignment over the whole table: the plain definition the banded one must equal."""
+    rows = [[i + j if i == 0 or j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text("abc0o1l", max_size=14), st.text("abc0o1l", max_size=14), st.integers(0, 3))
+def test_edit_distance_is_the_full_tables_within_its_limit(a, b, limit):
+    full = _full_distance(a, b)
+    assert edit_distance(a, b, limit) == (full if full <= limit else limit + 1)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
 def test_skeleton_never_raises_and_is_idempotent(text):
