@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.api import export
 from accounts.api.export import COLUMNS
 from accounts.models import Channel, FollowerSnapshot, Status
 from accounts.platforms import Platform, parse_account_link
@@ -219,6 +220,17 @@ def test_pages_are_capped_at_the_maximum_size(public, make_entity):
 
 
 # --- CSV ------------------------------------------------------------------------------------------
+
+def test_the_csv_streams_every_row_once_in_order_across_its_blocks(public, make_entity, monkeypatch):
+    monkeypatch.setattr(export, "BLOCK_ROWS", 7)
+    bulk_channels(make_entity(), 30)
+    response = public.get(CSV)
+    blocks = list(response.streaming_content)
+    assert len(blocks) == 1 + 30 // 7 + 1  # the header, four full blocks, the rest
+    listed = [row["id"] for row in public.get(CHANNELS, {"page_size": 50}).json()["results"]]
+    rows = list(csv.DictReader(io.StringIO(b"".join(blocks).decode("utf-8-sig"))))
+    assert [int(row["id"]) for row in rows] == listed and len(listed) == 30
+
 
 def test_the_csv_has_a_bom_the_columns_and_intact_arabic(public, register):
     response = public.get(CSV)
