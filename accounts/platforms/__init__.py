@@ -8,7 +8,10 @@ for people. Each platform's rules live in its own module beside this one (its `L
 what they share (cleaning, splitting a URL, exact hosts) is in `links`.
 
 Error codes: empty, too_long, invisible_characters, invalid_link, unknown_platform,
-platform_required, platform_mismatch, not_an_account, invalid_handle.
+platform_required, platform_mismatch, not_an_account, invalid_handle. A link of one platform
+given with another platform chosen is a `PlatformMismatch` (code platform_mismatch) carrying
+the account the link reads as on its own platform: the link is the truth, and the caller shows
+the disagreement. A link that reads as no account is refused for that, whatever was chosen.
 """
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ from accounts.platforms.links import (
     AccountLinkError,
     LinkRules,
     Platform,
+    PlatformMismatch,
     clean_text,
     has_scheme,
     host_part,
@@ -48,6 +52,7 @@ __all__ = [
     "AccountLink",
     "AccountLinkError",
     "Platform",
+    "PlatformMismatch",
     "link_examples",
     "parse_account_link",
     "platform_for_host",
@@ -154,13 +159,11 @@ def _parse_link(text: str, chosen: Platform | None) -> AccountLink:
                 % {"name": link.host},
             )
         raise unknown_host(link.host)
+    account = LINK_RULES[found].parse_link(link)  # a link that reads as no account is refused as such
     if chosen is not None and found != chosen:
-        raise AccountLinkError(
-            "platform_mismatch",
-            _("This link is for %(found)s, but the platform chosen is %(chosen)s.")
-            % {"found": found.label, "chosen": chosen.label},
-        )
-    return LINK_RULES[found].parse_link(link)
+        # The link is the truth, and the disagreement is said, never swallowed: see PlatformMismatch.
+        raise PlatformMismatch(found=found, chosen=chosen, account=account)
+    return account
 
 
 def _refuse_platform_host_as_server(account: AccountLink) -> None:

@@ -90,7 +90,8 @@ def _numeric(page_id: str) -> AccountLink:
 
 
 def parse_link(link: SplitLink) -> AccountLink:
-    segments = link.segments
+    # facebook.com/#!/{page}: the 2010-2012 site's address, which Facebook still sends on to /{page}.
+    segments = link.hashbang_segments()
     first = segments[0].lower() if segments else ""
     if first == "profile.php":
         ids = link.query.get("id", [])

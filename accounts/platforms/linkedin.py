@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import unicodedata
+from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 
@@ -11,8 +13,9 @@ from accounts.platforms.links import (
     LinkRules,
     Platform,
     SplitLink,
-    check_handle,
+    invalid_handle,
     not_an_account,
+    other_script_letter,
     with_prefixes,
 )
 
@@ -23,22 +26,41 @@ EXAMPLE = "https://www.linkedin.com/company/uaegov/"
 # Country hosts (ae.linkedin.com, uk.linkedin.com...): exactly one two-letter label under
 # linkedin.com, which only LinkedIn can serve; a look-alike registrable domain cannot match.
 _COUNTRY_HOST = re.compile(r"[a-z]{2}\.linkedin\.com")
-_SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+_SLUG_ASCII = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 # Separate namespaces: company/x and in/x are different pages, so the key keeps the prefix.
 NAMESPACES = ("company", "showcase", "in")
 
 
 def _rule() -> str:
-    return _("up to 100 letters (A–Z), digits, hyphens, dots or underscores.")
+    return _("up to 100 letters, digits, hyphens, dots or underscores, starting with a letter or digit.")
+
+
+def _slug(slug: str) -> str:
+    """The slug if LinkedIn could serve it: letters (accented and other scripts too: "accessibilité"),
+    digits, "-", "." and "_". Text Unicode would rewrite (an "e" and a separate accent rather than
+    "é") or a letter whose lower case is ASCII (a Kelvin sign) is refused: it would share a key with
+    another page's slug, or open another page."""
+    fits = (
+        1 <= len(slug) <= 100
+        and unicodedata.is_normalized("NFC", slug)
+        and all(char in _SLUG_ASCII or other_script_letter(char) for char in slug)
+        and slug[0] not in "_.-"
+    )
+    if not fits:
+        raise invalid_handle(slug, PLATFORM, _rule())
+    return slug
 
 
 def _page(namespace: str, slug: str) -> AccountLink:
-    check_handle(slug, _SLUG, PLATFORM, _rule())
+    # The handle keeps the slug as people read it ("company/normes-d-accessibilité-canada"), the key
+    # its lower case, so the raw and the percent-encoded link are one page; the canonical link is
+    # percent-encoded, as LinkedIn serves it (/company/normes-d-accessibilit%C3%A9-canada/).
+    slug = _slug(slug)
     return AccountLink(
         platform=PLATFORM,
         handle=f"{namespace}/{slug}",
         handle_key=f"{namespace}/{slug.lower()}",
-        canonical_url=f"https://www.linkedin.com/{namespace}/{slug}/",
+        canonical_url=f"https://www.linkedin.com/{namespace}/{quote(slug, safe='')}/",
     )
 
 

@@ -31,6 +31,7 @@ from accounts.platforms.links import (
     AccountLink,
     AccountLinkError,
     Platform,
+    PlatformMismatch,
     SplitLink,
     clean_text,
     shown,
@@ -174,11 +175,7 @@ def resolve(text: str, platform: Platform | str | None = None) -> AccountLink:
     chosen = platform.value if isinstance(platform, Platform) else str(platform or "").strip().lower()
     if chosen in Platform.values and chosen != short.platform:
         # Refused before asking anyone, as the same link on the platform's own host would be.
-        raise AccountLinkError(
-            "platform_mismatch",
-            _("This link is for %(found)s, but the platform chosen is %(chosen)s.")
-            % {"found": short.platform.label, "chosen": Platform(chosen).label},
-        )
+        raise PlatformMismatch(found=short.platform, chosen=Platform(chosen))
     target = expand(text)
     try:
         return parse_account_link(target, platform or short.platform)

@@ -31,9 +31,13 @@ HANDLE_RULE = HandleRule(PLATFORM, _HANDLE, _rule, canonical_url="https://x.com/
 
 def parse_link(link: SplitLink) -> AccountLink:
     # /{handle}, and everything under it (/{handle}/status/{id}, /{handle}/media...) names the account.
-    if not link.segments or link.segments[0].lower() in RESERVED:
+    # Older links still served by X: /@{handle} (one "@", as people write the handle) and
+    # /#!/{handle} (the 2010-2012 site's address, which X sends on to /{handle}).
+    segments = link.hashbang_segments()
+    name = segments[0].removeprefix("@") if segments else ""
+    if not name or name.lower() in RESERVED:
         raise not_an_account(PLATFORM, "https://x.com/UAEGov")
-    return HANDLE_RULE.account(link.segments[0])
+    return HANDLE_RULE.account(name)
 
 
 parse_handle = HANDLE_RULE.parse_handle

@@ -19,6 +19,7 @@ from accounts.platforms.links import (
     SplitLink,
     invalid_handle,
     not_an_account,
+    other_script_letter,
     post_without_account,
     shown,
     with_prefixes,
@@ -34,7 +35,28 @@ _CHANNEL_ID = re.compile(r"UC[A-Za-z0-9_-]{22}")  # ids are case-sensitive: keep
 _ASCII_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-")
 
 # Videos and posts: the link has the video's id, not its channel.
-_VIDEOS = frozenset({"watch", "shorts", "embed", "live", "v", "e", "clip", "playlist", "post"})
+_VIDEOS = frozenset({"watch", "shorts", "embed", "live", "v", "e", "clip", "playlist", "post", "watch_popup"})
+# YouTube's own pages at the top of the site, never a channel's name: youtube.com/{name} reads
+# as a channel only when {name} is none of these (compared without case). Gathered from the
+# site's own paths (feeds, search, sign-in, legal and help pages, sections such as /gaming or
+# /podcasts, programs' endpoints such as /oembed and /iframe_api); a name YouTube may still use
+# for a page is refused, never guessed.
+RESERVED = frozenset({
+    "about", "account", "ads", "alerts", "analytics", "annotation_iframe", "api", "attribution_link",
+    "audiolibrary", "browse", "c", "channel", "channel_switcher", "channels", "comment", "comments",
+    "copyright", "create_channel", "creators", "csp_report", "dashboard", "dev", "error", "explore",
+    "fashion", "feed", "feeds", "gaming", "get_video_info", "handle", "hashtag", "help", "howyoutubeworks",
+    "html5", "iframe_api", "img", "inbox", "index", "intl", "jobs", "kids", "learning", "live_chat",
+    "live_dashboard", "login", "logout", "messages", "mobile", "movies", "music", "my_videos", "new", "news",
+    "nonprofits", "oembed", "oops", "originals", "paid_memberships", "player", "playlists", "podcasts",
+    "policies", "premium", "privacy", "profile", "ptracking", "purchases", "red", "redirect", "reporthistory",
+    "results", "s", "search", "select_site", "share", "shared", "signin", "signup", "source", "space",
+    "sports", "store", "storefront", "studio", "subscribe_embed", "subscription_manager", "supported_browsers",
+    "t", "terms", "testtube", "timedtext", "trending", "trends", "tv", "upload", "user", "verify",
+    "verify_age", "view_play_list", "yt", "youtubei", *_VIDEOS,
+})
+# Families of YouTube's own pages: /account_notifications, /account_privacy...
+_RESERVED_PREFIXES = ("account_", "feed_", "live_", "yt_")
 
 
 def _rule() -> str:
@@ -51,20 +73,11 @@ def _name(value: str, min_length: int, max_length: int) -> str:
     fits = (
         min_length <= len(value) <= max_length
         and unicodedata.is_normalized("NFC", value)
-        and all(char in _ASCII_NAME_CHARS or _other_script_letter(char) for char in value)
+        and all(char in _ASCII_NAME_CHARS or other_script_letter(char) for char in value)
     )
     if not fits or value.startswith(".") or value.endswith("."):
         raise invalid_handle(value, PLATFORM, _rule())
     return value
-
-
-def _other_script_letter(char: str) -> bool:
-    category = unicodedata.category(char)
-    return (
-        not char.isascii()
-        and (category[0] in "LM" or category == "Nd")
-        and not any(folded.isascii() for folded in char.lower())
-    )
 
 
 def _at_handle(value: str) -> AccountLink:
@@ -94,6 +107,15 @@ def _channel(channel_id: str) -> AccountLink:
 
 def _named(namespace: str, value: str) -> AccountLink:
     # /c/{name} and /user/{name} are older, separate namespaces: the key keeps the prefix.
+    #
+    # What YouTube documents ("Understand your channel URLs", support.google.com/youtube/answer/6180214):
+    # a custom URL is served as both youtube.com/c/{name} and youtube.com/{name} (since 2015 the two
+    # forms lead to the same channel), so a name at the top of the site is read as the custom URL
+    # c/{name}: both spellings share one key. A legacy username is youtube.com/user/{name}, a name of
+    # its own that may differ from the channel's custom URL. An @handle is a third namespace: when
+    # handles came (2022) most channels with a custom URL were offered it as their handle, "in most
+    # cases", and could choose another, and the old URLs keep working; so @{name} and c/{name} may
+    # be two channels, and are never taken for one another.
     name = _name(value, 1, 100)
     return AccountLink(
         platform=PLATFORM,
@@ -114,8 +136,12 @@ def _from_segments(segments: tuple[str, ...]) -> AccountLink:
         return _named(lowered, segments[1])
     if lowered in _VIDEOS:
         raise post_without_account(PLATFORM, EXAMPLE)
-    # youtube.com/{name} may be a custom name or a legacy user name; refuse rather than guess.
-    raise not_an_account(PLATFORM, EXAMPLE)
+    if not first or lowered in RESERVED or lowered.startswith(_RESERVED_PREFIXES) or "." in first:
+        # The site itself (/feed/trending, /results?..., /channel without its id) or one of its
+        # files (/robots.txt, /favicon.ico): custom URLs have no dots.
+        raise not_an_account(PLATFORM, EXAMPLE)
+    # youtube.com/{name}, and its tabs (/videos, /featured, /about...): the custom URL c/{name}.
+    return _named("c", first)
 
 
 def parse_link(link: SplitLink) -> AccountLink:

@@ -33,6 +33,9 @@ ACCEPTED = [
     ("https://www.facebook.com/p/UAE-Gov-100064000000000/", None, numbered("100064000000000")),
     ("https://www.facebook.com/UAE-Government-123456789012345/", None, numbered("123456789012345")),
     ("https://www.facebook.com/100064000000000", None, numbered("100064000000000")),
+    ("http://www.facebook.com/#!/UAEGov", None, page("UAEGov")),  # the 2010-2012 site's addresses
+    ("https://www.facebook.com/#!/pages/UAE-Gov/123456789012345", None, numbered("123456789012345")),
+    ("https://WWW.Facebook.COM./UAEGov", None, page("UAEGov")),
     ("@UAEGov", "facebook", page("UAEGov")),
     ("100064000000000", Platform.FACEBOOK, numbered("100064000000000")),
 ]
@@ -67,7 +70,11 @@ REFUSED = [
     ("notfacebook.com", "facebook", "invalid_handle"),  # not a page name either
     ("watch", "facebook", "invalid_handle"),
     ("UAEGov", None, "platform_required"),
+    ("https://www.facebook.com/#!/groups/123456/", None, "not_an_account"),
+    ("https://www.facebook.com/#!/UAEGov/../UAEG0v", None, "invalid_link"),
+    ("https://www.facebook.com/help#!/UAEGov", None, "not_an_account"),  # a path of its own wins
     ("https://www.facebook.com/UAEGov", "instagram", "platform_mismatch"),
+    ("https://www.facebook.com/UAEGov", "x", "platform_mismatch"),  # a Facebook link filed as X
 ]
 
 

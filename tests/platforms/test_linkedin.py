@@ -14,6 +14,13 @@ def page(namespace: str, slug: str) -> AccountLink:
     )
 
 
+ACCESSIBILITE = AccountLink(
+    Platform.LINKEDIN,
+    "company/normes-d-accessibilité-canada",
+    "company/normes-d-accessibilité-canada",
+    "https://www.linkedin.com/company/normes-d-accessibilit%C3%A9-canada/",
+)
+
 ACCEPTED = [
     ("https://www.linkedin.com/company/uaegov/", None, page("company", "uaegov")),
     ("linkedin.com/company/uaegov", None, page("company", "uaegov")),
@@ -25,6 +32,43 @@ ACCEPTED = [
     ("https://www.linkedin.com/showcase/uaegov-events/", None, page("showcase", "uaegov-events")),
     ("https://www.linkedin.com/in/mohammed-al-example-12345/", None, page("in", "mohammed-al-example-12345")),
     ("https://www.linkedin.com/company/1234567/", None, page("company", "1234567")),
+    # Accented slugs, percent-encoded as LinkedIn serves them or typed raw: one page.
+    (
+        "https://www.linkedin.com/company/normes-d-accessibilit%C3%A9-canada/about/",
+        None,
+        ACCESSIBILITE,
+    ),
+    ("https://www.linkedin.com/company/normes-d-accessibilité-canada", None, ACCESSIBILITE),
+    ("ca.linkedin.com/company/normes-d-accessibilit%c3%a9-canada/posts/?feedView=all", None, ACCESSIBILITE),
+    (
+        "https://www.linkedin.com/company/Normes-D-Accessibilit%C3%89-Canada/",
+        None,
+        AccountLink(
+            Platform.LINKEDIN,
+            "company/Normes-D-AccessibilitÉ-Canada",
+            "company/normes-d-accessibilité-canada",
+            "https://www.linkedin.com/company/Normes-D-Accessibilit%C3%89-Canada/",
+        ),
+    ),
+    (
+        "https://www.linkedin.com/showcase/%C3%A9v%C3%A9nements-canada/",
+        None,
+        AccountLink(
+            Platform.LINKEDIN,
+            "showcase/événements-canada",
+            "showcase/événements-canada",
+            "https://www.linkedin.com/showcase/%C3%A9v%C3%A9nements-canada/",
+        ),
+    ),
+    (
+        "https://ae.linkedin.com/company/%D9%88%D8%B2%D8%A7%D8%B1%D8%A9/",  # an Arabic slug
+        None,
+        AccountLink(
+            Platform.LINKEDIN, "company/وزارة", "company/وزارة",
+            "https://www.linkedin.com/company/%D9%88%D8%B2%D8%A7%D8%B1%D8%A9/",
+        ),
+    ),
+    ("HTTPS://WWW.LINKEDIN.COM./company/uaegov/", None, page("company", "uaegov")),
     ("company/uaegov", "linkedin", page("company", "uaegov")),
     ("in/some.person", Platform.LINKEDIN, page("in", "some.person")),
 ]
@@ -46,6 +90,12 @@ REFUSED = [
     ("https://www.linkedin.com/company/-uaegov/", None, "invalid_handle"),
     ("company/uaegov", None, "platform_required"),
     ("https://www.linkedin.com/company/uaegov/", "facebook", "platform_mismatch"),
+    ("https://www.linkedin.com/company/normes-d-accessibilite%CC%81-canada/", None, "invalid_handle"),  # e + accent
+    ("https://www.linkedin.com/company/%E2%84%AAing/", None, "invalid_handle"),  # a Kelvin sign reads as "k"
+    ("https://www.linkedin.com/company/uae%E2%80%8Bgov/", None, "invalid_handle"),  # a zero-width space
+    ("https://www.linkedin.com/company/uae%C3gov/", None, "invalid_handle"),  # not UTF-8
+    ("https://www.linkedin.com/company/%C3%A9%2Fgov/", None, "invalid_handle"),  # an encoded "/"
+    ("https://www.linkedin.com/company/_uaegov/", None, "invalid_handle"),
 ]
 
 
@@ -59,6 +109,17 @@ def test_spellings_of_one_page_share_a_key():
         "company/UAEGOV",
     ]
     assert handle_keys(spellings, "linkedin") == {"company/uaegov"}
+
+
+def test_an_accented_slug_raw_or_percent_encoded_is_one_page():
+    spellings = [
+        "https://www.linkedin.com/company/normes-d-accessibilit%C3%A9-canada/about/",
+        "https://www.linkedin.com/company/normes-d-accessibilité-canada/",
+        "linkedin.com/company/NORMES-D-ACCESSIBILIT%C3%89-CANADA",
+        "company/normes-d-accessibilité-canada",
+    ]
+    assert handle_keys(spellings, "linkedin") == {"company/normes-d-accessibilité-canada"}
+    assert handle_keys(["linkedin.com/company/normes-d-accessibilite-canada"]) != handle_keys(spellings[:1])
 
 
 def test_namespaces_have_different_keys():

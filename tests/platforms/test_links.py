@@ -11,6 +11,7 @@ from accounts.platforms import (
     AccountLink,
     AccountLinkError,
     Platform,
+    PlatformMismatch,
     link_examples,
     parse_account_link,
     platform_for_host,
@@ -61,7 +62,8 @@ def test_clean_text_strips_only_surrounding_whitespace(text, cleaned):
     [
         ("x.com/UAEGov", SplitLink("x.com", ("UAEGov",), {})),
         ("HTTP://WWW.X.COM./UAEGov/", SplitLink("www.x.com", ("UAEGov",), {})),
-        ("https://x.com//a//b/?lang=ar&s=1#f", SplitLink("x.com", ("a", "b"), {"lang": ["ar"], "s": ["1"]})),
+        ("https://x.com//a//b/?lang=ar&s=1#f", SplitLink("x.com", ("a", "b"), {"lang": ["ar"], "s": ["1"]}, "f")),
+        ("https://twitter.com/#!/UAEGov", SplitLink("twitter.com", (), {}, "!/UAEGov")),
         ("https://x.com/%55AE%2FGov", SplitLink("x.com", ("UAE/Gov",), {})),  # decoded within a segment
         ("https://example.org", SplitLink("example.org", (), {})),
     ],
@@ -187,7 +189,7 @@ def test_platform_may_be_given_as_the_enum_or_its_value(platform, expected):
         ("https://social.example.ae/@uaegov", None, "unknown_platform"),
         ("https://x.com/UAEGov", Platform.INSTAGRAM, "platform_mismatch"),
         ("instagram.com/uaegov", "x", "platform_mismatch"),
-        ("x.com", "bluesky", "platform_mismatch"),
+        ("x.com", "bluesky", "not_an_account"),  # the link is the truth: no account, whatever was chosen
         ("notfacebook.com/UAEGov", "facebook", "unknown_platform"),
         ("x.com.evil.example/UAEGov", "x", "unknown_platform"),
         ("x.com.evil.example", "x", "invalid_handle"),  # read as a handle, and not a valid one
@@ -197,6 +199,42 @@ def test_dispatcher_refuses(text, platform, code):
     with pytest.raises(AccountLinkError) as refusal:
         parse_account_link(text, platform)
     assert refusal.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen", "found", "handle_key"),
+    [
+        ("https://www.facebook.com/UAEGov", "x", Platform.FACEBOOK, "uaegov"),  # a Facebook link filed as X
+        ("https://www.youtube.com/@UAEGov", Platform.FACEBOOK, Platform.YOUTUBE, "@uaegov"),
+        ("youtube.com/parkscanada/videos", "facebook", Platform.YOUTUBE, "c/parkscanada"),
+        ("twitter.com/@NewsroomGC", "instagram", Platform.X, "newsroomgc"),
+        ("https://mastodon.social/@uaegov", "bluesky", Platform.MASTODON, "uaegov@mastodon.social"),
+    ],
+)
+def test_a_link_of_another_platform_than_chosen_says_both_and_what_the_link_is(text, chosen, found, handle_key):
+    with pytest.raises(PlatformMismatch) as refusal:
+        parse_account_link(text, chosen)
+    mismatch = refusal.value
+    assert (mismatch.code, mismatch.found, mismatch.chosen) == ("platform_mismatch", found, Platform(chosen))
+    # The link is the truth: the account is the one the link alone reads as.
+    assert mismatch.account == parse_account_link(text)
+    assert mismatch.account.handle_key == handle_key
+    assert found.label in mismatch.message and Platform(chosen).label in mismatch.message
+    assert mismatch.account.canonical_url in mismatch.message
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen", "code"),
+    [
+        ("https://www.facebook.com/watch?v=1", "x", "not_an_account"),
+        ("https://www.youtube.com/results?search_query=uae", "facebook", "not_an_account"),
+        ("x.com/this_handle_is_too_long", "facebook", "invalid_handle"),
+    ],
+)
+def test_a_link_of_another_platform_that_names_no_account_is_refused_for_that(text, chosen, code):
+    with pytest.raises(AccountLinkError) as refusal:
+        parse_account_link(text, chosen)
+    assert refusal.value.code == code and not isinstance(refusal.value, PlatformMismatch)
 
 
 @pytest.mark.parametrize(

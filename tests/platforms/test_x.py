@@ -22,6 +22,15 @@ ACCEPTED = [
     ("twitter.com//UAEGov//", None, x("UAEGov")),
     ("//x.com/UAEGov", None, x("UAEGov")),
     ("https://x.com/UAE_Gov_2024", None, x("UAE_Gov_2024")),
+    # An "@" in the path, as real registers write it; X serves these.
+    ("https://twitter.com/@NewsroomGC", None, x("NewsroomGC")),
+    ("https://x.com/@MOFAUAE", None, x("MOFAUAE")),
+    ("https://mobile.twitter.com/@MOFAUAE/status/123?s=20", None, x("MOFAUAE")),
+    ("x.com/%40UAEGov", None, x("UAEGov")),
+    # The 2010-2012 site's addresses, which X still sends on to the account.
+    ("http://twitter.com/#!/NewsroomGC", None, x("NewsroomGC")),
+    ("https://twitter.com/#!/@NewsroomGC/status/1", None, x("NewsroomGC")),
+    ("https://Twitter.COM./UAEGov", None, x("UAEGov")),
     ("@UAEGov", "x", x("UAEGov")),
     ("UAEGov", Platform.X, x("UAEGov")),
     (" @uae_gov ", "X", x("uae_gov")),
@@ -61,7 +70,16 @@ REFUSED = [
     ("x.com/UAEGov\u200b", None, "invisible_characters"),
     ("home", "x", "invalid_handle"),  # X's own page, whatever the platform choice
     ("@UAEGov", None, "platform_required"),
+    ("https://x.com/@", None, "not_an_account"),
+    ("https://x.com/@home", None, "not_an_account"),
+    ("https://x.com/@@UAEGov", None, "invalid_handle"),
+    ("https://x.com/@UAE-Gov", None, "invalid_handle"),
+    ("https://twitter.com/#!/search?q=uae", None, "not_an_account"),
+    ("https://twitter.com/#!/", None, "not_an_account"),
+    ("https://twitter.com/#!/UAEGov/../UAEG0v", None, "invalid_link"),
+    ("https://twitter.com/#UAEGov", None, "not_an_account"),  # only "#!/" was ever an address
     ("https://x.com/UAEGov", "instagram", "platform_mismatch"),
+    ("https://x.com/@UAEGov", "facebook", "platform_mismatch"),
 ]
 
 
@@ -69,5 +87,6 @@ test_accepted, test_canonical_link_reads_back_the_same, test_refused = table_tes
 
 
 def test_spellings_of_one_account_share_a_key():
-    spellings = ["https://twitter.com/UAEGov", "x.com/uaegov/", "@UAEGOV", "mobile.x.com/UaeGov/status/1"]
+    spellings = ["https://twitter.com/UAEGov", "x.com/uaegov/", "@UAEGOV", "mobile.x.com/UaeGov/status/1",
+                 "twitter.com/@uaegov", "twitter.com/#!/UAEGov"]
     assert handle_keys(spellings, "x") == {"uaegov"}

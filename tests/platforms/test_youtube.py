@@ -1,6 +1,8 @@
 """Reading YouTube channel links and handles: accepted forms, refusals, canonical links, namespaces."""
 from __future__ import annotations
 
+import pytest
+
 from accounts.platforms import AccountLink, Platform, parse_account_link
 from tests.platforms.table import handle_keys, refusal, table_tests
 
@@ -39,6 +41,20 @@ ACCEPTED = [
     ("https://www.youtube.com/c/UAEGov", None, named("c", "UAEGov")),
     ("https://www.youtube.com/C/UAEGov/videos", None, named("c", "UAEGov")),
     ("https://www.youtube.com/user/UAEGov", None, named("user", "UAEGov")),
+    ("https://www.youtube.com/user/parkscanada/featured?view_as=subscriber", None, named("user", "parkscanada")),
+    # A name at the top of the site: the custom URL, served as /c/{name} and as /{name} alike.
+    ("https://www.youtube.com/parkscanada", None, named("c", "parkscanada")),
+    ("https://youtube.com/CanBorder/", None, named("c", "CanBorder")),
+    ("youtube.com/CanBorder/videos", None, named("c", "CanBorder")),
+    ("http://m.youtube.com/CanBorder/featured?app=desktop", None, named("c", "CanBorder")),
+    ("HTTPS://WWW.YOUTUBE.COM./ParksCanada/about#top", None, named("c", "ParksCanada")),
+    ("https://www.youtube.com/c/parkscanada/videos", None, named("c", "parkscanada")),
+    ("https://www.youtube.com/UAE_Gov-1", None, named("c", "UAE_Gov-1")),
+    (
+        "https://www.youtube.com/%D8%AD%D9%83%D9%88%D9%85%D8%A9/videos",  # an Arabic custom URL
+        None,
+        AccountLink(Platform.YOUTUBE, "c/حكومة", "c/حكومة", "https://www.youtube.com/c/%D8%AD%D9%83%D9%88%D9%85%D8%A9"),
+    ),
     (
         "https://www.youtube.com/@%D8%AD%D9%83%D9%88%D9%85%D8%A9",  # an Arabic handle, percent-encoded
         None,
@@ -69,7 +85,6 @@ REFUSED = [
     ("https://www.youtube.com/embed/dQw4w9WgXcQ", None, "not_an_account"),
     ("https://www.youtube.com/playlist?list=PL123", None, "not_an_account"),
     ("https://www.youtube.com/results?search_query=uae", None, "not_an_account"),
-    ("https://www.youtube.com/UAEGov", None, "not_an_account"),  # custom or legacy name: not guessed
     ("https://www.youtube.com/", None, "not_an_account"),
     ("https://www.youtube.com/channel/UCshort", None, "invalid_handle"),
     ("https://www.youtube.com/@ab", None, "invalid_handle"),
@@ -80,7 +95,40 @@ REFUSED = [
     ("@UAEGove\u0301", "youtube", "invalid_handle"),  # "e" and a combining accent: not in NFC form
     ("@UAEGov", None, "platform_required"),
     ("https://www.youtube.com/@UAEGov", "x", "platform_mismatch"),
+    ("https://www.youtube.com/parkscanada", "facebook", "platform_mismatch"),  # a YouTube link filed as Facebook
+    ("https://www.youtube.com/c/", None, "not_an_account"),
+    ("https://www.youtube.com/user", None, "not_an_account"),
+    ("https://www.youtube.com/channel", None, "not_an_account"),
+    ("https://www.youtube.com/robots.txt", None, "not_an_account"),
+    ("https://www.youtube.com/favicon.ico", None, "not_an_account"),
+    ("https://www.youtube.com/account_notifications", None, "not_an_account"),
+    ("https://www.youtube.com/UAE%20Gov", None, "invalid_handle"),
+    ("https://www.youtube.com/%E2%84%AAing", None, "invalid_handle"),  # a Kelvin sign
+    ("https://youtube.com.evil.example/parkscanada", None, "unknown_platform"),
+    ("https://notyoutube.com/parkscanada", None, "unknown_platform"),
+    ("https://music.youtube.com.example/parkscanada", None, "unknown_platform"),
 ]
+
+# YouTube's own pages at the top of the site: never a channel, whatever follows them.
+YOUTUBE_PAGES = [
+    "watch", "results", "feed", "playlist", "shorts", "channel", "embed", "live", "hashtag", "about", "premium",
+    "gaming", "music", "kids", "account", "t", "redirect", "signin", "logout", "upload", "post", "source",
+    "attribution_link", "trending", "subscription_manager", "howyoutubeworks", "ads", "creators",
+    "supported_browsers", "new", "podcasts", "sports", "fashion", "learning", "news", "store", "jobs", "yt", "s",
+    "iframe_api", "oembed", "c", "user", "v", "e", "clip", "movies", "search", "shared", "explore", "feeds", "browse",
+    "get_video_info", "storefront", "oops", "index", "watch_popup", "handle", "verify", "studio", "channel_switcher",
+    "reporthistory", "paid_memberships", "purchases", "playlists", "signup", "login", "youtubei", "api",
+]
+
+
+@pytest.mark.parametrize("page", YOUTUBE_PAGES)
+def test_youtubes_own_pages_are_never_a_channel(page):
+    forms = ["https://www.youtube.com/{}", "youtube.com/{}/", "https://m.youtube.com/{}?x=1#y"]
+    if page not in ("c", "user", "channel"):  # /c/{name}, /user/{name}, /channel/{id} are channels' own
+        forms.append("https://www.youtube.com/{}/videos")
+    for form in forms:
+        for name in (page, page.upper()):
+            assert refusal(form.format(name)).code == "not_an_account", form.format(name)
 
 
 test_accepted, test_canonical_link_reads_back_the_same, test_refused = table_tests(ACCEPTED, REFUSED)
@@ -110,3 +158,13 @@ def test_namespaces_have_different_keys():
         ]
     }
     assert keys == {"@uaegov", "c/uaegov", "user/uaegov"}
+
+
+def test_a_name_at_the_top_of_the_site_is_the_custom_url_it_stands_for():
+    # YouTube serves a custom URL as /c/{name} and /{name} alike: one channel, one key. Its @handle
+    # and a legacy /user/ name may belong to another channel, so they keep keys of their own.
+    spellings = ["https://www.youtube.com/parkscanada", "youtube.com/ParksCanada/videos",
+                 "https://www.youtube.com/c/parkscanada", "c/PARKSCANADA"]
+    assert handle_keys(spellings, "youtube") == {"c/parkscanada"}
+    assert parse_account_link("youtube.com/@parkscanada").handle_key == "@parkscanada"
+    assert parse_account_link("youtube.com/user/parkscanada").handle_key == "user/parkscanada"
