@@ -33,7 +33,7 @@ from accounts.models import (
     RefreshStatus,
     Status,
 )
-from accounts.platforms import AccountLinkError, parse_account_link
+from accounts.platforms import AccountLinkError, PlatformMismatch, parse_account_link
 from accounts.tasks.report import schedule_scores
 from accounts.tasks.workflow import notify_event
 from accounts.workflow import TRANSITIONS, Action, check_allowed, may_act_for_entity, require_editor, require_reviewer
@@ -113,6 +113,11 @@ def refusing_taken_handles(channel: Channel, *, actor=None) -> Iterator[None]:
 def _read_link(link: str, platform: str | None) -> dict[str, str]:
     try:
         account = parse_account_link(link, platform or None)
+    except PlatformMismatch as exc:
+        # Nothing is registered on a guess: the person fixes the platform, or leaves it to the link.
+        message = exc.message + " " + _("Leave the platform to the link, or choose %(platform)s.") % {
+            "platform": exc.found.label}
+        raise RegistryError(message, code=exc.code, field="url") from exc
     except AccountLinkError as exc:
         raise RegistryError(exc.message, code=exc.code, field="url") from exc
     return {

@@ -52,6 +52,7 @@ def answer_data(answer: VerifyAnswer) -> dict:
             "shared_link": answer.shared_link or None,
         },
         "error": {"code": answer.error_code, "detail": answer.error_message} if answer.error_code else None,
+        "note": {"code": "platform_mismatch", "detail": answer.platform_note} if answer.platform_note else None,
         "impostor": {"reported_on": answer.impostor.reported_on.isoformat(),
                      "marked_at": answer.impostor.marked_at.isoformat()} if answer.impostor else None,
         "caution": {"code": answer.caution, "detail": answer.caution_message,
@@ -96,6 +97,11 @@ class _CautionSerializer(serializers.Serializer):
     since = serializers.DateTimeField()
 
 
+class _NoteSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
 class _ImpostorSerializer(serializers.Serializer):
     reported_on = serializers.DateField()
     marked_at = serializers.DateTimeField()
@@ -119,6 +125,12 @@ class VerifyAnswerSerializer(serializers.Serializer):
     )
     input = _InputSerializer(allow_null=True)
     error = ErrorSerializer(allow_null=True)  # the API's one error shape
+    note = _NoteSerializer(
+        allow_null=True,
+        help_text=gettext_lazy("With a `platform` that is not the link's (an X choice and a Facebook link): code "
+                               "`platform_mismatch` and a sentence saying so. The link decides: the answer is for "
+                               "the account the link names, on its own platform (`input.platform`)."),
+    )
     impostor = _ImpostorSerializer(
         allow_null=True,
         help_text=gettext_lazy("With the result `known_impostor`: the Government Communication Office found this "
@@ -155,7 +167,8 @@ class VerifyView(APIView):
             OpenApiParameter("platform", OpenApiTypes.STR, required=False,
                              description=gettext_lazy("The platform. Without it, a handle alone is looked up on "
                                                       "every platform; it is asked for only when the handle is "
-                                                      "registered on none.")),
+                                                      "registered on none. A link names its own platform: one "
+                                                      "of another platform is answered for, with a `note`.")),
         ],
         responses={200: OpenApiResponse(VerifyAnswerSerializer), **error_responses(400)},
     )

@@ -1,7 +1,8 @@
 """The public's question: is this account official?
 
 `verify(text, platform=None)` reads whatever a person pasted with `parse_account_link` and answers
-from the public register only (`Channel.public_objects`): drafts, submissions, rejections and
+from the public register only (`Channel.public_objects`): a link of another platform than the one
+chosen is answered for the link's account, with a note saying so (`platform_note`); drafts, submissions, rejections and
 requests for changes are never disclosed, they answer `not_registered` as if absent. It never
 fetches the link, except a platform's own share link, opened once on that platform's host. When
 the input is not in the register, or could not be read because it hides
@@ -17,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.lookalikes import ascii_fold, closest, imitated_officials
 from accounts.models import Alert, AlertKind, Channel, KnownImpostor, Status
-from accounts.platforms import LINK_RULES, AccountLink, AccountLinkError, Platform, link_examples, parse_account_link
+from accounts.platforms import (
+    LINK_RULES,
+    AccountLink,
+    AccountLinkError,
+    Platform,
+    PlatformMismatch,
+    link_examples,
+    parse_account_link,
+)
 from accounts.platforms.short_links import is_short_link, resolve
 from accounts.public.cache import VERIFY, cached
 from accounts.radar.selectors import standing_marks
@@ -107,6 +116,9 @@ class VerifyAnswer:
     impostor: KnownImpostor | None = None
     # A platform's share link the answer was read through ("vm.tiktok.com/ZM…"), or "".
     shared_link: str = ""
+    # A link of another platform than the one chosen (a Facebook link with X chosen): the answer is
+    # the link's, and this sentence says the platform chosen was not the link's.
+    platform_note: str = ""
 
     @property
     def lookalike_rows(self) -> list[tuple[Channel, str]]:
@@ -136,6 +148,12 @@ def verify(text: str, platform: str | None = None) -> VerifyAnswer:
         return _shared(text, platform)
     try:
         link = parse_account_link(text, platform)
+    except PlatformMismatch as mismatch:
+        # The link is the truth: a person who left X chosen and pasted a Facebook link is asking about
+        # that Facebook account. The answer is its answer, with a note that the choice was not the link's.
+        if mismatch.account is None:
+            return _unreadable(text, platform, mismatch)
+        return replace(_answer_for(mismatch.account), platform_note=mismatch.message)
     except AccountLinkError as error:
         return _unreadable(text, platform, error)
     return _answer_for(link)

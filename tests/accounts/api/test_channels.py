@@ -328,6 +328,21 @@ def test_bad_registrations_are_refused_with_a_code_and_the_field(staff, payload,
     _nothing_created()
 
 
+def test_a_link_of_another_platform_than_given_is_refused_naming_both(staff):
+    """The link is the truth, but a registration is never made on a guess: the caller is told which
+    platform the link is on, and nothing is written."""
+    _, editor, _, _ = staff
+    response = token_client(editor).post(
+        CHANNELS, {"url": "https://www.facebook.com/MOFAUAE", "platform": "x", "entity": "mofa"}, format="json")
+    assert_error(response, 400, "platform_mismatch", "url")
+    detail = response.json()["detail"]
+    assert "https://www.facebook.com/MOFAUAE" in detail and "X" in detail and "Facebook" in detail
+    _nothing_created()
+    response = token_client(editor).post(
+        CHANNELS, {"url": "https://www.facebook.com/MOFAUAE", "platform": "facebook", "entity": "mofa"}, format="json")
+    assert response.status_code == 201 and response.json()["platform"] == "facebook"
+
+
 def test_a_one_megabyte_description_is_refused_cleanly(staff):
     _, editor, _, _ = staff
     response = token_client(editor).post(

@@ -173,7 +173,15 @@ CASES = [
     ("@uaegov", None, OFFICIAL, "x_uaegov", []),
     ("@MOFAUAE", None, OFFICIAL, "x_mofa", []),  # the real account is never called its own imitation
     ("@uaegov", "myspace", INVALID, None, []),
-    ("https://x.com/uaegov", "instagram", INVALID, None, []),
+    # A link of another platform than the one chosen: the link is the truth (answered, with a note below).
+    ("https://x.com/uaegov", "instagram", OFFICIAL, "x_uaegov", []),
+    ("https://www.facebook.com/UAEGov", "x", OFFICIAL, "fb_uaegov", []),
+    ("https://www.youtube.com/@uaegov/videos", "facebook", OFFICIAL, "yt_uaegov", []),
+    ("https://www.facebook.com/uaeg0v", "x", NOT_REG, None, ["fb_uaegov"]),
+    ("https://www.facebook.com/watch?v=1", "x", INVALID, None, []),  # no account on its own platform either
+    # Older forms real registers still use.
+    ("https://twitter.com/@MOFAUAE", None, OFFICIAL, "x_mofa", []),
+    ("http://twitter.com/#!/UAEGov", None, OFFICIAL, "x_uaegov", []),
 ]
 
 
@@ -189,6 +197,27 @@ def test_verify_answers(register, text, platform, result, channel, lookalikes):
         assert answer.error_code and answer.error_message and answer.examples == link_examples()
     if result == OFFICIAL:
         assert answer.link.handle_key == answer.channel.handle_key and answer.channel.status == Status.APPROVED
+    if answer.link is not None:
+        assert bool(answer.platform_note) == (platform is not None and answer.link.platform != platform)
+    else:
+        assert not answer.platform_note
+
+
+def test_a_link_of_another_platform_than_chosen_is_answered_for_with_a_note(client, register):
+    """A person who left X chosen and pasted a Facebook link gets the Facebook answer, and is told."""
+    answer = verify("https://www.facebook.com/UAEGov", "x")
+    assert (answer.result, answer.channel, answer.link.platform) == (OFFICIAL, register["fb_uaegov"], "facebook")
+    assert "X" in answer.platform_note and "Facebook" in answer.platform_note and not answer.error_code
+
+    body = APIClient().get("/api/v1/verify/", {"q": "https://www.facebook.com/UAEGov", "platform": "x"}).json()
+    assert (body["result"], body["input"]["platform"], body["error"]) == (OFFICIAL, "facebook", None)
+    assert body["note"]["code"] == "platform_mismatch" and "Facebook" in body["note"]["detail"]
+    assert APIClient().get("/api/v1/verify/", {"q": "https://www.facebook.com/UAEGov"}).json()["note"] is None
+
+    page = client.get("/en/verify/", {"q": "https://www.facebook.com/UAEGov", "platform": "x"}).content.decode()
+    assert f'data-result="{OFFICIAL}"' in page and "data-platform-note" in page
+    arabic = client.get("/ar/verify/", {"q": "https://www.facebook.com/UAEGov", "platform": "x"}).content.decode()
+    assert "data-platform-note" in arabic and "https://www.facebook.com/UAEGov" in arabic
 
 
 def test_a_handle_without_its_platform_names_every_platform_it_is_registered_on(register):
@@ -441,7 +470,7 @@ def test_verify_api_answers(register, text, platform, result):
     body = response.json()
     assert body["result"] == result
     assert set(body) == {"result", "channel", "matches", "entities", "lookalikes", "input", "error", "caution",
-                         "impostor"}
+                         "impostor", "note"}
     assert body["caution"] is None  # no refresh found trouble with any of these
     if result in (OFFICIAL, FORMER, COMPROMISED):
         channel = register[{"MOFAUAE": "x_mofa", "oldministry": "x_old", "hackedacct": "x_hacked"}[text[14:]]]
