@@ -396,6 +396,10 @@ MASTODON_INSTANCES = env.list("MASTODON_INSTANCES", default=[])
 # The platforms the GCO marks as core: every entity is expected on each (the presence report).
 CORE_PLATFORMS = env.list("CORE_PLATFORMS", default=["x", "instagram", "facebook", "youtube", "linkedin"])
 MASTODON_API_BASE_URL = env.str("MASTODON_API_BASE_URL", default="https://{instance}")
+# `manage.py refresh_followers` waits out a platform's rate limit when it lifts within this many
+# seconds (X's windows are 15 minutes); a longer one (YouTube's quota day) is recorded, and the
+# command says when to run it again. Its --max-wait option overrides it for one run.
+REFRESH_WAIT_MAX_SECONDS = env.float("REFRESH_WAIT_MAX_SECONDS", default=900.0)
 # Share links (vm.tiktok.com/..., facebook.com/share/...) are opened with one request to the
 # platform's own short-link host (accounts/platforms/short_links.py). Host name -> base URL, only so
 # tests can point a host at a local stub; a host not named here is asked at https://<host>.
