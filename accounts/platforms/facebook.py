@@ -36,6 +36,9 @@ HOSTS = (
 )
 EXAMPLE = "https://www.facebook.com/UAEGov"
 
+# Language hosts (ar-ar.facebook.com, en-gb.facebook.com, es-la.facebook.com), seen in links copied
+# from Facebook in another language: one "xx-yy" label under facebook.com, which only Facebook serves.
+_LANGUAGE_HOST = re.compile(r"[a-z]{2}-[a-z]{2}\.facebook\.com")
 _PAGE = re.compile(r"[A-Za-z0-9][A-Za-z0-9.]{0,49}")
 _ID = re.compile(r"[1-9][0-9]{0,19}")
 # Pages without a user name are shown as /{Page-Name}-{id} or /p/{Page-Name}-{id}; user names
@@ -125,6 +128,7 @@ LINKS = LinkRules(
     parse_link=parse_link,
     parse_handle=parse_handle,
     examples=(EXAMPLE, "https://www.facebook.com/profile.php?id=100064000000000", "UAEGov"),
+    owns_extra_host=lambda host: _LANGUAGE_HOST.fullmatch(host) is not None,
 )
 
 
@@ -286,7 +290,7 @@ def _page_name(link) -> str:
         return ""
     try:
         split = split_link(link)
-        if split.host not in HOSTS:
+        if not LINKS.owns_host(split.host):
             return ""
         account = parse_link(split)
     except AccountLinkError:

@@ -19,7 +19,8 @@ from accounts.platforms.links import (
 )
 
 PLATFORM = Platform.INSTAGRAM
-HOSTS = with_prefixes(["instagram.com"])
+# instagr.am: Instagram's first short domain, still sending /{handle} on to instagram.com/{handle}.
+HOSTS = with_prefixes(["instagram.com"]) | with_prefixes(["instagr.am"], ("", "www."))
 # Threads uses the same handles. A dot may not start or end one, nor follow another.
 HANDLE = re.compile(r"(?!\.)(?!.*\.\.)(?!.*\.\Z)[A-Za-z0-9._]{1,30}")
 EXAMPLE = "https://www.instagram.com/uaegov/"

@@ -28,7 +28,8 @@ EXAMPLE = "https://www.linkedin.com/company/uaegov/"
 _COUNTRY_HOST = re.compile(r"[a-z]{2}\.linkedin\.com")
 _SLUG_ASCII = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 # Separate namespaces: company/x and in/x are different pages, so the key keeps the prefix.
-NAMESPACES = ("company", "showcase", "in")
+# /school/{slug} is a university's page (public universities are government entities).
+NAMESPACES = ("company", "showcase", "school", "in")
 
 
 def _rule() -> str:

@@ -34,6 +34,11 @@ def parse_link(link: SplitLink) -> AccountLink:
     # Older links still served by X: /@{handle} (one "@", as people write the handle) and
     # /#!/{handle} (the 2010-2012 site's address, which X sends on to /{handle}).
     segments = link.hashbang_segments()
+    if len(segments) == 2 and segments[0].lower() == "intent" and segments[1].lower() in ("follow", "user"):
+        # A "Follow" button's link (twitter.com/intent/follow?screen_name=UAEGov) names its one account.
+        names = link.query.get("screen_name", [])
+        if len(names) == 1:
+            return HANDLE_RULE.account(names[0].removeprefix("@"))
     name = segments[0].removeprefix("@") if segments else ""
     if not name or name.lower() in RESERVED:
         raise not_an_account(PLATFORM, "https://x.com/UAEGov")

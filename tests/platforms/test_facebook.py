@@ -36,11 +36,17 @@ ACCEPTED = [
     ("http://www.facebook.com/#!/UAEGov", None, page("UAEGov")),  # the 2010-2012 site's addresses
     ("https://www.facebook.com/#!/pages/UAE-Gov/123456789012345", None, numbered("123456789012345")),
     ("https://WWW.Facebook.COM./UAEGov", None, page("UAEGov")),
+    ("https://ar-ar.facebook.com/UAEGov", None, page("UAEGov")),  # links copied in another language
+    ("en-gb.facebook.com/UAEGov/about", None, page("UAEGov")),
     ("@UAEGov", "facebook", page("UAEGov")),
     ("100064000000000", Platform.FACEBOOK, numbered("100064000000000")),
 ]
 
 REFUSED = [
+    ("https://ar-ar.facebook.com.evil.example/UAEGov", None, "unknown_platform"),
+    ("https://arabic.facebook.com/UAEGov", None, "unknown_platform"),
+    ("https://ar-ar-ae.facebook.com/UAEGov", None, "unknown_platform"),
+    ("https://ar-ar.notfacebook.com/UAEGov", None, "unknown_platform"),
     ("notfacebook.com/UAEGov", None, "unknown_platform"),
     ("notfacebook.com", None, "unknown_platform"),
     ("facebook.com.evil.example/UAEGov", None, "unknown_platform"),

@@ -21,11 +21,15 @@ ACCEPTED = [
     ("https://www.instagram.com/stories/uaegov/3300000000000000000/", None, instagram("uaegov")),
     ("instagram.com/_u/uaegov", None, instagram("uaegov")),
     ("  www.instagram.com/uaegov  ", None, instagram("uaegov")),
+    ("http://instagr.am/uaegov", None, instagram("uaegov")),  # Instagram's first short domain
+    ("https://Instagram.COM./uaegov", None, instagram("uaegov")),
     ("@uaegov", "instagram", instagram("uaegov")),
     ("UAE.Gov", Platform.INSTAGRAM, instagram("UAE.Gov")),
 ]
 
 REFUSED = [
+    ("instagr.am.evil.example/uaegov", None, "unknown_platform"),
+    ("m.instagr.am/uaegov", None, "unknown_platform"),
     ("instagram.com.evil.example/uaegov", None, "unknown_platform"),
     ("https://instagram.com-login.example/uaegov", None, "unknown_platform"),
     ("notinstagram.com/uaegov", None, "unknown_platform"),

@@ -69,6 +69,8 @@ ACCEPTED = [
         ),
     ),
     ("HTTPS://WWW.LINKEDIN.COM./company/uaegov/", None, page("company", "uaegov")),
+    ("https://www.linkedin.com/school/uaeu/", None, page("school", "uaeu")),  # a university's page
+    ("ae.linkedin.com/school/Khalifa-University/people/", None, page("school", "Khalifa-University")),
     ("company/uaegov", "linkedin", page("company", "uaegov")),
     ("in/some.person", Platform.LINKEDIN, page("in", "some.person")),
 ]
@@ -125,6 +127,6 @@ def test_an_accented_slug_raw_or_percent_encoded_is_one_page():
 def test_namespaces_have_different_keys():
     keys = {
         parse_account_link(f"https://www.linkedin.com/{namespace}/uaegov/").handle_key
-        for namespace in ("company", "showcase", "in")
+        for namespace in ("company", "showcase", "school", "in")
     }
-    assert keys == {"company/uaegov", "showcase/uaegov", "in/uaegov"}
+    assert keys == {"company/uaegov", "showcase/uaegov", "school/uaegov", "in/uaegov"}

@@ -31,6 +31,9 @@ ACCEPTED = [
     ("http://twitter.com/#!/NewsroomGC", None, x("NewsroomGC")),
     ("https://twitter.com/#!/@NewsroomGC/status/1", None, x("NewsroomGC")),
     ("https://Twitter.COM./UAEGov", None, x("UAEGov")),
+    # A "Follow" button's link names its one account.
+    ("https://twitter.com/intent/follow?screen_name=UAEGov", None, x("UAEGov")),
+    ("https://x.com/intent/user?screen_name=@MOFAUAE&lang=ar", None, x("MOFAUAE")),
     ("@UAEGov", "x", x("UAEGov")),
     ("UAEGov", Platform.X, x("UAEGov")),
     (" @uae_gov ", "X", x("uae_gov")),
@@ -51,7 +54,10 @@ REFUSED = [
     ("https://x.com/search?q=uae", None, "not_an_account"),
     ("https://x.com/i/lists/123", None, "not_an_account"),
     ("https://x.com/hashtag/UAE", None, "not_an_account"),
-    ("https://twitter.com/intent/follow?screen_name=UAEGov", None, "not_an_account"),
+    ("https://twitter.com/intent/follow?user_id=123456", None, "not_an_account"),  # a number, not a handle
+    ("https://twitter.com/intent/follow?screen_name=UAEGov&screen_name=UAEG0v", None, "not_an_account"),
+    ("https://twitter.com/intent/tweet?screen_name=UAEGov", None, "not_an_account"),  # a new post, not a page
+    ("https://twitter.com/intent/follow?screen_name=UAE-Gov", None, "invalid_handle"),
     ("https://x.com/share?url=x", None, "not_an_account"),
     ("https://x.com/settings", None, "not_an_account"),
     ("https://x.com/messages", None, "not_an_account"),
