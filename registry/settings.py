@@ -126,6 +126,10 @@ DATABASES = {"default": environ.Env.db_url_config(_database_url)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Each process holds the register's version in memory, told of every change by PostgreSQL on a
+# connection of its own (accounts/public/version_listener.py): public answers then read no row.
+# Off in development (DJANGO_DEBUG=1) and tests, where every answer reads the version.
+REGISTER_VERSION_LISTENER = env.bool("REGISTER_VERSION_LISTENER", default=not DEBUG)
 
 # --- Redis: cache, sessions, Celery ------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
