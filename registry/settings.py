@@ -144,6 +144,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Seconds each process keeps its own copy of a replayed public answer (accounts/public/replay.py):
+# never stale (the key names the register version), it spares a cache round trip. 0: none kept.
+REPLAY_COPY_SECONDS = env.int("REPLAY_COPY_SECONDS", default=0 if DEBUG else 60)
 
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = REDIS_URL or "memory://"
