@@ -145,7 +145,7 @@ class _Copies:
         self.forget(versioned)
         self._kept[versioned] = (time.monotonic() + seconds, entry, size)
         self._bytes += size
-        while self._bytes > self.COPY_BYTES:
+        while self._bytes > self.COPY_BYTES and self._kept:
             self.forget(next(iter(self._kept)))
 
     def forget(self, versioned: str | None = None) -> None:

@@ -24,6 +24,10 @@ at once, well under a millisecond on one machine). A request that starts within 
 another process may still be answered at the old version; none can after it. A listener whose
 server vanished without closing the connection (a network cut) is noticed by TCP keepalives and a
 ping every PING_SECONDS; a database that cannot be reached cannot commit a change either.
+
+The listener needs a session of its own on the server: behind a pooler in transaction mode (PgBouncer's
+`pool_mode = transaction`), which hands the session that ran LISTEN to other clients, notifications
+never arrive, so turn REGISTER_VERSION_LISTENER off there (compose talks to PostgreSQL directly).
 """
 from __future__ import annotations
 
