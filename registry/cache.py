@@ -8,6 +8,7 @@ and lockouts forget for that while, sessions fall back to the database (`cached_
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from functools import wraps
 
 from django.core.cache import cache
@@ -84,3 +85,16 @@ def redis_client():
     None when the cache is not Redis (development without REDIS_URL, some tests)."""
     backend = getattr(cache, "_cache", None)
     return backend.get_client(write=True) if isinstance(backend, RedisCacheClient) else None
+
+
+@dataclass(frozen=True)
+class HashCount:
+    """One more in a field of a Redis hash that is kept `seconds` after its last count (the radar's
+    questions): something a rate limit can add to the round trip that counts a request."""
+
+    key: str
+    field: str
+    seconds: int
+
+    def add(self, client) -> None:
+        client.pipeline(transaction=False).hincrby(self.key, self.field, 1).expire(self.key, self.seconds).execute()

@@ -126,6 +126,10 @@ DATABASES = {"default": environ.Env.db_url_config(_database_url)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Each process holds the register's version in memory, told of every change by PostgreSQL on a
+# connection of its own (accounts/public/version_listener.py): public answers then read no row.
+# Off in development (DJANGO_DEBUG=1) and tests, where every answer reads the version.
+REGISTER_VERSION_LISTENER = env.bool("REGISTER_VERSION_LISTENER", default=not DEBUG)
 
 # --- Redis: cache, sessions, Celery ------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -140,6 +144,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Seconds each process keeps its own copy of a replayed public answer (accounts/public/replay.py):
+# never stale (the key names the register version), it spares a cache round trip. 0: none kept.
+REPLAY_COPY_SECONDS = env.int("REPLAY_COPY_SECONDS", default=0 if DEBUG else 60)
 
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = REDIS_URL or "memory://"

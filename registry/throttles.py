@@ -7,31 +7,47 @@ when a throttle is made, so tests and operators can change them.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from redis.commands.core import Script
+from redis.exceptions import RedisError
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from registry.authentication import client_ip
+from registry.cache import HashCount, redis_client
+
+log = logging.getLogger(__name__)
 
 
 class WindowedRateThrottle(SimpleRateThrottle):
     """A count per window that opens with the caller's first request, instead of DRF's list of every
     request time: the public's limits are read on every verify (replayed answers included), and a
     busy address would make that list long, read and written whole each time. The price: up to
-    twice the rate across the end of one window and the start of the next."""
+    twice the rate across the end of one window and the start of the next.
 
-    def allow_request(self, request, view) -> bool:
-        if self.rate is None:
-            return True
-        self.key = self.get_cache_key(request, view)
+    Under Redis the count is Redis's own (a script: INCR, and an expiry set at the window's opening),
+    one round trip a request, which may also count something else for an allowed request (`and_count`,
+    the radar's questions). Elsewhere (development without Redis) it is a (opened, count) pair in
+    Django's cache, read and written back."""
+
+    def allow_request(self, request, view, *, and_count: HashCount | None = None) -> bool:
+        """Whether the request is within the limit (counting it). `and_count` (under Redis only) is
+        added in the same round trip if it is."""
+        self.key = self.get_cache_key(request, view) if self.rate is not None else None
+        client = redis_client()
         if self.key is None:
+            if and_count is not None:
+                _add_surviving(and_count, client)
             return True
-        self.key = f"window:{self.key}"  # apart from DRF's lists of request times under the plain key
         self.now = self.timer()
+        if client is not None:
+            return self._counted_in_redis(client, and_count)
+        self.key = f"window:{self.key}"  # apart from DRF's lists of request times under the plain key
         kept = self.cache.get(self.key)
         opened, count = kept if isinstance(kept, tuple) and len(kept) == 2 else (self.now, 0)
         if self.now - opened >= self.duration:
@@ -42,8 +58,59 @@ class WindowedRateThrottle(SimpleRateThrottle):
         self.cache.set(self.key, (opened, count + 1), max(1, int(opened + self.duration - self.now) + 1))
         return True
 
+    def _counted_in_redis(self, client, and_count: HashCount | None) -> bool:
+        # Under a key of its own: an INCR over the pickled pairs of the other way would fail.
+        keys, args = [self.cache.make_key(f"count:{self.key}")], [self.duration, self.num_requests]
+        if and_count is not None:
+            keys.append(and_count.key)
+            args += [and_count.field, and_count.seconds]
+        try:
+            count, left_ms = _count_script(client)(keys, args, client=client)
+        except (RedisError, OSError) as exc:
+            log.warning("rate limit not counted, Redis refused it: %s", exc)  # as the cache's misses
+            return True
+        self.opened = self.now + left_ms / 1000 - self.duration
+        return count <= self.num_requests  # refused requests are counted too; the window ends all the same
+
     def wait(self) -> float:
         return max(0.0, self.opened + self.duration - self.now)
+
+
+# KEYS[1], ARGV[1], ARGV[2]: the window's count, its seconds, the limit. KEYS[2], ARGV[3], ARGV[4], if given:
+# a hash, the field to add one to if the request is within the limit, the hash's seconds (HashCount).
+# Returns the count and the window's milliseconds left. A count without an expiry (its expiry was
+# lost) gets one, so no window lasts for ever.
+_COUNT = """
+local count = redis.call('INCR', KEYS[1])
+local left = redis.call('PTTL', KEYS[1])
+if left < 0 then
+    redis.call('EXPIRE', KEYS[1], ARGV[1])
+    left = tonumber(ARGV[1]) * 1000
+end
+if KEYS[2] and count <= tonumber(ARGV[2]) then
+    redis.call('HINCRBY', KEYS[2], ARGV[3], 1)
+    redis.call('EXPIRE', KEYS[2], ARGV[4])
+end
+return {count, left}
+"""
+_scripts: dict[int, Script] = {}
+
+
+def _count_script(client) -> Script:
+    """The script, registered once per client (redis-py sends it again if Redis lost it)."""
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(_COUNT)
+    return script
+
+
+def _add_surviving(count: HashCount, client) -> None:
+    if client is None:
+        return
+    try:
+        count.add(client)
+    except (RedisError, OSError) as exc:
+        log.warning("%s not counted, Redis refused it: %s", count.key, exc)
 
 
 class PublicRateThrottle(WindowedRateThrottle, AnonRateThrottle):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.models import RegisterVersion
+from accounts.public.version_listener import listener
 
 T = TypeVar("T")
 
@@ -42,18 +43,24 @@ request_version: ContextVar[str | None] = ContextVar("request_version", default=
 
 
 def register_version() -> str:
-    """The register's version as a cache-key part: its number and when it last changed. One query,
-    on every public answer, written out so that no ORM query is built for it each time."""
+    """The register's version as a cache-key part: its number and when it last changed. Held in the
+    process's memory while PostgreSQL has told of no change (accounts/public/version_listener.py),
+    else one query, written out so that no ORM query is built for it each time."""
     known = request_version.get()
+    if known is None:
+        known = listener.held()
     if known is not None:
         return known
+    mark = listener.before_read()
     with connection.cursor() as cursor:
         cursor.execute(_VERSION_SQL)
         row = cursor.fetchone()
     if row is None:  # a database emptied outside the migrations: nothing cached may be trusted
         return f"none.{timezone.now().timestamp()}"
     number, changed_at = row
-    return f"{number}.{changed_at.timestamp()}"
+    version = f"{number}.{changed_at.timestamp()}"
+    listener.learn(mark, version)
+    return version
 
 
 def _key(kind: str, parts: tuple) -> str:

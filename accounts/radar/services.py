@@ -22,7 +22,7 @@ from accounts.lookalikes import closest, imitated_officials
 from accounts.models import LIVE_STATUSES, Channel, ImpostorEvent, ImpostorEventAction, KnownImpostor, LookalikeSighting
 from accounts.platforms import AccountLink, AccountLinkError, parse_account_link
 from accounts.workflow import require_reviewer
-from registry.cache import redis_client
+from registry.cache import HashCount, redis_client
 from registry.errors import Conflict, NotFound, RegistryError
 
 log = logging.getLogger(__name__)
@@ -50,18 +50,21 @@ PENDING_DAYS = 8  # a day's counts wait at most this long for a flush
 
 def count_sighting(platform: str, handle: str, handle_key: str, resembles_id: int | None) -> None:
     """One more question today about this not-registered look-alike (see PENDING)."""
-    row = [platform, handle[:100], handle_key[:100], resembles_id]
-    day = timezone.localdate()
     client = redis_client()
     if client is not None:
         try:
-            key = f"{PENDING}{day.isoformat()}"
-            client.pipeline(transaction=False).hincrby(key, json.dumps(row), 1).expire(
-                key, PENDING_DAYS * 24 * 3600).execute()
+            pending_count(platform, handle, handle_key, resembles_id).add(client)
             return
         except (RedisError, OSError) as exc:
             log.warning("radar count kept in the database, Redis refused it: %s", exc)
-    _write_counts([(*row, day, 1)])
+    _write_counts([(platform, handle[:100], handle_key[:100], resembles_id, timezone.localdate(), 1)])
+
+
+def pending_count(platform: str, handle: str, handle_key: str, resembles_id: int | None) -> HashCount:
+    """Where a question of today waits in Redis for the flush: a field of the day's hash. A rate limit
+    counts it in the round trip of its own count (the replay of verify's answers)."""
+    row = [platform, handle[:100], handle_key[:100], resembles_id]
+    return HashCount(f"{PENDING}{timezone.localdate().isoformat()}", json.dumps(row), PENDING_DAYS * 24 * 3600)
 
 
 def flush_sightings() -> int:
