@@ -2,7 +2,7 @@
 (LISTEN/NOTIFY), so that a replayed public answer costs no database round trip.
 
 Every bump of `RegisterVersion` notifies the channel `accounts_register_version` when its transaction
-commits (accounts/migrations/0011_register_version_notify.py). Each process (a gunicorn worker after
+commits (accounts/migrations/0012_register_version_notify.py). Each process (a gunicorn worker after
 the fork, a Celery worker) starts one listener thread, on a connection of its own, the first time it
 reads the version (accounts/public/cache.py register_version()); the version itself is still read from
 the database, by a request, and then held until anything could have changed it. Off unless
@@ -45,7 +45,7 @@ from django.dispatch import receiver
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "accounts_register_version"  # as in accounts/migrations/0011_register_version_notify.py
+CHANNEL = "accounts_register_version"  # as in accounts/migrations/0012_register_version_notify.py
 PING_SECONDS = 30
 FIRST_RETRY_SECONDS, LAST_RETRY_SECONDS = 0.1, 5.0
 # A connection to a server that vanished is given up within about a minute, not TCP's hours.

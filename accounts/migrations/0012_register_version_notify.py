@@ -29,7 +29,7 @@ $$;
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0010_lookalike_index'),
+        ('accounts', '0011_lookalike_candidates'),
     ]
 
     operations = [
