@@ -20,7 +20,8 @@ KEY = "entity_id, coalesce(official_id, 0), platform, status"
 DELTAS = {
     "INSERT": "SELECT entity_id, official_id, platform, status, 1 AS channels, coalesce(followers, 0) AS followers "
               "FROM new_rows",
-    "DELETE": "SELECT entity_id, official_id, platform, status, -1, -coalesce(followers, 0) FROM old_rows",
+    "DELETE": "SELECT entity_id, official_id, platform, status, -1 AS channels, -coalesce(followers, 0) AS followers "
+              "FROM old_rows",
 }
 DELTAS["UPDATE"] = DELTAS["INSERT"] + " UNION ALL " + DELTAS["DELETE"]
 
