@@ -218,6 +218,11 @@ class Channel(TimeStamped):
         indexes = [
             models.Index(fields=["status", "platform"], name="channel_status_platform"),
             models.Index(fields=["entity", "status"], name="channel_entity_status"),
+            # The home page's largest and most recent official channels: the first ten of an index,
+            # not a sort of every official channel.
+            models.Index(fields=["-followers", "id"], name="channel_largest",
+                         condition=Q(status=Status.APPROVED, followers__isnull=False)),
+            models.Index(fields=["-approved_at", "-id"], name="channel_recent", condition=Q(status=Status.APPROVED)),
         ]
 
     def __str__(self) -> str:

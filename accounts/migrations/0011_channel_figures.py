@@ -129,4 +129,12 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunSQL(INSTALL, reverse_sql=REMOVE),
+        migrations.AddIndex(
+            model_name='channel',
+            index=models.Index(condition=models.Q(('followers__isnull', False), ('status', 'approved')), fields=['-followers', 'id'], name='channel_largest'),
+        ),
+        migrations.AddIndex(
+            model_name='channel',
+            index=models.Index(condition=models.Q(('status', 'approved')), fields=['-approved_at', '-id'], name='channel_recent'),
+        ),
     ]
