@@ -450,6 +450,25 @@ class ScoreRecord(models.Model):
         return f"{subject} {self.month:%Y-%m}: {self.score}"
 
 
+class PlatformFigures(models.Model):
+    """ChannelFigures added up per platform and status, over every entity: kept by the same triggers,
+    so the register's totals read a dozen rows, then take away the few rows of inactive entities
+    (accounts.selectors.register_totals), instead of adding up thousands of entities' rows."""
+
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    channels = models.BigIntegerField(_("channels"))
+    followers = models.BigIntegerField(_("followers"))
+
+    class Meta:
+        verbose_name = _("platform figures")
+        verbose_name_plural = _("platform figures")
+        constraints = [models.UniqueConstraint(fields=["platform", "status"], name="platform_figures_key")]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.status}: {self.channels}"
+
+
 class SummaryEdition(models.Model):
     """The public presence summary's follower growth (30, 90 and 365 days, in all and per platform) as
     computed at one moment: growth reads every counted channel's past counts, which no request can

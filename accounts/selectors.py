@@ -8,7 +8,7 @@ from django.db.models import BigIntegerField, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import Channel, ChannelFigures, FollowerSnapshot, Language, Status
+from accounts.models import Channel, ChannelFigures, FollowerSnapshot, Language, PlatformFigures, Status
 from accounts.search import Normalized, search_terms
 from accounts.workflow import editor_entity_ids, is_reviewer
 from entities.models import Entity, Official
@@ -31,17 +31,39 @@ class RegisterTotals:
         return self.entities + self.officials
 
 
+def _approved_totals(*, per_platform: bool = False) -> dict[str | None, tuple[int, int]]:
+    """Official (approved) channels and their followers, in all (key None) or per platform, of active
+    entities only (a dissolved entity's channels are no longer counted, as the entity is not): every
+    entity's, from a dozen PlatformFigures rows, less the inactive entities' few ChannelFigures rows.
+    Two small queries whatever the register's size."""
+    def added_up(rows: QuerySet) -> dict[str | None, tuple[int, int]]:
+        sums = {"channels": Sum("channels", default=0), "followers": Sum("followers", default=0)}
+        if not per_platform:
+            row = rows.aggregate(**sums)
+            return {None: (row["channels"], row["followers"])}
+        rows = rows.order_by().values("platform").annotate(**sums)
+        return {row["platform"]: (row["channels"], row["followers"]) for row in rows}
+
+    every = added_up(PlatformFigures.objects.filter(status=Status.APPROVED))
+    gone = added_up(APPROVED_FIGURES.filter(entity__is_active=False))
+    totals = {key: (channels - gone.get(key, (0, 0))[0], followers - gone.get(key, (0, 0))[1])
+              for key, (channels, followers) in every.items()}
+    return {key: figures for key, figures in totals.items() if figures[0]}
+
+
+def approved_platform_totals() -> dict[str, tuple[int, int]]:
+    """Official channels of active entities and their followers, per platform that has any."""
+    return _approved_totals(per_platform=True)
+
+
 def register_totals() -> RegisterTotals:
-    """The headline figures of the public register, in three queries."""
-    # Counted as the entities are: a dissolved (inactive) entity's channels are no longer counted.
-    channel_figures = APPROVED_FIGURES.filter(entity__is_active=True).aggregate(
-        channels=Sum("channels", default=0), followers=Sum("followers", default=0),
-    )
+    """The headline figures of the public register, in four small queries."""
+    channels, followers = _approved_totals().get(None, (0, 0))
     return RegisterTotals(
-        channels=channel_figures["channels"],
+        channels=channels,
         entities=Entity.objects.filter(is_active=True).count(),
         officials=Official.objects.filter(is_active=True, entity__is_active=True).count(),
-        followers=channel_figures["followers"],
+        followers=followers,
     )
 
 

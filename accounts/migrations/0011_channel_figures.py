@@ -1,4 +1,5 @@
-"""ChannelFigures: channels and followers per entity, official, platform and status, kept by the database.
+"""ChannelFigures: channels and followers per entity, official, platform and status, kept by the database
+(and PlatformFigures, the same per platform and status only, for the register's totals).
 
 Statement-level triggers with transition tables on accounts_channel add what each statement wrote
 and take away what it replaced or deleted, in the same transaction, so every write path (services,
@@ -45,6 +46,14 @@ BEGIN
     ON CONFLICT ({KEY}) DO UPDATE
         SET channels = figures.channels + EXCLUDED.channels, followers = figures.followers + EXCLUDED.followers;
     DELETE FROM accounts_channelfigures WHERE channels = 0;  -- through the partial index: the keys just emptied
+    INSERT INTO accounts_platformfigures AS figures (platform, status, channels, followers)
+    SELECT platform, status, sum(channels), sum(followers)
+    FROM ({DELTAS[operation]}) AS delta
+    GROUP BY platform, status
+    HAVING sum(channels) <> 0 OR sum(followers) <> 0
+    ORDER BY platform, status
+    ON CONFLICT (platform, status) DO UPDATE
+        SET channels = figures.channels + EXCLUDED.channels, followers = figures.followers + EXCLUDED.followers;
     RETURN NULL;
 END;
 $$;
@@ -65,6 +74,7 @@ CREATE INDEX channel_figures_empty ON accounts_channelfigures (id) WHERE channel
 CREATE FUNCTION accounts_channel_figures_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM accounts_channelfigures;
+    DELETE FROM accounts_platformfigures;
     RETURN NULL;
 END;
 $$;
@@ -76,6 +86,8 @@ CREATE TRIGGER accounts_channel_register_figures_truncate AFTER TRUNCATE ON acco
 INSERT INTO accounts_channelfigures (entity_id, official_id, platform, status, channels, followers)
 SELECT entity_id, official_id, platform, status, count(*), coalesce(sum(followers), 0)
 FROM accounts_channel GROUP BY entity_id, official_id, platform, status;
+INSERT INTO accounts_platformfigures (platform, status, channels, followers)
+SELECT platform, status, sum(channels), sum(followers) FROM accounts_channelfigures GROUP BY platform, status;
 
 -- A new edition of the public summary is a public change: the cached pages are drawn again with it.
 CREATE TRIGGER accounts_summaryedition_register_changed AFTER INSERT ON accounts_summaryedition
@@ -126,6 +138,21 @@ class Migration(migrations.Migration):
                 'verbose_name': 'channel figures',
                 'verbose_name_plural': 'channel figures',
                 'indexes': [models.Index(fields=['status', 'entity'], name='channel_figures_status_entity')],
+            },
+        ),
+        migrations.CreateModel(
+            name='PlatformFigures',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('platform', models.CharField(choices=[('x', 'X'), ('instagram', 'Instagram'), ('facebook', 'Facebook'), ('youtube', 'YouTube'), ('linkedin', 'LinkedIn'), ('tiktok', 'TikTok'), ('snapchat', 'Snapchat'), ('telegram', 'Telegram'), ('threads', 'Threads'), ('whatsapp', 'WhatsApp channel'), ('bluesky', 'Bluesky'), ('mastodon', 'Mastodon')], max_length=20, verbose_name='platform')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('changes_requested', 'Changes requested'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('retired', 'Retired'), ('compromised', 'Compromised')], max_length=20, verbose_name='status')),
+                ('channels', models.BigIntegerField(verbose_name='channels')),
+                ('followers', models.BigIntegerField(verbose_name='followers')),
+            ],
+            options={
+                'verbose_name': 'platform figures',
+                'verbose_name_plural': 'platform figures',
+                'constraints': [models.UniqueConstraint(fields=('platform', 'status'), name='platform_figures_key')],
             },
         ),
         migrations.RunSQL(INSTALL, reverse_sql=REMOVE),

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from accounts.models import Channel, ChannelFigures, Status
+from accounts.models import Channel, ChannelFigures, PlatformFigures, Status
 from accounts.public.statistics import platform_totals
 from accounts.selectors import entities_with_figures, register_totals
 from entities.models import Entity, Official
@@ -33,6 +33,11 @@ def kept_rows() -> set[tuple]:
 
 def assert_figures_right() -> None:
     assert kept_rows() == oracle_rows()
+    per_platform_status = set(
+        Channel.private_objects.order_by().values_list("platform", "status")
+        .annotate(channels=Count("id"), followers=Sum("followers", default=0)))
+    assert set(PlatformFigures.objects.exclude(channels=0).values_list(
+        "platform", "status", "channels", "followers")) == per_platform_status
     # And what the pages and the API read from them, against the queries they made before.
     approved = Q(status=Status.APPROVED)
     counted = Channel.public_objects.filter(entity__is_active=True).aggregate(
