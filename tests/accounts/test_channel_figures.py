@@ -4,9 +4,11 @@ platform and followers as the refresh writes them, deletions), and the figures t
 from __future__ import annotations
 
 import random
+import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -140,4 +142,41 @@ def test_an_inactive_entity_or_official_keeps_its_rows_and_the_readers_leave_the
     Entity.objects.filter(pk=entity.pk).update(is_active=False)
     assert kept_rows() == oracle_rows()
     assert register_totals().channels == 0
+    assert_figures_right()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_writing_the_same_entities_in_opposite_orders_both_commit(make_entity, make_channel):
+    """Each worker's first statement takes the register version's row before any figures row (the
+    triggers' order), so the second worker waits there holding no figures row: no deadlock, whichever
+    entities each writes first."""
+    first, second = make_entity(), make_entity()
+    now = timezone.now()
+    own = {(entity.pk, n): make_channel(f"https://x.com/lock{entity.pk}n{n}", entity=entity, followers=1,
+                                        followers_at=now).pk
+           for entity in (first, second) for n in range(2)}
+    one_wrote = threading.Event()
+    failures: list[BaseException] = []
+
+    def refresh(order: list[int], worker: int, *, wait_for: threading.Event | None) -> None:
+        try:
+            if wait_for is not None:
+                wait_for.wait(10)
+            with transaction.atomic():
+                _refresh_like_update({own[(order[0], worker)]: 10 + worker})
+                one_wrote.set()
+                time.sleep(0.5)  # the other worker's first statement meanwhile
+                _refresh_like_update({own[(order[1], worker)]: 20 + worker})
+        except BaseException as error:  # noqa: BLE001 -- reported by the test below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=refresh, args=([first.pk, second.pk], 0), kwargs={"wait_for": None}),
+               threading.Thread(target=refresh, args=([second.pk, first.pk], 1), kwargs={"wait_for": one_wrote})]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert failures == []
     assert_figures_right()
