@@ -218,6 +218,11 @@ class Channel(TimeStamped):
         indexes = [
             models.Index(fields=["status", "platform"], name="channel_status_platform"),
             models.Index(fields=["entity", "status"], name="channel_entity_status"),
+            # The home page's largest and most recent official channels: the first ten of an index,
+            # not a sort of every official channel.
+            models.Index(fields=["-followers", "id"], name="channel_largest",
+                         condition=Q(status=Status.APPROVED, followers__isnull=False)),
+            models.Index(fields=["-approved_at", "-id"], name="channel_recent", condition=Q(status=Status.APPROVED)),
         ]
 
     def __str__(self) -> str:
@@ -230,6 +235,37 @@ class Channel(TimeStamped):
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+
+class ChannelFigures(models.Model):
+    """How many channels, and how many followers (their latest counts added up), each entity has per
+    official (or none: its own), platform and status. Kept by the database in the writing
+    transaction (triggers on channels, accounts/migrations/0011_channel_figures.py), whatever writes
+    the channels: the services, the admin, the follower refresh, a bulk load. The register's totals,
+    the entities' and officials' figures and the per-platform figures add up these few rows instead
+    of every channel; `accounts.selectors` reads them. A key with no channel has no row."""
+
+    entity = models.ForeignKey(
+        "entities.Entity", verbose_name=_("entity"), on_delete=models.DO_NOTHING, related_name="channel_figures"
+    )
+    official = models.ForeignKey(
+        "entities.Official", verbose_name=_("official"), null=True, blank=True, on_delete=models.DO_NOTHING,
+        related_name="channel_figures",
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    channels = models.BigIntegerField(_("channels"))
+    followers = models.BigIntegerField(_("followers"))
+
+    class Meta:
+        verbose_name = _("channel figures")
+        verbose_name_plural = _("channel figures")
+        # The key's unique index, on coalesce(official_id, 0) so that "no official" is one key, is made
+        # by the migration: the triggers' upserts name it.
+        indexes = [models.Index(fields=["status", "entity"], name="channel_figures_status_entity")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_id}/{self.official_id or '-'} {self.platform} {self.status}: {self.channels}"
 
 
 class LookalikeKeys(models.Model):
@@ -412,6 +448,46 @@ class ScoreRecord(models.Model):
     def __str__(self) -> str:
         subject = self.entity or self.official or self.channel
         return f"{subject} {self.month:%Y-%m}: {self.score}"
+
+
+class PlatformFigures(models.Model):
+    """ChannelFigures added up per platform and status, over every entity: kept by the same triggers,
+    so the register's totals read a dozen rows, then take away the few rows of inactive entities
+    (accounts.selectors.register_totals), instead of adding up thousands of entities' rows."""
+
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    channels = models.BigIntegerField(_("channels"))
+    followers = models.BigIntegerField(_("followers"))
+
+    class Meta:
+        verbose_name = _("platform figures")
+        verbose_name_plural = _("platform figures")
+        constraints = [models.UniqueConstraint(fields=["platform", "status"], name="platform_figures_key")]
+
+    def __str__(self) -> str:
+        return f"{self.platform} {self.status}: {self.channels}"
+
+
+class SummaryEdition(models.Model):
+    """The public presence summary's follower growth (30, 90 and 365 days, in all and per platform) as
+    computed at one moment: growth reads every counted channel's past counts, which no request can
+    afford on a large register, so it is computed in the background (accounts/report/summary.py)
+    and the page shows the latest edition, saying when it was computed."""
+
+    computed_at = models.DateTimeField(_("computed"))
+    day = models.DateField(_("day"), help_text=_("The day the growth is counted back from."))
+    register_number = models.BigIntegerField(
+        _("register version"), help_text=_("The register's version the edition reflects: older than the "
+                                           "register's, and the edition is computed again."))
+    growth = models.JSONField(_("growth"))
+
+    class Meta:
+        verbose_name = _("summary edition")
+        verbose_name_plural = _("summary editions")
+
+    def __str__(self) -> str:
+        return f"{self.computed_at:%Y-%m-%d %H:%M} ({self.register_number})"
 
 
 # --- The impostor radar ----------------------------------------------------------------------

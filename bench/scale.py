@@ -72,6 +72,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=100, help="timed requests per answer, at most")
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per answer, at most (after warm-up)")
     parser.add_argument("--timeout", type=float, default=60.0, help="statement_timeout while timing, seconds")
+    parser.add_argument("--only", help="time only the answers whose label starts with one of these "
+                                       "(comma-separated; the CSV export is then left out)")
     args = parser.parse_args()
 
     url = args.database or harness.scratch_database_url("bench_scale")
@@ -334,7 +336,13 @@ def measure_all(args) -> None:
         ("entity page (~200 channels)", f"/en/entities/{entity.slug}/" if entity else "/en/entities/uae-cabinet/"),
         ("channel page", f"/en/channels/{official.pk}/"),
         ("presence", "/en/presence/"),
+        ("API stats", "/api/v1/stats/"),
+        ("API entities list", "/api/v1/entities/"),
+        ("API officials list", "/api/v1/officials/"),
     ]
+    if args.only:
+        wanted = tuple(label.strip() for label in args.only.split(","))
+        answers = [(label, path) for label, path in answers if label.startswith(wanted)]
     client = Client()
     print()
     # "cold": the shared cache emptied before every request, so each one computes its answer (what a
@@ -342,7 +350,8 @@ def measure_all(args) -> None:
     print(f"{'answer':<38} {'cold p50':>9} {'cold p95':>9}  n          | {'cached p50':>10} {'cached p95':>10}")
     for label, path in answers:
         print(f"{label:<38} {_timed(client, path, args, cold=True):<32} | {_timed(client, path, args)}", flush=True)
-    print(_csv(client))
+    if not args.only:
+        print(_csv(client))
     print(f"max RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -177,6 +177,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.report_tasks.send_monthly_report",
         "schedule": crontab(day_of_month=1, hour=8, minute=0),  # monthly, for the reviewers
     },
+    "summary-growth": {
+        "task": "accounts.tasks.record_summary_edition",
+        "schedule": crontab(minute="*/15"),  # the public summary's growth, when the register or the day changed
+    },
     "radar-counts": {
         "task": "accounts.tasks.flush_radar_counts",
         "schedule": crontab(minute="*/5"),  # the public's look-alike questions, from Redis to the database

@@ -6,7 +6,6 @@ whatever its length. Only approved channels count towards an owner's channels an
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Count
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -18,7 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import EntitySerializer, OfficialSerializer, StatsSerializer
 from accounts.public.statistics import platform_totals
-from accounts.selectors import APPROVED, entities_with_figures, register_totals
+from accounts.selectors import entities_with_figures, register_totals, with_approved_channels
 from entities.models import Official
 from registry.api import RegisterPagination, error_responses
 
@@ -80,12 +79,8 @@ class OfficialViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,80}"
 
     def get_queryset(self):
-        return (
-            Official.objects.filter(is_active=True, entity__is_active=True)
-            .select_related("entity")
-            .annotate(approved_channels=Count("channels", filter=APPROVED))
-            .order_by("name_en", "id")
-        )
+        officials = Official.objects.filter(is_active=True, entity__is_active=True).select_related("entity")
+        return with_approved_channels(officials, "official").order_by("name_en", "id")
 
 
 class StatsView(APIView):

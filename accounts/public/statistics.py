@@ -1,25 +1,23 @@
 """Figures of the public register beyond the headline totals (accounts.selectors.register_totals)."""
 from __future__ import annotations
 
-from django.db.models import Count, Sum
-
 from accounts.models import Channel, Status
 from accounts.platforms import Platform
+from accounts.selectors import approved_platform_totals
 
 
 def platform_totals() -> dict[str, dict[str, int]]:
-    """Official (approved) channels and their latest follower counts per platform, in one query.
+    """Official (approved) channels and their latest follower counts per platform (from the figures the
+    database keeps: accounts.selectors.approved_platform_totals, not a count of every channel).
 
     Every platform is listed, with zeros where the register has no channel on it yet.
     """
-    rows = (
-        Channel.public_objects.filter(status=Status.APPROVED, entity__is_active=True)
-        .order_by()
-        .values("platform")
-        .annotate(channels=Count("id"), followers=Sum("followers", default=0))
-    )
-    figures = {row["platform"]: {"channels": row["channels"], "followers": row["followers"]} for row in rows}
-    return {platform: figures.get(platform, {"channels": 0, "followers": 0}) for platform in Platform.values}
+    figures = approved_platform_totals()
+    totals = {}
+    for platform in Platform.values:
+        channels, followers = figures.get(platform, (0, 0))
+        totals[platform] = {"channels": channels, "followers": followers}
+    return totals
 
 
 def largest_channels(limit: int = 10) -> list[Channel]:

@@ -56,10 +56,16 @@ def home(request):
     })
 
 
+# The federal government has some fifty entities: one page. A register of thousands is paged, so that
+# no page draws them all.
+ENTITIES_PAGE_SIZE = 100
+
+
 @public_page
 def entities(request):
     listed = entities_with_figures().order_by(name_field(), "id")
-    return render(request, "accounts/entities.html", {"entities": listed})
+    page = RegisterPaginator(listed, ENTITIES_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/entities.html", {"page": page})
 
 
 @public_page

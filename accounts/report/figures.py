@@ -3,13 +3,14 @@
 One `overview()` assesses the whole government once and derives every figure from that (totals,
 per platform, per entity kind, the ranking, each owner's card), so a page costs the same handful
 of queries with 5 owners or 500. `public_summary()` is the public page's: it reads only
-`Channel.public_objects` and carries no score and nothing per entity.
+`Channel.public_objects` and carries no score and nothing per entity; its growth is computed in the
+background (accounts/report/summary.py).
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +22,7 @@ from accounts.platforms import Platform
 from accounts.public.statistics import platform_totals
 from accounts.report.scores import ChannelScore, Growth, OwnerScore, assess, growth, past_counts
 from accounts.report.standards import Rule
+from accounts.report.summary import summary_edition
 from accounts.selectors import RegisterTotals, register_totals
 from entities.models import EntityKind
 
@@ -284,25 +286,28 @@ class PublicSummary:
     totals: RegisterTotals
     growth: list[Change]
     platforms: list[Group]
+    growth_computed_at: datetime  # the growth's edition (accounts/report/summary.py); the rest is current
 
 
-def public_summary(today: date | None = None) -> PublicSummary:
-    """The register's totals and per-platform figures with their growth: public channels only."""
-    today = today or timezone.localdate()
-    channels = list(Channel.public_objects.filter(status=Status.APPROVED).only("pk", "platform", "followers"))
-    past = past_counts(None, today)  # all of them: the approved channels are most of the register
-    by_platform: dict[str, list[Channel]] = {}
-    for channel in channels:
-        by_platform.setdefault(channel.platform, []).append(channel)
+def _edition_changes(triples: list[list[int]] | None) -> list[Change]:
+    return [Change.of(Growth(days, before, now)) for days, before, now in triples or []]
+
+
+def public_summary() -> PublicSummary:
+    """The register's totals and per-platform figures, current, with their growth as of the latest
+    edition: public channels only."""
+    edition = summary_edition()
+    growth_of = edition.growth["platforms"]
     platforms = [
         Group(key=code, label=Platform(code).label, channels=figures["channels"], followers=figures["followers"],
-              growth=changes(by_platform.get(code, []), today, past))
+              growth=_edition_changes(growth_of.get(code)))  # none yet for a platform new since the edition
         for code, figures in platform_totals().items() if figures["channels"]
     ]
     return PublicSummary(
         totals=register_totals(),
-        growth=changes(channels, today, past),
+        growth=_edition_changes(edition.growth["all"]),
         platforms=sorted(platforms, key=lambda group: (-group.followers, group.key)),
+        growth_computed_at=edition.computed_at,
     )
 
 

@@ -1,5 +1,5 @@
-"""The presence report's jobs: this month's scores, kept again after each change that moves them,
-and the monthly report emailed to the reviewers."""
+"""The presence report's jobs: this month's scores and the public summary's growth, kept again after
+each change that moves them, and the monthly report emailed to the reviewers."""
 from __future__ import annotations
 
 from celery import shared_task
@@ -7,6 +7,7 @@ from celery import shared_task
 from accounts.notifications import active_reviewers, bilingual_email, send_once
 from accounts.report.figures import csv_text, overview, top_and_bottom
 from accounts.report.scores import record_scores
+from accounts.report.summary import summary_edition_record
 
 REPORT_KEEP_SECONDS = 40 * 24 * 3600  # a month's mark outlives the month
 
@@ -63,6 +64,7 @@ def monthly_report_email(report, attachment: str, recipient: str, *, connection=
 # --- The presence report's scores --------------------------------------------------------------
 
 SCORES_QUEUED = "registry:scores:queued"
+SUMMARY_QUEUED = "registry:summary:queued"
 
 
 SCORES_SETTLE_SECONDS = 60
@@ -82,6 +84,8 @@ def _queue_scores() -> None:
 
     if cache.add(SCORES_QUEUED, 1, timeout=SCORES_SETTLE_SECONDS * 5):
         record_presence_scores.apply_async(countdown=SCORES_SETTLE_SECONDS)
+    if cache.add(SUMMARY_QUEUED, 1, timeout=SCORES_SETTLE_SECONDS * 5):
+        record_summary_edition.apply_async(countdown=SCORES_SETTLE_SECONDS)
 
 
 @shared_task(
@@ -94,3 +98,18 @@ def record_presence_scores() -> int:
 
     cache.delete(SCORES_QUEUED)
     return record_scores()
+
+
+@shared_task(
+    name="accounts.tasks.record_summary_edition",
+    acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def record_summary_edition(only_if_stale: bool = True) -> bool:
+    """Compute the public summary's growth again (accounts.report.summary), by default only when the
+    latest edition no longer reflects the register; returns whether it did. Queued after the changes
+    that call schedule_scores, and run by beat for every other write (the admin, a bulk load) and for
+    a new day."""
+    from django.core.cache import cache
+
+
+    cache.delete(SUMMARY_QUEUED)
+    return summary_edition_record(only_if_stale=only_if_stale) is not None

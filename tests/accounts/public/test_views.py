@@ -93,6 +93,17 @@ def test_entities_page_lists_active_entities_with_their_official_figures(client,
     assert "Dissolved Authority" not in html
 
 
+def test_a_register_of_many_entities_is_listed_a_hundred_to_a_page(client, make_entity):
+    from accounts.public.views import ENTITIES_PAGE_SIZE
+
+    for n in range(ENTITIES_PAGE_SIZE + 1):
+        make_entity(slug=f"many-{n:03}", name_en=f"Authority {n:03}")
+    first, second = page(client, "/en/entities/"), page(client, "/en/entities/?page=2")
+    assert first.count("<tr data-entity=") == ENTITIES_PAGE_SIZE and "101 entities — page 1 of 2" in first
+    assert re.findall(r'<tr data-entity="([^"]+)"', second) == ["many-100"]
+    assert 'href="?page=2" rel="next"' in first
+
+
 def test_entity_page_groups_its_channels_and_its_officials(client, mofa):
     html = page(client, "/en/entities/mofa/")
     assert "<h1>Ministry of Foreign Affairs</h1>" in html

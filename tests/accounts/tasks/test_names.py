@@ -18,7 +18,7 @@ def test_every_scheduled_task_name_resolves_to_a_registered_task():
     assert scheduled == {
         "accounts.tasks.refresh_followers", "accounts.tasks.send_alert_digest",
         "accounts.report_tasks.send_monthly_report", "accounts.tasks.send_annual_review_reminders",
-        "accounts.tasks.flush_radar_counts",
+        "accounts.tasks.flush_radar_counts", "accounts.tasks.record_summary_edition",
     }
     assert scheduled <= set(app.tasks)
 
