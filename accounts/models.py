@@ -240,7 +240,7 @@ class Channel(TimeStamped):
 class ChannelFigures(models.Model):
     """How many channels, and how many followers (their latest counts added up), each entity has per
     official (or none: its own), platform and status. Kept by the database in the writing
-    transaction (triggers on channels, accounts/migrations/0011_channel_figures.py), whatever writes
+    transaction (triggers on channels, accounts/migrations/0013_channel_figures.py), whatever writes
     the channels: the services, the admin, the follower refresh, a bulk load. The register's totals,
     the entities' and officials' figures and the per-platform figures add up these few rows instead
     of every channel; `accounts.selectors` reads them. A key with no channel has no row."""

@@ -108,7 +108,7 @@ REMOVE = "DROP TRIGGER IF EXISTS accounts_summaryedition_register_changed ON acc
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0010_lookalike_index'),
+        ('accounts', '0012_register_version_notify'),
         ('entities', '0004_membership_history'),
     ]
 
