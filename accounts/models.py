@@ -21,7 +21,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -49,6 +49,8 @@ LIVE_STATUSES = (Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED, St
 WATCHED_STATUSES = (Status.APPROVED, Status.COMPROMISED)
 # What the public may ever see, on every page and endpoint.
 PUBLIC_STATUSES = (Status.APPROVED, Status.RETIRED, Status.COMPROMISED)
+# What the directory lists unless asked for retired channels: official now, and flagged as compromised.
+LISTED_STATUSES = (Status.APPROVED, Status.COMPROMISED)
 
 
 class Language(models.TextChoices):
@@ -171,8 +173,17 @@ class Channel(TimeStamped):
     # officials), so no write path can forget it; searched through a trigram index where the server
     # has pg_trgm.
     search_text = models.TextField(_("search text"), default="", blank=True, editable=False)
+    # The owner's names, copied by the same triggers (accounts/migrations/0011_owner_names.py), so that
+    # an index can serve the directory's order (the entity's name, then the official's, in the page's
+    # language): no index can serve an order by a joined table's columns.
+    entity_name_ar = models.CharField(_("entity (Arabic)"), max_length=200, null=True, editable=False)
+    entity_name_en = models.CharField(_("entity (English)"), max_length=200, null=True, editable=False)
+    official_name_ar = models.CharField(_("official (Arabic)"), max_length=200, null=True, editable=False)
+    official_name_en = models.CharField(_("official (English)"), max_length=200, null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=REFRESHED_FIELDS + ["version", "search_text"])
+    history = HistoricalRecords(excluded_fields=REFRESHED_FIELDS + [
+        "version", "search_text", "entity_name_ar", "entity_name_en", "official_name_ar", "official_name_en",
+    ])
 
     # No plain `objects`: a page must say whether it shows the public register or everything.
     private_objects = ChannelQuerySet.as_manager()
@@ -218,6 +229,14 @@ class Channel(TimeStamped):
         indexes = [
             models.Index(fields=["status", "platform"], name="channel_status_platform"),
             models.Index(fields=["entity", "status"], name="channel_entity_status"),
+            # The public lists' orders, over the statuses they show, so that a page reads its rows in
+            # order and stops: the directory in each language, the API by platform and handle.
+            *[models.Index(F(f"entity_name_{language}"), F(f"official_name_{language}").asc(nulls_first=True),
+                           F("platform"), F("handle_key"), F("id"), name=f"channel_directory_{language}",
+                           condition=Q(status__in=[s.value for s in LISTED_STATUSES]))
+              for language in ("ar", "en")],
+            models.Index(fields=["platform", "handle_key", "id"], name="channel_public_order",
+                         condition=Q(status__in=[s.value for s in PUBLIC_STATUSES])),
         ]
 
     def __str__(self) -> str:

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import Channel, Language, Status
 from accounts.platforms import Platform
-from accounts.public.cache import RegisterPaginator
 from accounts.public.card import CardUnavailable, draw_card
 from accounts.public.charts import follower_chart, month_ends
 from accounts.public.directory import (
@@ -25,6 +24,7 @@ from accounts.public.directory import (
     directory_officials,
     name_field,
 )
+from accounts.public.paging import RegisterPaginator
 from accounts.public.replay import VERIFY_PAGE_LIMIT, replayable
 from accounts.public.sharing import preview, readable, short_path
 from accounts.public.statistics import largest_channels, platform_totals, recent_additions

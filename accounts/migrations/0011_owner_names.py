@@ -1,0 +1,110 @@
+"""The owner's names on the channel, kept by the database, and the indexes of the public lists' orders.
+
+The trigger that keeps `Channel.search_text` (0008) already reads the entity's and the official's
+names on every insert, on every change of owner, and (through the rename triggers) whenever an
+owner is renamed: it now also copies them onto the channel, so no write path can forget them. The
+directory sorts by them through an index instead of sorting every match by a joined table's column.
+
+Filling a large register rewrites every channel once: the trigram index is dropped for it and built
+again afterwards (a million channels: minutes, not the hours of updating it row by row).
+"""
+import django.db.models.expressions
+from django.db import migrations, models
+
+from accounts.search import NORMALIZE_FUNCTION
+
+NAMES = ["entity_name_ar", "entity_name_en", "official_name_ar", "official_name_en"]
+
+# The same search text as 0008's (NULL for no official, so concat_ws leaves it out), and the names.
+FUNCTION = f"""
+CREATE OR REPLACE FUNCTION accounts_channel_search_text() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT name_ar, name_en INTO NEW.entity_name_ar, NEW.entity_name_en
+        FROM entities_entity WHERE id = NEW.entity_id;
+    SELECT name_ar, name_en INTO NEW.official_name_ar, NEW.official_name_en
+        FROM entities_official WHERE id = NEW.official_id;
+    NEW.search_text := {NORMALIZE_FUNCTION}(concat_ws(' ', NEW.handle, NEW.display_name,
+        concat_ws(' ', NEW.entity_name_ar, NEW.entity_name_en),
+        CASE WHEN NEW.official_id IS NOT NULL THEN concat_ws(' ', NEW.official_name_ar, NEW.official_name_en) END));
+    RETURN NEW;
+END;
+$$;
+DROP TRIGGER accounts_channel_search_text ON accounts_channel;
+CREATE TRIGGER accounts_channel_search_text
+    BEFORE INSERT OR UPDATE OF handle, display_name, entity_id, official_id, search_text, {", ".join(NAMES)}
+    ON accounts_channel FOR EACH ROW EXECUTE FUNCTION accounts_channel_search_text();
+"""
+
+REVERSE = f"""
+CREATE OR REPLACE FUNCTION accounts_channel_search_text() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.search_text := {NORMALIZE_FUNCTION}(concat_ws(' ', NEW.handle, NEW.display_name,
+        (SELECT concat_ws(' ', name_ar, name_en) FROM entities_entity WHERE id = NEW.entity_id),
+        (SELECT concat_ws(' ', name_ar, name_en) FROM entities_official WHERE id = NEW.official_id)));
+    RETURN NEW;
+END;
+$$;
+DROP TRIGGER accounts_channel_search_text ON accounts_channel;
+CREATE TRIGGER accounts_channel_search_text
+    BEFORE INSERT OR UPDATE OF handle, display_name, entity_id, official_id, search_text ON accounts_channel
+    FOR EACH ROW EXECUTE FUNCTION accounts_channel_search_text();
+"""
+
+# Before the new trigger exists: copying the names leaves the search text as it is.
+FILL = """
+UPDATE accounts_channel AS c
+SET (entity_name_ar, entity_name_en) = (SELECT name_ar, name_en FROM entities_entity WHERE id = c.entity_id),
+    (official_name_ar, official_name_en) = (SELECT name_ar, name_en FROM entities_official WHERE id = c.official_id);
+"""
+
+TRIGRAM_INDEX = "CREATE INDEX IF NOT EXISTS channel_search_trgm ON accounts_channel USING gin (search_text gin_trgm_ops)"
+
+
+def fill(apps, schema_editor):
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'channel_search_trgm'")
+        trigrams = cursor.fetchone() is not None
+        if trigrams:
+            cursor.execute("DROP INDEX channel_search_trgm")
+        cursor.execute(FILL)
+        if trigrams:
+            cursor.execute(TRIGRAM_INDEX)
+
+
+def directory_index(language: str) -> models.Index:
+    return models.Index(
+        django.db.models.expressions.F(f"entity_name_{language}"),
+        django.db.models.expressions.OrderBy(
+            django.db.models.expressions.F(f"official_name_{language}"), nulls_first=True
+        ),
+        django.db.models.expressions.F("platform"), django.db.models.expressions.F("handle_key"),
+        django.db.models.expressions.F("id"),
+        condition=models.Q(("status__in", ["approved", "compromised"])), name=f"channel_directory_{language}",
+    )
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("accounts", "0010_lookalike_index"),
+        ("entities", "0004_membership_history"),
+    ]
+
+    operations = [
+        *[migrations.AddField(
+            model_name="channel", name=name,
+            field=models.CharField(editable=False, max_length=200, null=True, verbose_name=verbose),
+        ) for name, verbose in zip(NAMES, ["entity (Arabic)", "entity (English)", "official (Arabic)",
+                                           "official (English)"], strict=True)],
+        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunSQL(FUNCTION, reverse_sql=REVERSE),
+        migrations.AddIndex(model_name="channel", index=directory_index("ar")),
+        migrations.AddIndex(model_name="channel", index=directory_index("en")),
+        migrations.AddIndex(
+            model_name="channel",
+            index=models.Index(
+                condition=models.Q(("status__in", ["approved", "retired", "compromised"])),
+                fields=["platform", "handle_key", "id"], name="channel_public_order",
+            ),
+        ),
+    ]
