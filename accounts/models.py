@@ -180,9 +180,14 @@ class Channel(TimeStamped):
     entity_name_en = models.CharField(_("entity (English)"), max_length=200, null=True, editable=False)
     official_name_ar = models.CharField(_("official (Arabic)"), max_length=200, null=True, editable=False)
     official_name_en = models.CharField(_("official (English)"), max_length=200, null=True, editable=False)
+    # The words of `search_text` that the entity's own names do not hold (its handle, display name and
+    # official, less what repeats the entity's name), kept by the same trigger: a channel matches a word its
+    # entity's names lack only through these, which the directory finds by this column's trigram index.
+    own_search_text = models.TextField(_("search text beyond the entity"), default="", blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=REFRESHED_FIELDS + [
-        "version", "search_text", "entity_name_ar", "entity_name_en", "official_name_ar", "official_name_en",
+        "version", "search_text", "own_search_text",
+        "entity_name_ar", "entity_name_en", "official_name_ar", "official_name_en",
     ])
 
     # No plain `objects`: a page must say whether it shows the public register or everything.

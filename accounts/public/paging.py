@@ -23,9 +23,35 @@ from accounts.public.cache import remember, remembered
 COUNT = "count"
 
 
-def estimated_rows(queryset: QuerySet) -> int:
-    """How many rows the planner expects `queryset` to give (EXPLAIN, nothing executed)."""
-    plan = json.loads(queryset.order_by().explain(format="json"))
+# What is paged is a QuerySet, or a list of another kind with the same four methods (count_key,
+# capped_count, estimated_rows, count): accounts.public.directory.SearchedDirectory.
+
+def count_key(matches) -> tuple | None:
+    """What the count depends on (the query's SQL and parameters), to keep it under; None: not kept."""
+    if not isinstance(matches, QuerySet):
+        return matches.count_key() if hasattr(matches, "count_key") else None
+    try:
+        sql, params = matches.query.sql_with_params()
+    except EmptyResultSet:
+        return ("empty",)
+    return (sql, tuple(map(str, params)))
+
+
+def capped_count(matches, cap: int) -> int:
+    """The matches counted up to `cap + 1` (one more says "more than cap")."""
+    if not isinstance(matches, QuerySet):
+        return matches.capped_count(cap)
+    return matches.order_by().values("pk")[: cap + 1].count()
+
+
+def estimated_rows(matches) -> int:
+    """How many rows the planner expects (EXPLAIN, nothing executed)."""
+    if not isinstance(matches, QuerySet):
+        return matches.estimated_rows()
+    try:
+        plan = json.loads(matches.order_by().explain(format="json"))
+    except EmptyResultSet:
+        return 0
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
@@ -60,20 +86,18 @@ class RegisterPaginator(Paginator):
     def __init__(self, object_list, per_page, *, exact_up_to: int | None = None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.exact_up_to = settings.PUBLIC_EXACT_COUNT_UP_TO if exact_up_to is None else exact_up_to
-        self.count_estimated = False
+        self._estimated = False
         self._at_least = 0  # rows known to exist, from the pages read
+
+    @property
+    def count_estimated(self) -> bool:
+        """Whether `count` is the planner's estimate rather than every match counted."""
+        return self.count is not None and self._estimated
 
     # --- Counting -----------------------------------------------------------------------------
 
     def _count_key(self) -> tuple | None:
-        query = getattr(self.object_list, "query", None)
-        if query is None:
-            return None
-        try:
-            sql, params = query.sql_with_params()
-        except EmptyResultSet:
-            return ("empty",)
-        return (sql, tuple(map(str, params)))
+        return count_key(self.object_list)
 
     def _known(self, count: int) -> int:
         """An exact count learned: kept for this register version and query."""
@@ -81,12 +105,12 @@ class RegisterPaginator(Paginator):
         if key is not None:
             remember(COUNT, key, count)
         self.__dict__["count"] = count
-        self.count_estimated = False
+        self._estimated = False
         return count
 
     def exact_count(self) -> int:
         """Every match counted (once per register version and query): for the last page's number."""
-        if "count" in self.__dict__ and not self.count_estimated:
+        if "count" in self.__dict__ and not self._estimated:
             return self.count
         key = self._count_key()
         known = remembered(COUNT, key) if key not in (None, ("empty",)) else None
@@ -94,7 +118,7 @@ class RegisterPaginator(Paginator):
             return self._known(known)
         if key == ("empty",):
             return self._known(0)
-        return self._known(super().count if key is None else self.object_list.count())
+        return self._known(Paginator.count.func(self))
 
     @cached_property
     def count(self) -> int:
@@ -107,10 +131,10 @@ class RegisterPaginator(Paginator):
         if known is not None:
             return known
         if self._at_least <= self.exact_up_to:
-            capped = self.object_list.order_by().values("pk")[: self.exact_up_to + 1].count()
+            capped = capped_count(self.object_list, self.exact_up_to)
             if capped <= self.exact_up_to:
                 return self._known(capped)
-        self.count_estimated = True
+        self._estimated = True
         return max(rounded(estimated_rows(self.object_list)), self._at_least, self.exact_up_to + 1)
 
     # --- Paging -------------------------------------------------------------------------------
@@ -137,9 +161,9 @@ class RegisterPaginator(Paginator):
             raise EmptyPage(self.error_messages["no_results"])
         if more:
             self._at_least = max(self._at_least, offset + len(rows) + 1)
-            if self.count_estimated and self.__dict__["count"] < self._at_least:
+            if self._estimated and self.__dict__["count"] < self._at_least:
                 self.__dict__["count"] = self._at_least  # an estimate below the rows read
-        elif "count" not in self.__dict__ or self.count_estimated:
+        elif "count" not in self.__dict__ or self._estimated:
             self._known(offset + len(rows))  # the last page: everything before it, and its rows
         return RegisterPage(rows, number, self, more=more)
 
