@@ -147,14 +147,15 @@ def directory_order() -> tuple:
     return (f"entity_{name}", F(f"official_{name}").asc(nulls_first=True), "platform", "handle_key", "id")
 
 
-def directory_entities() -> list[Entity]:
-    """The entities a person may filter by, by name in the page's language."""
-    return list(Entity.objects.filter(is_active=True).order_by(name_field(), "id"))
+def directory_entities() -> list[tuple[str, str]]:
+    """The entities a person may filter by, as (slug, name), by name in the page's language."""
+    name = name_field()
+    return list(Entity.objects.filter(is_active=True).order_by(name, "id").values_list("slug", name))
 
 
-def directory_officials() -> list[Official]:
-    """The officials a person may filter by, by name in the page's language."""
-    return list(
-        Official.objects.filter(is_active=True, entity__is_active=True).select_related("entity")
-        .order_by(name_field(), "id")
-    )
+def directory_officials() -> list[tuple[str, str]]:
+    """The officials a person may filter by, as (slug, "name — entity's name"), by name in the page's language."""
+    name = name_field()
+    officials = (Official.objects.filter(is_active=True, entity__is_active=True).order_by(name, "id")
+                 .values_list("slug", name, f"entity__{name}"))
+    return [(slug, f"{official} — {entity}") for slug, official, entity in officials]
