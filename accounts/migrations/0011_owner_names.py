@@ -87,6 +87,9 @@ def fill(apps, schema_editor):
         if trigrams:
             cursor.execute(TRIGRAM_INDEX)
             cursor.execute(OWN_TRIGRAM_INDEX)
+        # The planner's statistics of the new columns, which decide between the directory's index and the
+        # trigram indexes; autovacuum would take them only after the next large change.
+        cursor.execute("ANALYZE accounts_channel, entities_entity")
 
 
 def directory_index(language: str) -> models.Index:
