@@ -86,16 +86,22 @@ def directory_channels(filters: DirectoryFilters) -> QuerySet[Channel] | Searche
     if not holders:
         return matching.order_by(*directory_order())
     ids = [pk for pk, _ in holders]
-    # Arrays as one parameter each: thousands of entities as `IN (%s, %s, …)` cost more to send than to run.
+    # Arrays as one literal parameter each: thousands of entities as `IN (%s, %s, …)`, or as lists the driver
+    # adapts item by item, cost more to send than the query to run. Constants, not a subquery: the planner
+    # must see them to choose the directory index.
+    ids_literal = array_literal(map(str, ids))
     owners = RawSQL(f"{_CHANNEL}.entity_id = ANY(%s::bigint[]) AND {_CHANNEL}.entity_{name_field()} = ANY(%s::text[])",
-                    (ids, sorted({name for _, name in holders})), output_field=BooleanField())
-    elsewhere = RawSQL(f"NOT ({_CHANNEL}.entity_id = ANY(%s::bigint[]))", (ids,), output_field=BooleanField())
+                    (ids_literal, array_literal(sorted({name for _, name in holders}))), output_field=BooleanField())
+    elsewhere = RawSQL(f"NOT ({_CHANNEL}.entity_id = ANY(%s::bigint[]))", (ids_literal,), output_field=BooleanField())
     held = matching.filter(owners)
     others = matching.filter(elsewhere).filter(reduce(or_, [Q(own_search_text__contains=t) for t in terms]))
-    # The holders' channels all hold the words: the planner, which takes each condition for independent of
-    # the others, estimates their number better without the words.
     return SearchedDirectory(held.order_by(*directory_order()), others.order_by(*directory_order()),
-                             held_unsearched=channels.filter(owners))
+                             plain=matching)
+
+
+def array_literal(items) -> str:
+    """A PostgreSQL array literal of these strings, each quoted: `{"a","b \\"c\\""}`."""
+    return "{" + ",".join('"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"' for item in items) + "}"
 
 
 class SearchedDirectory:
@@ -112,9 +118,9 @@ class SearchedDirectory:
 
     ordered = True
 
-    def __init__(self, held: QuerySet[Channel], others: QuerySet[Channel], *, held_unsearched: QuerySet[Channel]):
+    def __init__(self, held: QuerySet[Channel], others: QuerySet[Channel], *, plain: QuerySet[Channel]):
         self.parts = (held, others)
-        self.held_unsearched = held_unsearched
+        self.plain = plain  # the same matches in one query: what the planner estimates best, with one EXPLAIN
 
     def __getitem__(self, index: slice) -> list[Channel]:
         """The channels from `index.start` to `index.stop`: each part's first `stop` in order, merged and cut
@@ -146,7 +152,7 @@ class SearchedDirectory:
         return held if held > cap else held + capped_count(self.parts[1], cap - held)
 
     def estimated_rows(self) -> int:
-        return estimated_rows(self.held_unsearched) + estimated_rows(self.parts[1])
+        return estimated_rows(self.plain)
 
 
 def directory_order() -> tuple:
