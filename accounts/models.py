@@ -21,7 +21,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -49,6 +49,8 @@ LIVE_STATUSES = (Status.SUBMITTED, Status.CHANGES_REQUESTED, Status.APPROVED, St
 WATCHED_STATUSES = (Status.APPROVED, Status.COMPROMISED)
 # What the public may ever see, on every page and endpoint.
 PUBLIC_STATUSES = (Status.APPROVED, Status.RETIRED, Status.COMPROMISED)
+# What the directory lists unless asked for retired channels: official now, and flagged as compromised.
+LISTED_STATUSES = (Status.APPROVED, Status.COMPROMISED)
 
 
 class Language(models.TextChoices):
@@ -171,8 +173,22 @@ class Channel(TimeStamped):
     # officials), so no write path can forget it; searched through a trigram index where the server
     # has pg_trgm.
     search_text = models.TextField(_("search text"), default="", blank=True, editable=False)
+    # The owner's names, copied by the same triggers (accounts/migrations/0014_owner_names.py), so that
+    # an index can serve the directory's order (the entity's name, then the official's, in the page's
+    # language): no index can serve an order by a joined table's columns.
+    entity_name_ar = models.CharField(_("entity (Arabic)"), max_length=200, null=True, editable=False)
+    entity_name_en = models.CharField(_("entity (English)"), max_length=200, null=True, editable=False)
+    official_name_ar = models.CharField(_("official (Arabic)"), max_length=200, null=True, editable=False)
+    official_name_en = models.CharField(_("official (English)"), max_length=200, null=True, editable=False)
+    # The words of `search_text` that the entity's own names do not hold (its handle, display name and
+    # official, less what repeats the entity's name), kept by the same trigger: a channel matches a word its
+    # entity's names lack only through these, which the directory finds by this column's trigram index.
+    own_search_text = models.TextField(_("search text beyond the entity"), default="", blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=REFRESHED_FIELDS + ["version", "search_text"])
+    history = HistoricalRecords(excluded_fields=REFRESHED_FIELDS + [
+        "version", "search_text", "own_search_text",
+        "entity_name_ar", "entity_name_en", "official_name_ar", "official_name_en",
+    ])
 
     # No plain `objects`: a page must say whether it shows the public register or everything.
     private_objects = ChannelQuerySet.as_manager()
@@ -223,6 +239,14 @@ class Channel(TimeStamped):
             models.Index(fields=["-followers", "id"], name="channel_largest",
                          condition=Q(status=Status.APPROVED, followers__isnull=False)),
             models.Index(fields=["-approved_at", "-id"], name="channel_recent", condition=Q(status=Status.APPROVED)),
+            # The public lists' orders, over the statuses they show, so that a page reads its rows in
+            # order and stops: the directory in each language, the API by platform and handle.
+            *[models.Index(F(f"entity_name_{language}"), F(f"official_name_{language}").asc(nulls_first=True),
+                           F("platform"), F("handle_key"), F("id"), name=f"channel_directory_{language}",
+                           condition=Q(status__in=[s.value for s in LISTED_STATUSES]))
+              for language in ("ar", "en")],
+            models.Index(fields=["platform", "handle_key", "id"], name="channel_public_order",
+                         condition=Q(status__in=[s.value for s in PUBLIC_STATUSES])),
         ]
 
     def __str__(self) -> str:

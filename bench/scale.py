@@ -136,10 +136,14 @@ def fill(channels: int) -> int:
 # PostgreSQL's advice for bulk loads being to build them afterwards): dropped for the fill and built
 # again, from their own definitions, once it is done. The data they index is written the same way.
 BULK_LOAD_FROM = 50_000
-# As the migrations make them (0008_search_text: only where pg_trgm is there; 0010_lookalike_index).
+# As the migrations make them (0008_search_text and 0014_owner_names: only where pg_trgm is there;
+# 0010_lookalike_index).
+TRIGRAM_INDEXES = ("channel_search_trgm", "channel_own_search_trgm")
 BULK_INDEXES = {
     "channel_search_trgm": "CREATE INDEX IF NOT EXISTS channel_search_trgm ON accounts_channel "
                            "USING gin (search_text gin_trgm_ops)",
+    "channel_own_search_trgm": "CREATE INDEX IF NOT EXISTS channel_own_search_trgm ON accounts_channel "
+                               "USING gin (own_search_text gin_trgm_ops)",
     "lookalike_keys_gin": "CREATE INDEX IF NOT EXISTS lookalike_keys_gin ON accounts_lookalikekeys "
                           "USING gin (keys) WITH (fastupdate = off)",
 }
@@ -164,7 +168,7 @@ def _bulk_load(large: bool):
     finally:
         with connection.cursor() as cursor:
             for name, definition in BULK_INDEXES.items():
-                if name == "channel_search_trgm" and not trigrams:
+                if name in TRIGRAM_INDEXES and not trigrams:
                     continue
                 started = time.perf_counter()
                 cursor.execute(definition)

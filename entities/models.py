@@ -85,8 +85,12 @@ class Entity(BilingualName, TimeStamped):
         _("sample data"), default=False, editable=False,
         help_text=_("Created by the demo register (manage.py load_demo), not real."),
     )
+    # Both names, normalised as `accounts.search.normalize` does; kept by a database trigger
+    # (entities/migrations/0005_entity_search_text.py). The directory's search finds the entities that
+    # hold every word in their own names from it, to read their channels in the directory's order.
+    search_text = models.TextField(_("search text"), default="", blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     class Meta:
         verbose_name = _("entity")

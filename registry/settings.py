@@ -286,6 +286,9 @@ vars().update(_email)
 # Seconds a shared cache may keep a public page. Short: a channel flagged as compromised must not
 # read as official for long. The verify page is always revalidated (ETag), whatever this says.
 PUBLIC_PAGE_MAX_AGE = env.int("PUBLIC_PAGE_MAX_AGE", default=60)
+# The public lists (directory, API) count their matches exactly up to this many; above it they say
+# the planner's estimate ("about 480,000 channels"), so no page counts a million rows.
+PUBLIC_EXACT_COUNT_UP_TO = env.int("PUBLIC_EXACT_COUNT_UP_TO", default=1000)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in emails
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="registry@gco.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -39,7 +39,8 @@ from accounts.api.serializers import (
     api_action_name,
 )
 from accounts.models import Channel, FollowerSnapshot
-from accounts.public.cache import API, RegisterPaginator, cached
+from accounts.public.cache import API, cached
+from accounts.public.paging import RegisterPaginator
 from accounts.public.replay import API_LIMIT, replayable
 from accounts.selectors import channels_for
 from accounts.services import channel_act, channel_create, channel_edit
@@ -117,7 +118,40 @@ def _transition_endpoint(action: Action):
 
 
 class ChannelPagination(RegisterPagination):
-    django_paginator_class = RegisterPaginator  # one count per register version, not per page
+    """Pages whose count is exact up to PUBLIC_EXACT_COUNT_UP_TO matches and estimated above it
+    (`count_estimated`); `next` is given only when the next page has rows (accounts/public/paging.py)."""
+
+    django_paginator_class = RegisterPaginator
+
+    def get_page_number(self, request, paginator):
+        number = request.query_params.get(self.page_query_param) or 1
+        return paginator.last_page_number() if number in self.last_page_strings else number
+
+    def get_paginated_response(self, data):
+        return Response({
+            "count": self.page.paginator.count,
+            "count_estimated": self.page.paginator.count_estimated,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        answer = super().get_paginated_response_schema(schema)
+        answer["required"] = ["count", "count_estimated", "results"]
+        answer["properties"]["count"]["description"] = str(gettext_lazy(
+            "How many channels match: counted exactly for smaller answers, the database's estimate for large ones "
+            "(then count_estimated is true). Follow `next` until it is null: the last page is always exact."
+        ))
+        answer["properties"] = {
+            "count": answer["properties"]["count"],
+            "count_estimated": {
+                "type": "boolean",
+                "description": str(gettext_lazy("True when `count` is an estimate, not every match counted.")),
+            },
+            **{name: value for name, value in answer["properties"].items() if name != "count"},
+        }
+        return answer
 
 
 @extend_schema_view(

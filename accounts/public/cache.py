@@ -12,12 +12,9 @@ import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime
-from functools import cached_property
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -77,12 +74,21 @@ API = "api"
 def cached(kind: str, parts: tuple, compute: Callable[[], T]) -> T:
     """`compute()`'s value for these key parts (and the page language) at the register's current
     version: computed once per version, then read from the shared cache."""
-    versioned = f"{_key(kind, parts)}:{register_version()}"
-    value = cache.get(versioned)
+    value = remembered(kind, parts)
     if value is None:
         value = compute()
-        cache.set(versioned, value, ANSWER_SECONDS)
+        remember(kind, parts, value)
     return value
+
+
+def remembered(kind: str, parts: tuple):
+    """The value kept for these key parts at the register's current version; None if there is none."""
+    return cache.get(f"{_key(kind, parts)}:{register_version()}")
+
+
+def remember(kind: str, parts: tuple, value) -> None:
+    """Keep `value` for these key parts at the register's current version."""
+    cache.set(f"{_key(kind, parts)}:{register_version()}", value, ANSWER_SECONDS)
 
 
 def keep_last_good(kind: str, parts: tuple, value) -> None:
@@ -99,20 +105,3 @@ def page_key(request) -> tuple:
     """What a public page's answer depends on: its host (links are absolute in places) and its path
     with the query."""
     return (request.get_host(), request.get_full_path())
-
-
-class RegisterPaginator(Paginator):
-    """A paginator whose count is computed once per register version and query, not on every page:
-    paging through a million channels costs one count(*), and the last page is still right because
-    any write that could change the count makes a new version."""
-
-    @cached_property
-    def count(self) -> int:
-        query = getattr(self.object_list, "query", None)
-        if query is None:
-            return super().count
-        try:
-            sql, params = query.sql_with_params()
-        except EmptyResultSet:
-            return 0
-        return cached("count", (sql, tuple(map(str, params))), lambda: Paginator.count.func(self))

@@ -8,10 +8,15 @@ them); retired channels show only when asked for.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
-from django.db.models import F, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
-from accounts.models import Channel, Status
+from accounts.models import LISTED_STATUSES, Channel, Status
+from accounts.public.paging import capped_count, count_key, estimated_rows
 from accounts.search import search_terms
 from entities.models import Entity, Official
 from registry.languages import in_page_language
@@ -20,7 +25,9 @@ from registry.languages import in_page_language
 DIRECTORY_STATUSES = (Status.APPROVED, Status.COMPROMISED, Status.RETIRED)
 
 
-DEFAULT_STATUSES = (Status.APPROVED, Status.COMPROMISED)
+DEFAULT_STATUSES = LISTED_STATUSES
+
+_CHANNEL = connection.ops.quote_name(Channel._meta.db_table)
 
 
 @dataclass(frozen=True)
@@ -48,11 +55,12 @@ def search_channels(channels: QuerySet[Channel], text: str) -> QuerySet[Channel]
     return channels
 
 
-def directory_channels(filters: DirectoryFilters) -> QuerySet[Channel]:
+def directory_channels(filters: DirectoryFilters) -> QuerySet[Channel] | SearchedDirectory:
     """The public channels matching the filters, with their owners, in the page language's order.
 
     The search matches every word of the query (normalised by `accounts.search.normalize`)
-    anywhere in the channel's handle, display name, or its entity's or official's names.
+    anywhere in the channel's handle, display name, or its entity's or official's names. When some
+    entities hold every word in their own names, the matches are read in two parts (`SearchedDirectory`).
     """
     channels = Channel.public_objects.with_owner()
     if filters.status:
@@ -67,21 +75,104 @@ def directory_channels(filters: DirectoryFilters) -> QuerySet[Channel]:
         channels = channels.filter(platform=filters.platform)
     if filters.language:
         channels = channels.filter(languages__contains=[filters.language])
-    channels = search_channels(channels, filters.q)
+    terms = search_terms(filters.q)
+    matching = search_channels(channels, filters.q)
+    if not terms or filters.entity or filters.official:
+        return matching.order_by(*directory_order())
+    holders = Entity.objects.all()
+    for term in terms:
+        holders = holders.filter(search_text__contains=term)
+    holders = list(holders.values_list("pk", name_field()))
+    if not holders:
+        return matching.order_by(*directory_order())
+    ids = [pk for pk, _ in holders]
+    # Arrays as one literal parameter each: thousands of entities as `IN (%s, %s, …)`, or as lists the driver
+    # adapts item by item, cost more to send than the query to run. Constants, not a subquery: the planner
+    # must see them to choose the directory index.
+    ids_literal = array_literal(map(str, ids))
+    owners = RawSQL(f"{_CHANNEL}.entity_id = ANY(%s::bigint[]) AND {_CHANNEL}.entity_{name_field()} = ANY(%s::text[])",
+                    (ids_literal, array_literal(sorted({name for _, name in holders}))), output_field=BooleanField())
+    elsewhere = RawSQL(f"NOT ({_CHANNEL}.entity_id = ANY(%s::bigint[]))", (ids_literal,), output_field=BooleanField())
+    held = matching.filter(owners)
+    others = matching.filter(elsewhere).filter(reduce(or_, [Q(own_search_text__contains=t) for t in terms]))
+    return SearchedDirectory(held.order_by(*directory_order()), others.order_by(*directory_order()),
+                             plain=matching)
+
+
+def array_literal(items) -> str:
+    """A PostgreSQL array literal of these strings, each quoted: `{"a","b \\"c\\""}`."""
+    return "{" + ",".join('"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"' for item in items) + "}"
+
+
+class SearchedDirectory:
+    """A directory search's matches in two parts, paged as one list in the directory's order.
+
+    A common word ("ministry", "وزارة") is mostly in entities' names, and the directory is ordered by
+    the entity's name: reading every channel in that order and keeping the matches would read half the
+    register before the first "Ministry of …". So: the channels of the entities whose own names hold
+    every word (`held`, read in order through the directory's index, by those entities' names), and
+    those of the other entities, which can only match a word their entity lacks through their own
+    words (`others`, found by `Channel.own_search_text`'s trigram index). Each part still checks the
+    whole search text, so together they are exactly the matches of the plain query.
+    """
+
+    ordered = True
+
+    def __init__(self, held: QuerySet[Channel], others: QuerySet[Channel], *, plain: QuerySet[Channel]):
+        self.parts = (held, others)
+        self.plain = plain  # the same matches in one query: what the planner estimates best, with one EXPLAIN
+
+    def __getitem__(self, index: slice) -> list[Channel]:
+        """The channels from `index.start` to `index.stop`: each part's first `stop` in order, merged and cut
+        by the database (its collation decides the order of names, as for the plain query)."""
+        start, stop = index.start or 0, index.stop
+        entity, official = (f"entity_{name_field()}", f"official_{name_field()}")
+        arms, params = [], []
+        for part in self.parts:
+            first = part.values("id", entity, official, "platform", "handle_key")[:stop]
+            sql, part_params = first.query.sql_with_params()
+            arms.append(f"({sql})")
+            params += part_params
+        first = RawSQL(
+            f"SELECT id FROM ({' UNION ALL '.join(arms)}) AS matches "
+            f"ORDER BY {entity}, {official} NULLS FIRST, platform, handle_key, id OFFSET %s LIMIT %s",
+            (*params, start, stop - start),
+        )
+        return list(Channel.public_objects.with_owner().filter(pk__in=first).order_by(*directory_order()))
+
+    def count(self) -> int:
+        return sum(part.count() for part in self.parts)
+
+    def count_key(self) -> tuple | None:
+        keys = [count_key(part) for part in self.parts]
+        return None if None in keys else tuple(keys)
+
+    def capped_count(self, cap: int) -> int:
+        held = capped_count(self.parts[0], cap)
+        return held if held > cap else held + capped_count(self.parts[1], cap - held)
+
+    def estimated_rows(self) -> int:
+        return estimated_rows(self.plain)
+
+
+def directory_order() -> tuple:
+    """The directory's order in the page's language: the entity's name, the official's (channels of the
+    entity itself first), platform, handle. On the owner names copied onto the channel, which the
+    indexes channel_directory_ar/_en serve (ordering by the joined owners' columns gives the same order,
+    which no index can serve)."""
     name = name_field()
-    return channels.order_by(
-        f"entity__{name}", F(f"official__{name}").asc(nulls_first=True), "platform", "handle_key", "id"
-    )
+    return (f"entity_{name}", F(f"official_{name}").asc(nulls_first=True), "platform", "handle_key", "id")
 
 
-def directory_entities() -> list[Entity]:
-    """The entities a person may filter by, by name in the page's language."""
-    return list(Entity.objects.filter(is_active=True).order_by(name_field(), "id"))
+def directory_entities() -> list[tuple[str, str]]:
+    """The entities a person may filter by, as (slug, name), by name in the page's language."""
+    name = name_field()
+    return list(Entity.objects.filter(is_active=True).order_by(name, "id").values_list("slug", name))
 
 
-def directory_officials() -> list[Official]:
-    """The officials a person may filter by, by name in the page's language."""
-    return list(
-        Official.objects.filter(is_active=True, entity__is_active=True).select_related("entity")
-        .order_by(name_field(), "id")
-    )
+def directory_officials() -> list[tuple[str, str]]:
+    """The officials a person may filter by, as (slug, "name — entity's name"), by name in the page's language."""
+    name = name_field()
+    officials = (Official.objects.filter(is_active=True, entity__is_active=True).order_by(name, "id")
+                 .values_list("slug", name, f"entity__{name}"))
+    return [(slug, f"{official} — {entity}") for slug, official, entity in officials]
