@@ -164,15 +164,34 @@ def directory_order() -> tuple:
     return (f"entity_{name}", F(f"official_{name}").asc(nulls_first=True), "platform", "handle_key", "id")
 
 
-def directory_entities() -> list[tuple[str, str]]:
-    """The entities a person may filter by, as (slug, name), by name in the page's language."""
-    name = name_field()
-    return list(Entity.objects.filter(is_active=True).order_by(name, "id").values_list("slug", name))
+# Above this many entities (or officials) a filter is a short name typed, not a list: a list of
+# thousands is no help to a person, and drawing it on every directory page cost most of the page.
+LISTED_OWNERS = 300
 
 
-def directory_officials() -> list[tuple[str, str]]:
-    """The officials a person may filter by, as (slug, "name — entity's name"), by name in the page's language."""
+def directory_entities() -> list[tuple[str, str]] | None:
+    """The entities a person may filter by, as (slug, name), by name in the page's language; None
+    when there are more than LISTED_OWNERS (the filter then takes the entity's short name)."""
     name = name_field()
-    officials = (Official.objects.filter(is_active=True, entity__is_active=True).order_by(name, "id")
-                 .values_list("slug", name, f"entity__{name}"))
+    listed = list(Entity.objects.filter(is_active=True).order_by(name, "id").values_list("slug", name)
+                  [:LISTED_OWNERS + 1])
+    return listed if len(listed) <= LISTED_OWNERS else None
+
+
+def directory_officials() -> list[tuple[str, str]] | None:
+    """The officials a person may filter by, as (slug, "name — entity's name"), by name in the page's
+    language; None when there are more than LISTED_OWNERS."""
+    name = name_field()
+    officials = list(Official.objects.filter(is_active=True, entity__is_active=True).order_by(name, "id")
+                     .values_list("slug", name, f"entity__{name}")[:LISTED_OWNERS + 1])
+    if len(officials) > LISTED_OWNERS:
+        return None
     return [(slug, f"{official} — {entity}") for slug, official, entity in officials]
+
+
+def is_listed_entity(slug: str) -> bool:
+    return Entity.objects.filter(is_active=True, slug=slug).exists()
+
+
+def is_listed_official(slug: str) -> bool:
+    return Official.objects.filter(is_active=True, entity__is_active=True, slug=slug).exists()

@@ -26,6 +26,8 @@ from accounts.public.directory import (
     directory_channels,
     directory_entities,
     directory_officials,
+    is_listed_entity,
+    is_listed_official,
     name_field,
 )
 from accounts.public.paging import RegisterPaginator
@@ -249,6 +251,17 @@ class ManyOptionsSelect(forms.Select):
         return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")  # noqa: S308 -- every part escaped above
 
 
+class _Registered:
+    """Validates an owner's short name typed into the directory's filter: it must be in the register."""
+
+    def __init__(self, exists, message):
+        self.exists, self.message = exists, message
+
+    def __call__(self, slug: str) -> None:
+        if not self.exists(slug):
+            raise forms.ValidationError(self.message, code="unknown")
+
+
 class DirectoryForm(forms.Form):
     """What a person may filter the directory by; a value that is not a choice is an error, not ignored."""
 
@@ -269,8 +282,22 @@ class DirectoryForm(forms.Form):
 
     def __init__(self, *args, entities, officials, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["entity"].choices = ReadyChoices([("", gettext_lazy("All entities")), *entities])
-        self.fields["official"].choices = ReadyChoices([("", gettext_lazy("All officials")), *officials])
+        self._owner_filter("entity", entities, gettext_lazy("All entities"), is_listed_entity,
+                           gettext_lazy("No entity in the register has this short name."))
+        self._owner_filter("official", officials, gettext_lazy("All officials"), is_listed_official,
+                           gettext_lazy("No official in the register has this short name."))
+
+    def _owner_filter(self, name: str, choices, everyone, exists, unknown) -> None:
+        """A list to choose from, or, in a register too large to list (choices is None), the short
+        name as in the owner's page address, checked against the register."""
+        if choices is not None:
+            self.fields[name].choices = ReadyChoices([("", everyone), *choices])
+            return
+        field = self.fields[name] = forms.SlugField(
+            label=self.fields[name].label, required=False, max_length=100,
+            help_text=gettext_lazy("The short name in the address of its page, e.g. ministry-of-economy."),
+        )
+        field.validators.append(_Registered(exists, unknown))
 
     def filters(self) -> DirectoryFilters:
         """The filters that were valid; an invalid one is shown as an error and not applied."""

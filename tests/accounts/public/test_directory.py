@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Status
+from accounts.public import directory as public_directory
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +153,20 @@ def test_every_filter_has_a_label(client, register):
     for name in ("q", "entity", "official", "platform", "language", "status"):
         assert f'<label for="id_{name}">' in html
         assert f'id="id_{name}"' in html
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_register_too_large_to_list_takes_the_owners_short_name(client, register, monkeypatch, lang):
+    monkeypatch.setattr(public_directory, "LISTED_OWNERS", 2)  # three entities: too many to list
+    html = directory(client, lang).content.decode()
+    assert '<input type="text" name="entity"' in html and 'name="entity"><option' not in html
+    assert '<select id="id_official" name="official">' in html  # the one official is still listed
+    assert '<label for="id_entity">' in html and "ministry-of-economy" in html  # how to type it, said
+    assert set(listed(directory(client, lang, entity="moi"))) == {"moiuae"}
+    refused = directory(client, lang, entity="nobody", q="uae")
+    assert refused.status_code == 200 and refused.content.decode().count('role="alert"') == 1
+    assert 'value="nobody"' in refused.content.decode()  # what the person typed is kept
+    assert set(listed(refused)) == {"MOFAUAE", "mofauae", "moiuae", "uaegov"}  # the rest still applies
 
 
 def test_pagination_keeps_the_filters(client, make_entity, make_channel):
