@@ -8,6 +8,7 @@ cell says is ever fetched.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -200,4 +201,6 @@ def _csv_rows(file: IO[bytes]) -> Iterator[tuple[int, list]]:
             code="unreadable_file",
         ) from exc
     finally:
-        text.detach()
+        # Hand the file back unclosed (the wrapper would close it): its owner closes it.
+        with contextlib.suppress(ValueError):  # already closed by its owner
+            text.detach()
