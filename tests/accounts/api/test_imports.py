@@ -96,9 +96,9 @@ def test_an_editor_importing_for_another_entity_is_refused(team):
 
 
 def test_a_reviewer_needs_the_second_factor_as_for_every_write(team):
-    # A reviewer token issued without the code opens nothing (401); a session without it is refused here (403).
+    # A reviewer's token issued without the code opens nothing; a session without it is not a login yet.
     assert_error(upload(token_client(team["reviewer"], second_factor=False)), 401, "second_factor_required")
-    assert_error(upload(session_client(team["reviewer"], second_factor=False)), 403, "second_factor_required")
+    assert_error(upload(session_client(team["reviewer"], second_factor=False)), 401, "not_authenticated")
     assert upload(session_client(team["second_reviewer"], second_factor=True)).status_code == 201
 
 
