@@ -53,6 +53,8 @@ def test_upload_answers_the_preview_then_rows_then_confirm(team):
         "confirmed", 1, None)
     channel = Channel.private_objects.get()
     assert (channel.status, channel.languages) == ("draft", ["ar", "en"])
+    events = client.get(f"/api/v1/channels/{channel.pk}/events/").json()
+    assert [(event["action"], event["channel_import"]) for event in events] == [("create", body["id"])]
     assert_error(client.post(body["confirm_url"]), 409, "already_confirmed")
     assert client.get(IMPORTS).json()["results"][0]["id"] == body["id"]
 

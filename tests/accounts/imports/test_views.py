@@ -76,6 +76,11 @@ def test_upload_preview_confirm(client, team, lang):
     assert f'href="/{lang}/staff/channels/{channel.pk}/"' in after.content.decode()
     assert "confirm-import" not in after.content.decode()  # no second confirmation
 
+    history = page_text(client.get(f"/{lang}/staff/channels/{channel.pk}/"))
+    assert f"#{channel_import.pk}" in history and "قنوات.csv" in history  # the create step names the import
+    if lang == "en":
+        assert f"from the import of “قنوات.csv” (#{channel_import.pk})" in history
+
     listed = page_text(client.get(url("list", lang=lang)))
     assert "قنوات.csv" in listed and team["editor"].email in listed
 
