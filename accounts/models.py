@@ -332,6 +332,11 @@ class ChannelEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True, max_length=2000)
     changes = models.JSONField(_("proposed changes"), default=dict, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # The import that registered the channel (its `create` step), if it came from a file.
+    channel_import = models.ForeignKey(
+        "accounts.ChannelImport", verbose_name=_("import"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="events",
+    )
 
     class Meta:
         verbose_name = _("channel event")
@@ -635,3 +640,119 @@ class RegisterVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+# --- Imports from a spreadsheet ------------------------------------------------------------------
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", _("Previewed, not confirmed")
+    CONFIRMED = "confirmed", _("Confirmed")
+
+
+class ImportOutcome(models.TextChoices):
+    """What an import does (or did) with one row of the file; accounts/imports/plan.py decides it."""
+
+    REGISTER = "register", _("Will be registered")
+    MISMATCH = "mismatch", _("Platform column disagrees with the link")
+    ALREADY = "already", _("Already in the register for this entity")
+    HELD = "held", _("Held by another registration")
+    UNREADABLE = "unreadable", _("Link not readable")
+    UNKNOWN_ENTITY = "unknown_entity", _("Unknown entity")
+    UNKNOWN_OFFICIAL = "unknown_official", _("Unknown official")
+    NOT_ALLOWED = "not_allowed", _("Not an entity you may import for")
+    INVALID = "invalid", _("A value cannot be used")
+    DUPLICATE = "duplicate", _("Duplicate of an earlier row")
+
+
+# The rows an import registers when it is confirmed (a disagreeing platform column is shown, and
+# the link, which is the truth, decides).
+REGISTERING_OUTCOMES = (ImportOutcome.REGISTER, ImportOutcome.MISMATCH)
+
+
+class ChannelImport(models.Model):
+    """A file of channels someone imported: previewed first (every row's outcome kept in ImportRow,
+    nothing registered), then confirmed, when its rows to register became drafts (an editor's) or
+    submissions (a reviewer's) through the same services as one-by-one registration.
+
+    `digest` sums up the preview's outcomes: the confirm step plans the rows again and refuses if
+    the register has changed what any row would do."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), on_delete=models.PROTECT, related_name="+",
+    )
+    created_at = models.DateTimeField(_("previewed"), default=timezone.now, db_index=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_digest = models.CharField(_("file digest"), max_length=64)
+    entity = models.ForeignKey(
+        "entities.Entity", verbose_name=_("entity"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("The entity every row is for, when it was chosen instead of a column."),
+    )
+    create_entities = models.BooleanField(_("create unknown entities"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices,
+                              default=ImportStatus.PREVIEWED)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    counts = models.JSONField(_("rows per outcome"), default=dict, blank=True)
+    columns = models.JSONField(_("columns read"), default=dict, blank=True)
+    digest = models.CharField(_("preview digest"), max_length=64)
+    registered = models.PositiveIntegerField(_("channels registered"), default=0)
+    entities_created = models.PositiveIntegerField(_("entities created"), default=0)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=ImportStatus.PREVIEWED, confirmed_at__isnull=True)
+                | Q(status=ImportStatus.CONFIRMED, confirmed_at__isnull=False),
+                name="import_confirmed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == ImportStatus.CONFIRMED
+
+
+class ImportRow(models.Model):
+    """One row of an imported file: what it said (the `given_` columns, as typed, so the confirm step
+    can plan it again), what it was read as, and its outcome."""
+
+    channel_import = models.ForeignKey(ChannelImport, verbose_name=_("import"), on_delete=models.CASCADE,
+                                       related_name="rows")
+    number = models.PositiveIntegerField(_("row"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ImportOutcome.choices)
+    given = models.JSONField(_("as given"), default=dict, blank=True)
+    entity = models.ForeignKey("entities.Entity", verbose_name=_("entity"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    official = models.ForeignKey("entities.Official", verbose_name=_("official"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    platform = models.CharField(_("platform"), max_length=20, blank=True)
+    handle = models.CharField(_("handle"), max_length=300, blank=True)
+    handle_key = models.CharField(_("handle key"), max_length=300, blank=True)
+    existing = models.ForeignKey(
+        Channel, verbose_name=_("registration found"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    duplicate_of = models.PositiveIntegerField(_("duplicate of row"), null=True, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+    channel = models.ForeignKey(Channel, verbose_name=_("channel registered"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("import row")
+        verbose_name_plural = _("import rows")
+        ordering = ["channel_import", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel_import", "number"], name="import_row_once"),
+            models.CheckConstraint(condition=Q(outcome__in=ImportOutcome.values), name="import_row_outcome_valid"),
+        ]
+        indexes = [models.Index(fields=["channel_import", "outcome", "number"], name="import_row_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.channel_import_id}:{self.number} {self.outcome}"

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import platforms
@@ -28,6 +29,7 @@ from accounts.models import (
     Alert,
     Channel,
     ChannelEvent,
+    ChannelImport,
     FollowerSnapshot,
     Language,
     RefreshStatus,
@@ -175,10 +177,10 @@ def _check_version(channel: Channel, expected_version: int | None) -> None:
 
 
 def _record(channel: Channel, *, action: Action, actor, from_status: str, comment: str = "",
-            changes: dict | None = None) -> ChannelEvent:
+            changes: dict | None = None, channel_import: ChannelImport | None = None) -> ChannelEvent:
     event = ChannelEvent.objects.create(
         channel=channel, action=action, from_status=from_status, to_status=channel.status, actor=actor,
-        comment=comment, changes=changes or {},
+        comment=comment, changes=changes or {}, channel_import=channel_import,
     )
 
     transaction.on_commit(lambda: notify_event.delay(event.pk))
@@ -216,11 +218,13 @@ def channel_create(
     languages: Sequence[str] = (),
     description: str = "",
     two_factor: bool = False,
+    channel_import: ChannelImport | None = None,
 ) -> Channel:
     """Register a channel as a draft from a pasted link or handle, read on the server.
 
     `two_factor`, here and below: whether the actor's login (session or API token) passed the second
-    factor, without which reviewers and admins can do nothing (accounts.workflow's gate)."""
+    factor, without which reviewers and admins can do nothing (accounts.workflow's gate).
+    `channel_import`: the import it comes from, named by its `create` event."""
     require_editor(actor, entity.pk, two_factor=two_factor)
     account = _read_link(link, platform)
     fields = _clean_fields(
@@ -236,7 +240,7 @@ def channel_create(
     with transaction.atomic(), refusing_taken_handles(channel, actor=actor):
         channel.save()
         lookalike_keys_update([channel])
-        _record(channel, action=Action.CREATE, actor=actor, from_status="")
+        _record(channel, action=Action.CREATE, actor=actor, from_status="", channel_import=channel_import)
     return channel
 
 
@@ -406,6 +410,28 @@ APPLY = {
     Action.CERTIFY: _certify,
 }
 assert set(APPLY) | {Action.EDIT, Action.PROPOSE} == set(TRANSITIONS), "every transition needs its effect"
+
+
+# --- Entities ---------------------------------------------------------------------------------
+
+def entity_create(*, actor, name_en: str, name_ar: str, two_factor: bool = False) -> Entity:
+    """Add an entity the register lacks (an import names one): reviewers only, as the admin is.
+
+    Its slug comes from the English name, numbered if another entity has it already; the kind,
+    domains and naming convention are left for a reviewer to fill in the admin."""
+    require_reviewer(actor, two_factor=two_factor)
+    name_en, name_ar = (name_en or "").strip(), (name_ar or "").strip()
+    if not name_en or not name_ar:
+        raise RegistryError(_("An entity needs both its Arabic and its English name."), code="invalid", field="entity")
+    base = slugify(name_en)[:70] or "entity"
+    taken = set(Entity.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug = next(candidate for candidate in (base, *(f"{base}-{n}" for n in range(2, len(taken) + 3)))
+                if candidate not in taken)
+    entity = Entity(slug=slug, name_en=name_en[:200], name_ar=name_ar[:200])
+    entity._history_user = actor
+    entity.full_clean(validate_constraints=False)
+    entity.save()
+    return entity
 
 
 # --- Alerts ----------------------------------------------------------------------------------

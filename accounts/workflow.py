@@ -158,6 +158,22 @@ def require_editor(user, entity_id: int, *, two_factor: bool) -> None:
         raise NotAllowed(_("You can act only for the entities you are an editor of."))
 
 
+def require_importer(user, *, entity_id: int | None = None, create_entities: bool = False,
+                     two_factor: bool) -> None:
+    """Raise unless `user` may import channels from a file: a reviewer for any entity (and may
+    create the entities a file names that the register lacks), an editor for their own entities
+    only (`entity_id`: the one entity chosen for every row, if any; each row's own entity is
+    asked with `may_act_for_entity`). The second factor as everywhere."""
+    if needs_second_factor(user) and not two_factor:
+        raise _second_factor_required()
+    if not (is_reviewer(user) or editor_entity_ids(user)):
+        raise NotAllowed(_("Only an entity's editors and GCO reviewers can import channels."))
+    if entity_id is not None and not may_act_for_entity(user, entity_id):
+        raise NotAllowed(_("You can import only for the entities you are an editor of."))
+    if create_entities and not is_reviewer(user):
+        raise NotAllowed(_("Only GCO reviewers can create entities from a file."))
+
+
 def authors(channel: Channel, *, of: str) -> set[int]:
     """Who made or edited the submission (or the pending proposal) that is up for decision.
 

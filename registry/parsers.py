@@ -29,16 +29,22 @@ class BodySizeLimit:
     DRF's parsers read the stream themselves, so without this a JSON body of any size is loaded.
     """
 
+    def body_limit(self) -> int | None:
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    def too_large(self) -> RequestTooLarge:
+        return RequestTooLarge(too_large_message())
+
     def parse(self, stream, media_type=None, parser_context=None):
         request = (parser_context or {}).get("request")
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        limit = self.body_limit()
         if request is not None and limit is not None:
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 raise exceptions.ParseError(_("The Content-Length header is not a number.")) from None
             if length > limit:
-                raise RequestTooLarge(too_large_message())
+                raise self.too_large()
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:

@@ -336,6 +336,12 @@ SPECTACULAR_SETTINGS = {
     "DEFAULT_QUERY_MANAGER": "_default_manager",  # Channel has no `objects`, on purpose
 }
 
+# --- Imports from a spreadsheet (accounts/imports/) -----------------------------------------
+# A file over either limit is refused whole, with the limit in the sentence. 10,000 rows preview in
+# seconds (docs/performance.md); the bytes bound what one upload holds in memory or on disk.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+
 # --- Content-Security-Policy and Permissions-Policy ----------------------------------------
 # https://django-csp.readthedocs.io/en/latest/configuration.html
 # Everything from this site only: no inline script or style (the pages use static files; the charts

@@ -41,7 +41,8 @@ class CsvRenderer(BaseRenderer):
         return str(data).encode()
 
 
-def _text(value: str) -> str:
+def as_text(value: str) -> str:
+    """A cell a spreadsheet program shows as text, never runs as a formula."""
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
@@ -60,9 +61,9 @@ def channel_row(values: tuple) -> list:
     (pk, platform, handle, url, display_name, entity_slug, entity_ar, entity_en, official_slug, official_ar,
      official_en, languages, status, followers, followers_at, approved_at) = values
     return [
-        pk, platform, _text(handle), url, _text(display_name),
-        entity_slug, _text(entity_ar), _text(entity_en),
-        official_slug or "", _text(official_ar or ""), _text(official_en or ""),
+        pk, platform, as_text(handle), url, as_text(display_name),
+        entity_slug, as_text(entity_ar), as_text(entity_en),
+        official_slug or "", as_text(official_ar or ""), as_text(official_en or ""),
         ";".join(languages), status,
         "" if followers is None else followers,
         followers_at.isoformat() if followers_at else "",
@@ -70,7 +71,7 @@ def channel_row(values: tuple) -> list:
     ]
 
 
-class _Lines:
+class Lines:
     """csv.writer writes its rows here; `take()` hands over what was written since the last time."""
 
     def __init__(self):
@@ -86,7 +87,7 @@ class _Lines:
 
 def csv_lines(channels: QuerySet[Channel]) -> Iterator[str]:
     """The header, then the channels' rows in blocks of BLOCK_ROWS, read through a server-side cursor."""
-    lines = _Lines()
+    lines = Lines()
     writer = csv.writer(lines)
     writer.writerow(COLUMNS)
     yield BOM + lines.take()

@@ -81,10 +81,14 @@ class ChannelEventSerializer(serializers.ModelSerializer):
     action = serializers.SerializerMethodField()
     actor = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
     changes = serializers.SerializerMethodField()
+    channel_import = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True,
+        help_text=gettext_lazy("The import that registered the channel (/api/v1/imports/{id}/), if any."),
+    )
 
     class Meta:
         model = ChannelEvent
-        fields = ["action", "from_status", "to_status", "actor", "comment", "changes", "at"]
+        fields = ["action", "from_status", "to_status", "actor", "comment", "changes", "at", "channel_import"]
         read_only_fields = fields
 
     def get_action(self, event: ChannelEvent) -> str:

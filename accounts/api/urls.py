@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.api.alerts import AlertViewSet
 from accounts.api.channels import ChannelCsvView, ChannelViewSet
 from accounts.api.entities import EntityViewSet, OfficialViewSet, StatsView
+from accounts.api.imports import ImportViewSet
 from accounts.api.report import ReportView
 from accounts.api.verify import VerifyView
 from registry.api import endpoint_not_found
@@ -15,6 +16,7 @@ router.register("channels", ChannelViewSet, basename="api-channel")
 router.register("entities", EntityViewSet, basename="api-entity")
 router.register("officials", OfficialViewSet, basename="api-official")
 router.register("alerts", AlertViewSet, basename="api-alert")
+router.register("imports", ImportViewSet, basename="api-import")
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

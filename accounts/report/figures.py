@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.api.export import BOM, _text as spreadsheet_text
+from accounts.api.export import BOM, as_text as spreadsheet_text
 from accounts.models import Channel, ScoreRecord, Status
 from accounts.platforms import Platform
 from accounts.public.statistics import platform_totals

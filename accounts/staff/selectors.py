@@ -145,7 +145,7 @@ def channel_events(channel: Channel) -> list[ChannelEvent]:
     and `change_list` (the proposed or applied changes as (field label, value))."""
     labels = {action: transition.label for action, transition in TRANSITIONS.items()}
     labels[Action.CREATE] = gettext_lazy("Registered")
-    events = list(channel.events.select_related("actor").order_by("-at", "-id"))
+    events = list(channel.events.select_related("actor", "channel_import").order_by("-at", "-id"))
     official_ids = {
         event.changes["official"] for event in events if isinstance(event.changes.get("official"), int)
     }

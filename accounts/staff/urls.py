@@ -1,7 +1,7 @@
 """The staff area, under /<language>/staff/: an entity's channels, registering, editing, the workflow buttons."""
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from accounts.staff import views as staff_views
 
@@ -10,6 +10,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("", staff_views.home, name="home"),
+    path("imports/", include("accounts.imports.urls")),
     path("channels/new/", staff_views.channel_create_view, name="channel_create"),
     path("channels/<int:pk>/", staff_views.channel_detail, name="channel_detail"),
     path("channels/<int:pk>/edit/", staff_views.channel_edit_view, name="channel_edit"),
