@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0011_lookalike_candidates'),
+        ('accounts', '0015_public_order_indexes'),
         ('entities', '0004_membership_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
