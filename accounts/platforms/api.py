@@ -41,6 +41,11 @@ class FailureKind(models.TextChoices):
     BAD_RESPONSE = "bad_response", _("Unreadable answer")
     UNAVAILABLE = "unavailable", _("Platform error")
     NOT_CONFIGURED = "not_configured", _("Platform not configured")
+    # The platform has no look-up for this form of the account's name (YouTube's custom URLs): a fact
+    # about the registration, not the account, so it opens no not-found alert (the public would read
+    # "this account no longer exists" of a live official account); a reviewer hears of it as a refresh
+    # failing for days, and records the account's id.
+    NOT_LOOKED_UP = "not_looked_up", _("Cannot be looked up by this name")
 
 
 # Failures that say nothing about the account itself: the batch is worth trying again later.

@@ -189,7 +189,8 @@ class Adapter(api.Adapter):
 
     A /c/ custom name is not read: the API has no look-up for custom names, and trying the name
     as a handle could count a stranger's channel that happens to hold it. Until the channel's id
-    is recorded it answers not_found, saying so (which opens an alert for a reviewer).
+    is recorded it answers not_looked_up, saying so: never not_found, whose alert would tell the
+    public that a live official channel is gone (a reviewer hears of it as a failing refresh).
     """
 
     platform = PLATFORM
@@ -214,7 +215,7 @@ class Adapter(api.Adapter):
             elif channel.handle_key.startswith("user/"):
                 alone.append((channel, {"forUsername": channel.handle.partition("/")[2]}))
             else:
-                answers[channel.pk] = api.Failure(api.FailureKind.NOT_FOUND, CUSTOM_NAME_DETAIL)
+                answers[channel.pk] = api.Failure(api.FailureKind.NOT_LOOKED_UP, CUSTOM_NAME_DETAIL)
         lookups = [({"id": ",".join(by_id)}, [c for group in by_id.values() for c in group])] if by_id else []
         lookups += [(params, [channel]) for channel, params in alone]
         answered = False

@@ -19,6 +19,7 @@ from accounts.models import Alert, AlertKind, Channel, FollowerSnapshot, Refresh
 from accounts.monitoring.refresh import refresh_batch
 from accounts.platforms import ADAPTERS, Platform, bluesky, facebook, instagram, mastodon, telegram, x, youtube
 from accounts.platforms.api import FailureKind
+from accounts.public.verify import caution_for
 from tests.platforms.stub import (
     PlatformStub,
     Reply,
@@ -677,10 +678,11 @@ def test_youtube_does_not_guess_a_custom_name_and_says_the_id_is_needed(stub, ma
     refresh_batch([channel.pk], youtube.Adapter())
 
     assert stub.requests == []  # a handle of the same name may be someone else's
-    channel = assert_failed(channel, FailureKind.NOT_FOUND)
+    channel = assert_failed(channel, FailureKind.NOT_LOOKED_UP)
     assert "channel's id" in channel.refresh_error
     assert_kept(channel, channel)
-    assert alerts(channel) == [AlertKind.NOT_FOUND]
+    assert alerts(channel) == []  # not "no longer exists": the public would be told a live channel is gone
+    assert caution_for(channel) == ""
 
 
 def test_youtube_reads_a_custom_name_once_its_id_is_recorded(stub, make_channel):
