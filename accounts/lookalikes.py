@@ -334,6 +334,18 @@ def imitated_officials(key: str, platform: str, *, exact_counts: bool = False) -
     return [whole[pk] for pk in confirmed if pk in whole]
 
 
+def closest_officials(key: str, platform: str, *, limit: int = 3,
+                      exact_counts: bool = False) -> list[tuple[Channel, str]]:
+    """`closest(key, imitated_officials(key, platform, exact_counts=...), limit=limit)`, reading whole,
+    with their owners, only the `limit` channels it names: a handle of common words looks like
+    dozens of official ones, and verify shows three."""
+    approved = Channel.public_objects.filter(status=Status.APPROVED).only("pk", "handle", "handle_key")
+    candidates = _candidates(approved, platform, key)
+    ranked = closest(key, imitated(key, candidates, exact_counts=exact_counts), limit=limit)
+    whole = Channel.public_objects.with_owner().in_bulk([channel.pk for channel, _ in ranked])
+    return [(whole[channel.pk], reason) for channel, reason in ranked if channel.pk in whole]
+
+
 def similar_live_channels(channel: Channel) -> list[Channel]:
     """Live registrations on the same platform whose handle this one imitates (or is imitated by)."""
     others = _candidates(Channel.private_objects.live().with_owner().exclude(pk=channel.pk), channel.platform,

@@ -16,7 +16,7 @@ from datetime import datetime
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from accounts.lookalikes import ascii_fold, closest, imitated_officials
+from accounts.lookalikes import ascii_fold, closest_officials
 from accounts.models import Alert, AlertKind, Channel, KnownImpostor, Status
 from accounts.platforms import (
     LINK_RULES,
@@ -179,7 +179,7 @@ def _answer_for(link: AccountLink) -> VerifyAnswer:
     marks = standing_marks([_key(link)])
     if channel is not None and not marks:
         return _registered(channel, link, [channel])
-    ranked = closest(link.handle_key, imitated_officials(link.handle_key, link.platform))
+    ranked = closest_officials(link.handle_key, link.platform)
     return VerifyAnswer(result=Result.KNOWN_IMPOSTOR if marks else Result.NOT_REGISTERED, link=link,
                         impostor=marks[0] if marks else None, lookalikes=[channel for channel, _ in ranked],
                         lookalike_reasons=[reason for _, reason in ranked])
@@ -289,6 +289,11 @@ def _bare_handle(text: str) -> VerifyAnswer | None:
     return _registered(best, link, matches)
 
 
+# Look-alikes read per link of unreadable text: the three shown, and one more for the account whose
+# handle is exactly the one typed, which a handle without its platform never names (_unreadable).
+LOOKALIKES_OF_UNREADABLE = 4
+
+
 def _lookalikes_of_unreadable(text: str, platform: str | None) -> list[tuple[Channel, str]]:
     """Official channels that text refused for hidden or look-alike characters reads as, once folded,
     closest first, each with how it differs."""
@@ -313,8 +318,8 @@ def _lookalikes_of_unreadable(text: str, platform: str | None) -> list[tuple[Cha
             return []
     found: list[tuple[Channel, str]] = []
     for link_platform, key in links:
-        candidates = imitated_officials(key, link_platform, exact_counts=True)
-        for channel, reason in closest(key, candidates, limit=len(candidates)):
+        for channel, reason in closest_officials(key, link_platform, limit=LOOKALIKES_OF_UNREADABLE,
+                                                 exact_counts=True):
             if channel not in [seen for seen, _ in found]:
                 found.append((channel, reason))
     return found

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
-from accounts.lookalikes import closest, imitated_officials
+from accounts.lookalikes import closest_officials
 from accounts.models import LIVE_STATUSES, Channel, ImpostorEvent, ImpostorEventAction, KnownImpostor, LookalikeSighting
 from accounts.platforms import AccountLink, AccountLinkError, parse_account_link
 from accounts.workflow import require_reviewer
@@ -184,7 +184,7 @@ def mark_impostor(*, user, link: str, platform: str | None = None, reason: str, 
                                                                  "status": registered.get_status_display()},
             code="registered",
         )
-    ranked = closest(account.handle_key, imitated_officials(account.handle_key, account.platform), limit=1)
+    ranked = closest_officials(account.handle_key, account.platform, limit=1)
     try:
         with transaction.atomic():
             impostor = KnownImpostor.objects.create(

@@ -12,6 +12,7 @@ from accounts.lookalikes import (
     _lookup_keys,
     approved_channels,
     closest,
+    closest_officials,
     imitated,
     imitated_officials,
     lookalike_keys,
@@ -132,6 +133,9 @@ def test_the_indexed_answer_is_the_brute_force_one(make_channel, make_entity, re
                     found = imitated_officials(key, platform, exact_counts=exact_counts)
                     assert found == expected, (key, platform)
                     assert closest(key, found, limit=len(found)) == closest(key, expected, limit=len(expected))
+                    for limit in (1, 3):
+                        assert closest_officials(key, platform, limit=limit, exact_counts=exact_counts) == \
+                            closest(key, expected, limit=limit)
         for channel in channels:
             assert similar_live_channels(channel) == _similar_by_brute_force(channel)
         transaction.set_rollback(True)

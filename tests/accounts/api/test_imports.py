@@ -120,15 +120,18 @@ def test_an_import_is_confirmed_only_by_whoever_uploaded_it_and_seen_only_by_the
 ])
 def test_files_over_the_limits_are_refused_with_the_limit(team, settings, setting, data, status, code):
     setattr(settings, setting, data)
-    body = assert_error(upload(token_client(team["editor"], second_factor=False), HTTP_ACCEPT_LANGUAGE="en"),
-                        status, code)
-    assert "the most an import takes" in body["detail"]
+    client = token_client(team["editor"], second_factor=False)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert "the most an import takes" in assert_error(upload(client), status, code)["detail"]
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "ar"
+    assert "الحد الأقصى" in assert_error(upload(client), status, code)["detail"]
 
 
 def test_a_body_far_over_the_limit_is_refused_before_it_is_read(team, settings):
     settings.IMPORT_MAX_BYTES = 1000
-    body = assert_error(upload(token_client(team["editor"], second_factor=False), b"x" * 200_000), 413, "too_large")
-    assert "larger than" in body["detail"]
+    client = token_client(team["editor"], second_factor=False)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert "larger than" in assert_error(upload(client, b"x" * 200_000), 413, "too_large")["detail"]
 
 
 def test_a_file_that_is_not_utf8_says_how_to_save_it(team):
