@@ -261,7 +261,19 @@ class Channel(TimeStamped):
         return self.status in PUBLIC_STATUSES
 
 
-class ChannelFigures(models.Model):
+class _Figures(models.Model):
+    """Channels and their followers (latest counts added up) under one key of platform and status."""
+
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    channels = models.BigIntegerField(_("channels"))
+    followers = models.BigIntegerField(_("followers"))
+
+    class Meta:
+        abstract = True
+
+
+class ChannelFigures(_Figures):
     """How many channels, and how many followers (their latest counts added up), each entity has per
     official (or none: its own), platform and status. Kept by the database in the writing
     transaction (triggers on channels, accounts/migrations/0013_channel_figures.py), whatever writes
@@ -276,10 +288,6 @@ class ChannelFigures(models.Model):
         "entities.Official", verbose_name=_("official"), null=True, blank=True, on_delete=models.DO_NOTHING,
         related_name="channel_figures",
     )
-    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    channels = models.BigIntegerField(_("channels"))
-    followers = models.BigIntegerField(_("followers"))
 
     class Meta:
         verbose_name = _("channel figures")
@@ -479,15 +487,11 @@ class ScoreRecord(models.Model):
         return f"{subject} {self.month:%Y-%m}: {self.score}"
 
 
-class PlatformFigures(models.Model):
+class PlatformFigures(_Figures):
     """ChannelFigures added up per platform and status, over every entity: kept by the same triggers,
     so the register's totals read a dozen rows, then take away the few rows of inactive entities
     (accounts.selectors.register_totals), instead of adding up thousands of entities' rows."""
 
-    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    channels = models.BigIntegerField(_("channels"))
-    followers = models.BigIntegerField(_("followers"))
 
     class Meta:
         verbose_name = _("platform figures")
