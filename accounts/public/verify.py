@@ -32,6 +32,7 @@ from accounts.public.cache import VERIFY, cached
 from accounts.radar.selectors import standing_marks
 from accounts.selectors import entities_named
 from entities.models import Entity
+from registry.compiled import CompiledRead
 
 
 class Result:
@@ -78,13 +79,17 @@ CAUTIONS = {
 }
 
 
+_OPEN_CAUTIONS = CompiledRead(lambda channel_id: (
+    Alert.objects.filter(channel_id=channel_id, resolved_at__isnull=True, kind__in=list(CAUTIONS))
+    .order_by("opened_at", "pk")))
+
+
 def open_caution(channel: Channel | None) -> Alert | None:
     """The open alert that puts an official channel under check (the most serious kind in CAUTIONS,
     the oldest of that kind), or None."""
     if channel is None or channel.status != Status.APPROVED:
         return None
-    alerts = list(Alert.objects.filter(channel=channel, resolved_at__isnull=True, kind__in=list(CAUTIONS))
-                  .order_by("opened_at", "pk"))
+    alerts = _OPEN_CAUTIONS(channel.pk)
     order = list(CAUTIONS)
     return min(alerts, key=lambda alert: order.index(AlertKind(alert.kind)), default=None)
 
@@ -171,7 +176,7 @@ def _shared(text: str, platform: str | None) -> VerifyAnswer:
 
 
 def _answer_for(link: AccountLink) -> VerifyAnswer:
-    channel = _public_match(Q(platform=link.platform, handle_key=link.handle_key))
+    channel = _public_match(link)
     if channel is not None and channel.status != Status.RETIRED:
         return _registered(channel, link, [channel])
     # A handle the government has left may since have been taken by an impostor: the GCO's mark
@@ -212,8 +217,14 @@ def _public_matches(condition: Q):
     )
 
 
-def _public_match(condition: Q) -> Channel | None:
-    return _public_matches(condition).first()
+# The first question of every verify: its SQL built once (registry/compiled.py).
+_PUBLIC_MATCH = CompiledRead(lambda platform, handle_key: (
+    _public_matches(Q(platform=platform, handle_key=handle_key))[:1]))
+
+
+def _public_match(link: AccountLink) -> Channel | None:
+    found = _PUBLIC_MATCH(str(link.platform), link.handle_key)
+    return found[0] if found else None
 
 
 def _unreadable(text: str, platform: str | None, error: AccountLinkError) -> VerifyAnswer:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Channel, KnownImpostor, LookalikeSighting
 from accounts.platforms import AccountLinkError, Platform, parse_account_link
+from registry.compiled import CompiledRead
 
 RADAR_DAYS = 7
 RADAR_ROWS = 50
@@ -72,14 +73,18 @@ def standing_mark(platform: str, handle_key: str) -> KnownImpostor | None:
     return marks[0] if marks else None
 
 
+# Verify asks it of every handle nobody registered: its SQL built once (registry/compiled.py).
+_STANDING_IDS = CompiledRead(lambda handle_keys: (
+    KnownImpostor.objects.filter(withdrawn_at__isnull=True, handle_key__in=handle_keys).values_list("pk", flat=True)))
+
+
 def standing_marks(keys: list[tuple[str, str]]) -> list[KnownImpostor]:
     """The standing marks among these (platform, handle key) pairs: one small query, two if any stands."""
     if not keys:
         return []
     # Asked on every verify of a handle nobody registered, and almost never found: first the bare
     # question, then the marks whole with what they resemble (a join of five tables) only if any.
-    found = list(KnownImpostor.objects.filter(withdrawn_at__isnull=True, handle_key__in={key for _, key in keys})
-                 .values_list("pk", flat=True))
+    found = _STANDING_IDS(sorted({key for _, key in keys}))
     if not found:
         return []
     by_key = {}
