@@ -23,8 +23,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
+from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.models import QuerySet
 from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE
 from django.utils import translation
@@ -63,8 +65,12 @@ class CompiledRead:
             return []
         params = [_value(place, values) for place in compiled.places]
         run = copy.copy(compiled.compiler)
+        run.connection = connection = connections[compiled.queryset.db]  # this thread's, not the builder's
         run.as_sql = lambda *args, **kwargs: (compiled.sql, params)
-        run.connection = connections[compiled.queryset.db]  # this thread's, not the builder's
+        # Logged queries (DEBUG, tests counting them) go the ordinary way, to be logged with their
+        # values: a statement bound on the server is logged without them.
+        if settings.DATABASE_PREPARED_READS and not connection.queries_logged:
+            run.execute_sql = lambda *args, **kwargs: _prepared(connection, compiled.sql, params)
         iterable = compiled.queryset._iterable_class(_Run(compiled.queryset, run), chunk_size=GET_ITERATOR_CHUNK_SIZE)
         return list(iterable)
 
@@ -93,6 +99,21 @@ class CompiledRead:
             raise TypeError(f"CompiledRead: value(s) {missing} did not reach the SQL as themselves "
                             f"(only equality and IN lookups keep a value as it was given).")
         return _Compiled(queryset=queryset, compiler=compiler, sql=sql, places=places)
+
+
+def _prepared(connection, sql: str, params: list) -> list[list[tuple]]:
+    """The rows of the statement, as `execute_sql` gives them to a row reader (one chunk), through a
+    cursor that sends the values apart from the SQL: psycopg then has PostgreSQL prepare a statement
+    it has seen run twice on this connection (`prepare_threshold`, set with DATABASE_PREPARED_READS),
+    and the plan is not made again. The SQL text of a compiled read never changes: every run after
+    the second skips planning."""
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = ServerBindingCursor(connection.connection)
+    with connection.make_cursor(raw) as cursor:
+        cursor.execute(sql, params)
+        return [cursor.fetchall()]
 
 
 class _Run:

@@ -126,6 +126,15 @@ DATABASES = {"default": environ.Env.db_url_config(_database_url)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Reads of a fixed shape (registry/compiled.py: verify's) are sent as prepared statements once seen
+# twice on a connection, so PostgreSQL plans them once. Turn off behind a transaction-mode pooler
+# (PgBouncer `pool_mode = transaction`), which may hand the next query another server connection.
+DATABASE_PREPARED_READS = env.bool("DATABASE_PREPARED_READS", default=True)
+if DATABASE_PREPARED_READS:
+    # Only cursors that bind on the server prepare (the compiled reads'); Django's own bind on the
+    # client and are never prepared.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2
+
 # Each process holds the register's version in memory, told of every change by PostgreSQL on a
 # connection of its own (accounts/public/version_listener.py): public answers then read no row.
 # Off in development (DJANGO_DEBUG=1) and tests, where every answer reads the version.

@@ -60,6 +60,20 @@ def register_version() -> str:
     return version
 
 
+# Small facts every page shows, each held in this process with the version it was read at.
+_held_facts: dict[str, tuple[str, object]] = {}
+
+
+def fact_at_version(name: str, read: Callable[[], T]) -> T:
+    """`read()`'s value, read once per register version by this process: for facts every page shows
+    (the sample-data banner), which only a write to the register can change."""
+    version = register_version()
+    held = _held_facts.get(name)
+    if held is None or held[0] != version:
+        held = _held_facts[name] = (version, read())
+    return held[1]
+
+
 def _key(kind: str, parts: tuple) -> str:
     digest = hashlib.sha256(repr((get_language() or "", *parts)).encode()).hexdigest()
     return f"public:{kind}:{digest}"

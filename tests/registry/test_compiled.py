@@ -157,3 +157,33 @@ def test_a_read_built_in_one_thread_runs_in_another(make_channel):
     thread.join()
 
     assert found == [["UAEGov"]]
+
+
+def prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+def test_with_prepared_reads_postgresql_plans_the_statement_once(register, settings):
+    settings.DATABASE_PREPARED_READS = True
+    before = prepared_statements()
+    read = CompiledRead(by_handle)
+    for key in ("uaegov", "watani", "nobody", "uaegov"):
+        read("x", key)
+
+    # Seen twice on this connection, then prepared: later runs reuse the plan.
+    assert [statement for statement in prepared_statements() if statement not in before
+            and "accounts_channel" in statement and "$1" in statement]
+    assert [c.handle for c in read("x", "uaegov")] == ["UAEGov"]
+
+
+def test_without_prepared_reads_nothing_is_prepared_and_the_rows_are_the_same(register, settings):
+    settings.DATABASE_PREPARED_READS = False
+    before = prepared_statements()
+    read = CompiledRead(by_handle)
+    for key in ("uaegov", "watani", "nobody", "uaegov"):
+        assert [fields(c) for c in read("x", key)] == [fields(c) for c in by_handle("x", key)]
+
+    # Nor are Django's own queries (bound on the client), however often they run.
+    assert prepared_statements() == before
