@@ -27,8 +27,8 @@ ARABIC_HEADINGS = {
     "link": "الرابط",
     "languages": "اللغات",
     "description": "الوصف",
-    "display_name": "الاسم المعروض",
-    "handle": "المعرف",
+    "display_name": "الاسم الظاهر",
+    "handle": "اسم المستخدم",
 }
 
 # Every heading a file may give each field, best first: of two headings of one field in a file,
@@ -43,7 +43,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "link": ("link", "url", "الرابط", "رابط الحساب", "account link", "account url", "address"),
     "languages": ("languages", "language", "اللغات", "اللغة", "lang"),
     "description": ("description", "الوصف", "notes", "ملاحظات"),
-    "display_name": ("display_name", "display name", "الاسم المعروض", "account name", "اسم الحساب"),
+    "display_name": ("display_name", "display name", "الاسم الظاهر", "الاسم المعروض", "account name", "اسم الحساب"),
     "handle": ("handle", "المعرف", "username", "اسم المستخدم"),
 }
 

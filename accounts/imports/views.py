@@ -143,7 +143,7 @@ def template(request, language: str, kind: str):
     else:
         workbook = openpyxl.Workbook()
         sheet = workbook.active
-        sheet.title = "القنوات" if language == "ar" else "channels"
+        sheet.title = "الحسابات" if language == "ar" else "channels"
         sheet.sheet_view.rightToLeft = language == "ar"
         sheet.append(headings)
         body = io.BytesIO()

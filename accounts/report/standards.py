@@ -1,5 +1,5 @@
 """The guide "Government Presence on Social Media" as checks: each a rule with an id, a title and
-advice in Arabic and English, and a weight.
+advice (English msgids, Arabic in the catalogue), and a weight.
 
 A channel's score is 100 less the weights of the checks it fails; an owner's (an entity's, or
 an official's) is 100 less the weights of every check failed by it and by each of its channels,
@@ -20,11 +20,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Language, RefreshStatus, Status
 from accounts.platforms import Platform
-from registry.languages import in_page_language
 
 CERTIFIED_WITHIN = timedelta(days=365)
 
@@ -53,22 +54,37 @@ class Facts:
 
 @dataclass(frozen=True)
 class Rule:
+    """A check: its title and advice are English msgids, read in either language from the catalogue
+    (locale/ar), so the guide's words are the ones every other page uses (docs/arabic.md)."""
+
     id: str
     scope: str  # "channel" or "owner"
     weight: int
-    title_en: str
-    title_ar: str
-    advice_en: str
-    advice_ar: str
+    title: Promise
+    advice: Promise
     check: Callable[..., bool | None]  # True passes, False fails, None does not apply
 
+    # The API's report gives both languages at once (title_en, title_ar): stable fields, read here.
     @property
-    def title(self) -> str:
-        return in_page_language(self.title_ar, self.title_en)
+    def title_en(self) -> str:
+        return _in_language(self.title, "en")
 
     @property
-    def advice(self) -> str:
-        return in_page_language(self.advice_ar, self.advice_en)
+    def title_ar(self) -> str:
+        return _in_language(self.title, "ar")
+
+    @property
+    def advice_en(self) -> str:
+        return _in_language(self.advice, "en")
+
+    @property
+    def advice_ar(self) -> str:
+        return _in_language(self.advice, "ar")
+
+
+def _in_language(text: Promise, language: str) -> str:
+    with translation.override(language):
+        return str(text)
 
 
 # --- Channel checks ---------------------------------------------------------------------------
@@ -167,50 +183,40 @@ def _no_duplicates(owner: Any, channels: list[Channel], facts: Facts) -> bool | 
 
 RULES: list[Rule] = [
     Rule("certified", "channel", 5,
-         "Approved and certified within 12 months", "معتمد ومُصادق عليه خلال 12 شهرًا",
-         "Certify the channel in the staff area (annual review), or retire it if it is no longer run.",
-         "صادِق على القناة في منطقة الموظفين (المراجعة السنوية)، أو أوقفها إن لم تعد تُدار.",
+         _("Approved and certified within 12 months"),
+         _("Certify the channel in the staff area (annual review), or retire it if it is no longer run."),
          _certified),
     Rule("badge", "channel", 3,
-         "The platform's verified badge is shown", "شارة التوثيق من المنصة ظاهرة",
-         "Apply for the platform's verification (government badge) for this account.",
-         "قدِّم طلب توثيق الحساب لدى المنصة (الشارة الحكومية).",
+         _("The platform's verified badge is shown"),
+         _("Apply for the platform's verification (government badge) for this account."),
          _badge),
     Rule("naming", "channel", 2,
-         "Handle and name follow the entity's naming convention", "اسم المستخدم والاسم يتبعان نمط تسمية الجهة",
-         "Rename the account so its handle and name carry the entity's abbreviation or name.",
-         "غيِّر اسم الحساب ليحمل اسم المستخدم والاسم اختصار الجهة أو اسمها.",
+         _("Handle and name follow the entity's naming convention"),
+         _("Rename the account so its handle and name carry the entity's abbreviation or name."),
          _naming),
     Rule("profile_link", "channel", 2,
-         "The profile links to an official domain", "الملف الشخصي يربط بنطاق رسمي",
-         "Put the entity's official website (on its official domain) in the account's profile.",
-         "ضع الموقع الرسمي للجهة (على نطاقها الرسمي) في الملف الشخصي للحساب.",
+         _("The profile links to an official domain"),
+         _("Put the entity's official website (on its official domain) in the account's profile."),
          _profile_link),
     Rule("measured", "channel", 2,
-         "Followers measured, refreshed within 7 days", "المتابعون مُقاسون ومُحدَّثون خلال 7 أيام",
-         "Give the registry access to the platform's API, or check why refreshing fails.",
-         "امنح السجل صلاحية واجهة برمجة المنصة، أو تحقَّق من سبب تعذّر التحديث.",
+         _("Followers measured, refreshed within 7 days"),
+         _("Give the registry access to the platform's API, or check why refreshing fails."),
          _measured),
     Rule("no_alert", "channel", 5,
-         "No open alert", "لا تنبيه مفتوح",
-         "Look into the alert in the review area and resolve it with a note.",
-         "راجِع التنبيه في منطقة المراجعة وأغلقه بملاحظة.",
+         _("No open alert"),
+         _("Look into the alert in the review area and resolve it with a note."),
          _no_alert),
     Rule("core_platforms", "owner", 10,
-         "Present on the core platforms", "حاضرة على المنصات الأساسية",
-         "Register official accounts on the core platforms the GCO names.",
-         "سجِّل حسابات رسمية على المنصات الأساسية التي يحددها المكتب.",
+         _("Present on the core platforms"),
+         _("Register official accounts on the core platforms the GCO names."),
          _core_presence),
     Rule("languages", "owner", 5,
-         "Accounts in Arabic and English", "حسابات بالعربية والإنجليزية",
-         "Publish in both Arabic and English, in one account or in one for each.",
-         "انشر بالعربية والإنجليزية، في حساب واحد أو حساب لكل لغة.",
+         _("Accounts in Arabic and English"),
+         _("Publish in both Arabic and English, in one account or in one for each."),
          _both_languages),
     Rule("no_duplicates", "owner", 5,
-         "No duplicate accounts on one platform without a stated purpose",
-         "لا حسابات مكررة على منصة واحدة دون غرض مُعلن",
-         "Merge or retire the extra account, or state its purpose in its description.",
-         "ادمج الحساب الإضافي أو أوقفه، أو اذكر غرضه في وصفه.",
+         _("No duplicate accounts on one platform without a stated purpose"),
+         _("Merge or retire the extra account, or state its purpose in its description."),
          _no_duplicates),
 ]
 

@@ -36,7 +36,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _, gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -172,9 +172,12 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
     sentence saying how long to wait; JSON for the API."""
     cool_off = settings.AXES_COOLOFF_TIME
     minutes = max(1, math.ceil(cool_off.total_seconds() / 60))
-    detail = _(
+    detail = ngettext(
+        "Too many failed logins for this account from your network. Wait %(minutes)s minute, then try "
+        "again, or reset your password.",
         "Too many failed logins for this account from your network. Wait %(minutes)s minutes, then try "
-        "again, or reset your password."
+        "again, or reset your password.",
+        minutes,
     ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
         response = JsonResponse({"code": "locked_out", "detail": detail}, status=http.HTTP_429_TOO_MANY_REQUESTS)
@@ -198,9 +201,11 @@ def _pending_user(request: HttpRequest) -> User | None:
 
 
 def _throttled_error(seconds: int) -> str:
-    return _("Too many wrong codes. Wait %(seconds)s seconds, then enter the code your app shows.") % {
-        "seconds": seconds
-    }
+    return ngettext(
+        "Too many wrong codes. Wait %(seconds)s second, then enter the code your app shows.",
+        "Too many wrong codes. Wait %(seconds)s seconds, then enter the code your app shows.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 def _check_code(form: OneTimeCodeForm, user: User):
@@ -461,9 +466,12 @@ class ApiTokenView(APIView):
     )
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
-        locked = _error(http.HTTP_429_TOO_MANY_REQUESTS, "locked_out", _(
-            "Too many failed logins for this account from your network. Wait %(minutes)s minutes and try again."
-        ) % {"minutes": math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)})
+        minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+        locked = _error(http.HTTP_429_TOO_MANY_REQUESTS, "locked_out", ngettext(
+            "Too many failed logins for this account from your network. Wait %(minutes)s minute and try again.",
+            "Too many failed logins for this account from your network. Wait %(minutes)s minutes and try again.",
+            minutes,
+        ) % {"minutes": minutes})
         locked["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
         if not serializer.is_valid():
             raw_username = request.data.get("username") if hasattr(request.data, "get") else None
