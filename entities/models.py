@@ -96,6 +96,13 @@ class Entity(BilingualName, TimeStamped):
         verbose_name = _("entity")
         verbose_name_plural = _("entities")
         ordering = ["name_en"]
+        # Entities by name in each language: the entities page, the directory's filter list, and a
+        # directory search reading the entities whose names hold its words in name order until a
+        # page is full (accounts/public/directory.py).
+        indexes = [
+            models.Index(fields=["name_ar", "id"], name="entity_by_name_ar"),
+            models.Index(fields=["name_en", "id"], name="entity_by_name_en"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=EntityKind.values), name="entity_kind_valid"),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="entity_not_own_parent"),
@@ -121,6 +128,11 @@ class Official(BilingualName, TimeStamped):
         verbose_name = _("official")
         verbose_name_plural = _("officials")
         ordering = ["name_en"]
+        # Officials by name in each language: the officials list and the directory's filter list.
+        indexes = [
+            models.Index(fields=["name_ar", "id"], name="official_by_name_ar"),
+            models.Index(fields=["name_en", "id"], name="official_by_name_en"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(name_ar="") & ~Q(name_en=""), name="official_names_present"),
         ]
