@@ -5,11 +5,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import BigIntegerField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import BigIntegerField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
-from accounts.models import Channel, ChannelFigures, FollowerSnapshot, Language, PlatformFigures, Status
+from accounts.models import (
+    PUBLIC_STATUSES,
+    Channel,
+    ChannelFigures,
+    FollowerSnapshot,
+    Language,
+    PlatformFigures,
+    Status,
+)
 from accounts.search import Normalized, search_terms
 from accounts.workflow import editor_entity_ids, is_reviewer
 from entities.models import Entity, Official
@@ -107,13 +115,35 @@ def entities_with_figures() -> QuerySet[Entity]:
     )
 
 
-def entity_channels(entity: Entity) -> QuerySet[Channel]:
+def entity_channels(entity: Entity, *, per_owner: int | None = None) -> QuerySet[Channel]:
     """An entity's public channels and its officials' (approved, compromised and retired), the
-    entity's own first, then each official's, in one query."""
-    return (
-        Channel.public_objects.with_owner().filter(entity=entity)
-        .order_by(F("official__name_en").asc(nulls_first=True), "official_id", "platform", "handle_key", "id")
-    )
+    entity's own first, then each official's, in one query; with `per_owner`, only the first that
+    many of the entity's own and of each official's."""
+    channels = Channel.public_objects.with_owner().filter(entity=entity)
+    if per_owner is not None:
+        channels = channels.annotate(place=Window(RowNumber(), partition_by=[F("official_id")],
+                                                  order_by=["platform", "handle_key", "id"])
+                                     ).filter(place__lte=per_owner)
+    return channels.order_by(F("official__name_en").asc(nulls_first=True), "official_id", "platform", "handle_key",
+                             "id")
+
+
+@dataclass(frozen=True)
+class EntityChannelCounts:
+    by_owner: dict[int | None, int]  # public channels of the entity itself (None) and of each official
+    compromised: int
+
+
+def entity_channel_counts(entity: Entity) -> EntityChannelCounts:
+    """How many public channels (approved, compromised, retired) the entity has of its own and each of
+    its officials has, and how many are flagged compromised: from the kept figures, one small query."""
+    rows = (ChannelFigures.objects.filter(entity=entity, status__in=PUBLIC_STATUSES)
+            .values("official_id", "status").annotate(total=Sum("channels")).order_by())
+    by_owner: dict[int | None, int] = {}
+    for row in rows:
+        by_owner[row["official_id"]] = by_owner.get(row["official_id"], 0) + row["total"]
+    return EntityChannelCounts(by_owner=by_owner, compromised=sum(
+        row["total"] for row in rows if row["status"] == Status.COMPROMISED))
 
 
 def follower_history(channel: Channel, *, days: int = 365, today: date | None = None) -> list[FollowerSnapshot]:

@@ -16,7 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _, gettext_lazy
 from django.views.decorators.http import require_safe
 
-from accounts.models import Channel, Language, Status
+from accounts.models import Channel, Language
 from accounts.platforms import Platform
 from accounts.public.card import CardUnavailable, draw_card
 from accounts.public.charts import follower_chart, month_ends
@@ -38,6 +38,7 @@ from accounts.public.verify import CAUTIONS, VerifyAnswer, caution_for, checked_
 from accounts.radar.services import count_question
 from accounts.selectors import (
     entities_with_figures,
+    entity_channel_counts,
     entity_channels,
     follower_history,
     language_labels,
@@ -74,25 +75,32 @@ def entities(request):
     return render(request, "accounts/entities.html", {"page": page})
 
 
+# An entity's page lists this many accounts of the entity itself and of each official at most; the
+# rest are a link away, in the directory filtered to the owner (paged and searchable). Real entities
+# hold a few each: a page of hundreds is no help on a phone, and drawing them cost most of the page.
+ENTITY_PAGE_ROWS = 50
+
+
 @public_page
 def entity(request, slug: str):
     shown = get_object_or_404(entities_with_figures(), slug=slug)
-    channels = list(entity_channels(shown))
+    counts = entity_channel_counts(shown)
     # The entity's own channels, then one group per official, in the order the selector gives.
     groups: dict[int | None, list[Channel]] = {None: []}
-    for channel in channels:
+    for channel in entity_channels(shown, per_owner=ENTITY_PAGE_ROWS):
         groups.setdefault(channel.official_id, []).append(channel)
     officials = {official.pk: official for official in shown.active_officials}
     official_groups = [
-        (officials.get(official_id) or group[0].official, group)
+        (officials.get(official_id) or group[0].official, group, counts.by_owner.get(official_id, len(group)))
         for official_id, group in groups.items() if official_id is not None
     ]
     return render(request, "accounts/entity.html", {
         "entity": shown,
         "own_channels": groups[None],
+        "own_total": counts.by_owner.get(None, len(groups[None])),
         "official_groups": official_groups,
         "officials_without_channels": [o for pk, o in officials.items() if pk not in groups],
-        "compromised": sum(channel.status == Status.COMPROMISED for channel in channels),
+        "compromised": counts.compromised,
     })
 
 

@@ -130,6 +130,30 @@ def test_entity_page_warns_of_a_compromised_channel(client, mofa, make_channel):
     assert "hackedmofa" in handles(html)
 
 
+def test_an_owner_with_more_accounts_than_the_page_lists_links_to_the_rest(client, monkeypatch, make_entity,
+                                                                          make_official, make_channel):
+    monkeypatch.setattr("accounts.public.views.ENTITY_PAGE_ROWS", 3)
+    entity = make_entity(slug="big-authority")
+    official = make_official(entity=entity, slug="big-minister")
+    for n in range(5):
+        make_channel(f"https://x.com/big{n}", entity=entity)
+    make_channel("https://x.com/big9", entity=entity, status=Status.COMPROMISED)  # beyond the first three
+    for n in range(2):
+        make_channel(f"https://x.com/minister{n}", entity=entity, official=official)
+
+    html = page(client, "/en/entities/big-authority/")
+
+    own = between(html, 'id="own-heading"', "</section>")
+    assert handles(own) == ["big0", "big1", "big2"]  # the first three, in the directory's order
+    assert "This page lists 3 of its 6 accounts." in own
+    assert 'href="/en/directory/?entity=big-authority"' in own
+    officials = between(html, 'id="officials-heading"', "</section>")
+    assert handles(officials) == ["minister0", "minister1"]
+    assert "This page lists" not in officials  # all of the official's are listed: no link
+    # The warning counts every compromised account of the entity, listed or not.
+    assert "One of these channels is flagged as compromised" in html
+
+
 def test_unknown_or_inactive_entities_are_not_found(client, make_entity):
     make_entity(slug="closed", is_active=False)
     page(client, "/en/entities/closed/", 404)
