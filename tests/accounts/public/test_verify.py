@@ -620,7 +620,7 @@ def test_a_share_link_is_answered_for_the_account_it_leads_to(client, register, 
     assert body["result"] == "official" and body["input"]["shared_link"] == "https://vm.tiktok.com/ZMabc123/"
     with translation.override("en"):
         text = " ".join(client.get(reverse("verify"), {"q": "https://vm.tiktok.com/ZMabc123/"}).content.decode().split())
-    assert "The share link you pasted leads to https://www.tiktok.com/@uaegov." in text
+    assert 'The share link you pasted leads to <bdi dir="ltr">https://www.tiktok.com/@uaegov</bdi>.' in text
     assert len(short_link_hosts.requests) == 1  # asked once; the rest from the cache
 
 
