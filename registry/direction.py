@@ -33,5 +33,5 @@ def isolate(value: Any, *, ltr: bool = False) -> str:
 
 
 def without_isolates(text: str) -> str:
-    """The text with the isolates taken out: for tests and for comparing what a person reads."""
+    """The text with the isolates taken out, for a terminal, which lays none out (a command's output)."""
     return text.translate({ord(mark): None for mark in ISOLATES})
