@@ -128,9 +128,10 @@ def _refresh_failing(details: dict) -> str:
     if since is not None and timezone.is_naive(since):
         since = timezone.make_aware(since)
     error = details.get("last_error")
-    error = FailureKind(error).label if error in FailureKind.values else (error or "—")
+    error = FailureKind(error).label if error in FailureKind.values else error
     return _with_detail(_("Failing since %(since)s: %(error)s") % {
-        "since": date_format(timezone.localtime(since), "DATETIME_FORMAT") if since else "—", "error": isolate(error),
+        "since": date_format(timezone.localtime(since), "DATETIME_FORMAT") if since else "—",
+        "error": isolate(error) if error else "—",
     }, details)
 
 
