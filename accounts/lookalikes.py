@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _, ngettext
 from accounts.models import Channel, LookalikeKeys, Status
 from accounts.platforms import Platform
 from registry.compiled import CompiledRead
+from registry.direction import isolate
 
 _SWAPS = [("rn", "m"), ("vv", "w"), ("0", "o"), ("1", "l"), ("i", "l"), ("|", "l"), ("5", "s"), ("3", "e"),
           ("4", "a"), ("7", "t"), ("8", "b"), ("$", "s")]
@@ -194,13 +195,15 @@ def closest(key: str, channels: Iterable[Channel], *, limit: int = 3) -> list[tu
 
 
 def _difference(key: str, channel: Channel, kind: int, size: int) -> str:
-    official = channel.handle
+    official = isolate(channel.handle, ltr=True)  # a handle inside a sentence of either direction
     if kind == SAME_SKELETON:
         if key == channel.handle_key:
             return str(_("hidden or look-alike characters in the handle"))
-        if len(key) == len(channel.handle_key) and len(official) == len(key):
-            swaps = [_("%(typed)s in place of %(official)s") % {"typed": typed, "official": meant}
-                     for typed, meant, lower in zip(key, official, channel.handle_key, strict=True) if typed != lower]
+        if len(key) == len(channel.handle_key) and len(channel.handle) == len(key):
+            swaps = [_("%(typed)s in place of %(official)s") % {"typed": isolate(typed, ltr=True),
+                                                                  "official": isolate(meant, ltr=True)}
+                     for typed, meant, lower in zip(key, channel.handle, channel.handle_key, strict=True)
+                     if typed != lower]
             return ", ".join(swaps[:2])
         return str(_("characters that look like those of %(handle)s") % {"handle": official})
     if kind == ADDED_WORDS:

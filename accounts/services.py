@@ -40,6 +40,7 @@ from accounts.tasks.report import schedule_scores
 from accounts.tasks.workflow import notify_event
 from accounts.workflow import TRANSITIONS, Action, check_allowed, may_act_for_entity, require_editor, require_reviewer
 from entities.models import Entity, Official
+from registry.direction import isolate
 from registry.errors import Conflict, NotFound, RegistryError
 
 LIVE_HANDLE_CONSTRAINT = "channel_handle_live_unique"
@@ -61,7 +62,7 @@ class HandleAlreadyRegistered(Conflict):
     def __init__(self, holder: Channel, *, actor=None):
         shown = holder.is_public or (actor is not None and may_act_for_entity(actor, holder.entity_id))
         self.holder = holder if shown else None
-        names = {"handle": holder.handle, "platform": holder.get_platform_display()}
+        names = {"handle": isolate(holder.handle, ltr=True), "platform": holder.get_platform_display()}
         if shown:
             message = _("%(handle)s on %(platform)s is already registered to %(owner)s (registration #%(id)s).") % {
                 **names, "owner": holder.entity.name, "id": holder.pk,
@@ -133,14 +134,15 @@ def _clean_fields(entity: Entity, fields: dict[str, Any]) -> dict[str, Any]:
     cleaned: dict[str, Any] = {}
     for name, value in fields.items():
         if name not in EDITABLE_FIELDS:
-            raise RegistryError(_("“%(field)s” cannot be changed here.") % {"field": name}, code="invalid", field=name)
+            raise RegistryError(_("“%(field)s” cannot be changed here.") % {"field": isolate(name, ltr=True)},
+                                code="invalid", field=name)
         if name == "official":
             if value is not None and not isinstance(value, Official):
                 raise RegistryError(_("Choose an official from the list."), code="invalid", field=name)
             if value is not None and value.entity_id != entity.pk:
                 raise RegistryError(
                     _("%(official)s is not an official of %(entity)s.")
-                    % {"official": value.name, "entity": entity.name},
+                    % {"official": isolate(value.name), "entity": isolate(entity.name)},
                     code="official_not_of_entity", field=name,
                 )
         elif name == "languages":
@@ -148,7 +150,7 @@ def _clean_fields(entity: Entity, fields: dict[str, Any]) -> dict[str, Any]:
             unknown = [code for code in value if code not in Language.values]
             if unknown:
                 raise RegistryError(
-                    _("Unknown language: %(codes)s.") % {"codes": ", ".join(map(str, unknown))},
+                    _("Unknown language: %(codes)s.") % {"codes": isolate(", ".join(map(str, unknown)), ltr=True)},
                     code="invalid", field=name,
                 )
         else:

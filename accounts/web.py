@@ -96,7 +96,8 @@ class ActionForm(forms.Form):
     """A workflow button: the reason (where the action needs one) and the version the page showed."""
 
     reason = forms.CharField(
-        label=gettext_lazy("Reason"), required=False, max_length=MAX_REASON, widget=forms.Textarea(attrs={"rows": 3}),
+        label=gettext_lazy("Reason"), required=False, max_length=MAX_REASON,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 

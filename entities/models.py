@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from registry.direction import isolate
 from registry.languages import in_page_language
 from registry.models import TimeStamped
 
@@ -28,7 +29,8 @@ def regex_validator(value: str) -> None:
     try:
         re.compile(value)
     except re.error as exc:
-        raise ValidationError(_("This is not a valid regular expression: %(error)s"), params={"error": exc}) from exc
+        raise ValidationError(_("This is not a valid regular expression: %(error)s"),
+                              params={"error": isolate(exc)}) from exc
 
 
 class BilingualName(models.Model):

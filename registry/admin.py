@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry.authentication import confirmed_totp_device
+from registry.direction import isolate
 from registry.models import ApiToken, User
 from registry.second_factor import api_tokens_revoke, enrolment_link_send, second_factor_reset
 
@@ -68,11 +69,12 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
         for user in queryset.filter(is_active=True):
             if confirmed_totp_device(user):
                 self.message_user(request, gettext("%(email)s already has an authenticator app: reset it instead.")
-                                  % {"email": user.email}, messages.WARNING)
+                                  % {"email": isolate(user.email, ltr=True)}, messages.WARNING)
                 continue
             url = enrolment_link_send(user=user, by=request.user)
             self.message_user(request, gettext("Enrolment link emailed to %(email)s: %(url)s")
-                              % {"email": user.email, "url": url}, messages.SUCCESS)
+                              % {"email": isolate(user.email, ltr=True), "url": isolate(url, ltr=True)},
+                              messages.SUCCESS)
 
     @admin.action(description=_("Reset the authenticator app (lost phone): remove it and send a new enrolment link"))
     def reset_second_factor(self, request, queryset):
@@ -80,7 +82,8 @@ class UserAdmin(HistoryAdmin, DjangoUserAdmin):
         for user in users:
             url = second_factor_reset(user=user, by=request.user)
             self.message_user(request, gettext("Authenticator removed for %(email)s; a new enrolment link was "
-                                               "emailed: %(url)s") % {"email": user.email, "url": url},
+                                               "emailed: %(url)s") % {"email": isolate(user.email, ltr=True),
+                                                                       "url": isolate(url, ltr=True)},
                               messages.SUCCESS)
         if not users:
             self.message_user(request, gettext("No active account was selected."), messages.WARNING)

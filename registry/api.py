@@ -19,6 +19,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from registry.direction import isolate
 from registry.errors import RegistryError
 from registry.parsers import PARSERS, RequestTooLarge, too_large_message  # noqa: F401 - PARSERS re-exported
 
@@ -58,7 +59,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         errors = _flatten(exc.detail)
         messages = [message for field_messages in errors.values() for message in field_messages]
         detail = messages[0] if len(messages) == 1 else _("Some fields are not valid: %(fields)s.") % {
-            "fields": ", ".join(errors)
+            "fields": isolate(", ".join(errors), ltr=True)
         }
         body: dict[str, Any] = {"code": "invalid", "detail": detail, "errors": errors}
     else:

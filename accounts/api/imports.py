@@ -25,6 +25,7 @@ from accounts.models import ChannelImport, ImportOutcome
 from entities.models import Entity
 from registry.api import RegisterPagination, error_responses
 from registry.authentication import has_second_factor
+from registry.direction import isolate
 from registry.errors import RegistryError
 from registry.parsers import JSONParser, MultiPartParser, RequestTooLarge
 
@@ -192,7 +193,8 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         outcome = request.query_params.get("outcome")
         if outcome:
             if outcome not in ImportOutcome.values:
-                raise RegistryError(_("Unknown outcome: %(outcome)s.") % {"outcome": outcome}, field="outcome")
+                raise RegistryError(_("Unknown outcome: %(outcome)s.") % {"outcome": isolate(outcome, ltr=True)},
+                                    field="outcome")
             rows = rows.filter(outcome=outcome)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(ImportRowSerializer(described(page, request.user), many=True).data)

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from accounts.models import Alert, Channel, ChannelEvent, FollowerSnapshot
 from accounts.workflow import allowed_actions
 from entities.models import Entity, Official
+from registry.direction import isolate
 from registry.errors import RegistryError
 
 # Shown only to staff who may see the channel in the staff area: proposals and the workflow's
@@ -117,7 +118,8 @@ class _Input(serializers.Serializer):
 def _entity(slug: str) -> Entity:
     entity = Entity.objects.filter(slug=slug).first()
     if entity is None:
-        raise RegistryError(_("There is no entity “%(slug)s”.") % {"slug": slug}, code="unknown_entity", field="entity")
+        raise RegistryError(_("There is no entity “%(slug)s”.") % {"slug": isolate(slug, ltr=True)},
+                            code="unknown_entity", field="entity")
     return entity
 
 
@@ -127,7 +129,8 @@ def _official(slug: str | None) -> Official | None:
     official = Official.objects.filter(slug=slug).first()
     if official is None:
         raise RegistryError(
-            _("There is no official “%(slug)s”.") % {"slug": slug}, code="unknown_official", field="official"
+            _("There is no official “%(slug)s”.") % {"slug": isolate(slug, ltr=True)},
+            code="unknown_official", field="official",
         )
     return official
 

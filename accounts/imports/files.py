@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.imports.columns import map_headings
+from registry.direction import isolate
 from registry.errors import RegistryError
 
 # Longer than any value a row may hold (a link: 2,048 characters; a description: 2,000), so
@@ -92,7 +93,8 @@ class ImportFile:
             self.close()
             raise FileRefused(
                 _("The file has no “link” column (“الرابط”). Its first row names the columns: %(headings)s. "
-                  "Download the template to see them.") % {"headings": ", ".join(h for h in headings if h) or "—"},
+                  "Download the template to see them.")
+                % {"headings": ", ".join(isolate(h) for h in headings if h) or "—"},
                 code="missing_columns",
             )
 
@@ -197,7 +199,8 @@ def _csv_rows(file: IO[bytes]) -> Iterator[tuple[int, list]]:
         raise _not_utf8(number + 1) from exc
     except csv.Error as exc:
         raise FileRefused(
-            _("Row %(row)s of the file cannot be read as CSV: %(problem)s.") % {"row": number + 1, "problem": exc},
+            _("Row %(row)s of the file cannot be read as CSV: %(problem)s.")
+            % {"row": number + 1, "problem": isolate(exc)},
             code="unreadable_file",
         ) from exc
     finally:

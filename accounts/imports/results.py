@@ -16,6 +16,7 @@ from accounts.models import Channel, ChannelImport, ImportOutcome, ImportRow
 from accounts.platforms import Platform
 from accounts.workflow import is_reviewer, may_act_for_entity
 from entities.models import Entity, Official
+from registry.direction import isolate
 
 Outcome = ImportOutcome
 # The outcomes in the order a preview lists their counts: what will be done first.
@@ -67,17 +68,17 @@ def _platform_label(value: str) -> str:
 
 def _sentence(row: ImportRow, user, entities: dict, channels: dict) -> str:
     detail = row.detail
-    account = {"platform": _platform_label(row.platform), "handle": row.handle}
+    account = {"platform": _platform_label(row.platform), "handle": isolate(row.handle, ltr=True)}
     if row.outcome == Outcome.REGISTER:
         if detail.get("new_entity"):
             return _("Will be registered, with the entity “%(entity)s” created from the file.") % {
-                "entity": detail["new_entity"][0]}
+                "entity": isolate(detail["new_entity"][0])}
         return _("Will be registered: %(platform)s %(handle)s.") % account
     if row.outcome == Outcome.MISMATCH:
         return _("The platform column says %(chosen)s, but the link is to a %(found)s account: it will be "
                  "registered as %(found)s %(handle)s (the link decides).") % {
             "chosen": _platform_label(detail.get("chosen", "")), "found": _platform_label(detail.get("found", "")),
-            "handle": row.handle}
+            "handle": isolate(row.handle, ltr=True)}
     if row.outcome == Outcome.ALREADY:
         existing = channels.get(row.existing_id)
         status = existing.get_status_display() if existing else ""
@@ -101,7 +102,8 @@ def _sentence(row: ImportRow, user, entities: dict, channels: dict) -> str:
         return _unknown_entity(row, entities)
     if row.outcome == Outcome.UNKNOWN_OFFICIAL:
         return _("%(entity)s has no official “%(official)s”: give an official's slug or name as the register has "
-                 "it, or leave the column empty.") % {"entity": row.shown_entity, "official": row.given.get("official")}
+                 "it, or leave the column empty.") % {"entity": isolate(row.shown_entity),
+                                                      "official": isolate(row.given.get("official") or "")}
     if row.outcome == Outcome.NOT_ALLOWED:
         return _("You can import only for the entities you are an editor of, not for %(entity)s.") % {
             "entity": row.shown_entity}
@@ -119,10 +121,10 @@ def _unknown_entity(row: ImportRow, entities: dict) -> str:
     if not named:
         return _("No entity: name it in the “entity” column, or choose the entity all the rows are for.")
     closest = [entities[pk].name for pk in row.detail.get("closest", []) if pk in entities]
-    sentence = _("No entity is called “%(entity)s”.") % {"entity": named}
+    sentence = _("No entity is called “%(entity)s”.") % {"entity": isolate(named)}
     if closest:
         sentence += " " + ngettext("Did you mean %(names)s?", "Did you mean one of: %(names)s?", len(closest)) % {
-            "names": "; ".join(closest)}
+            "names": "; ".join(isolate(name) for name in closest)}
     sentence += " " + _("A GCO reviewer can have it created from the file: give its Arabic name in “entity_ar” and "
                         "tick “Create the entities the register lacks”.")
     return sentence
@@ -133,11 +135,11 @@ def _invalid(row: ImportRow, entities: dict) -> str:
     field = detail.get("field")
     if field == "languages":
         return _("Unknown language: %(value)s. Write languages as “ar en”, “Arabic, English” or “Bilingual”.") % {
-            "value": detail.get("value", "")}
+            "value": isolate(detail.get("value", ""))}
     if field == "entity":
         chosen = entities.get(detail.get("chosen"))
         return _("This row names the entity “%(named)s”, but the import is for %(chosen)s.") % {
-            "named": detail.get("value", ""), "chosen": chosen.name if chosen else "—"}
+            "named": isolate(detail.get("value", "")), "chosen": chosen.name if chosen else "—"}
     return _("This is %(length)d characters long; the most is %(limit)d.") % {
         "length": detail.get("length", 0), "limit": detail.get("limit", 0)}
 

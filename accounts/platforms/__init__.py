@@ -156,7 +156,7 @@ def _parse_link(text: str, chosen: Platform | None) -> AccountLink:
                 "unknown_platform",
                 _("%(name)s is not a platform the register knows. If it is a Mastodon server, "
                   "choose Mastodon as the platform.")
-                % {"name": link.host},
+                % {"name": shown(link.host)},
             )
         raise unknown_host(link.host)
     account = LINK_RULES[found].parse_link(link)  # a link that reads as no account is refused as such
@@ -173,7 +173,7 @@ def _refuse_platform_host_as_server(account: AccountLink) -> None:
     if owner is not None and owner != Platform.MASTODON:
         raise AccountLinkError(
             "platform_mismatch",
-            _("%(name)s is %(platform)s, not a Mastodon server.") % {"name": server, "platform": owner.label},
+            _("%(name)s is %(platform)s, not a Mastodon server.") % {"name": shown(server), "platform": owner.label},
         )
 
 

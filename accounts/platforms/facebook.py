@@ -25,6 +25,7 @@ from accounts.platforms.links import (
     strip_at,
     with_prefixes,
 )
+from registry.direction import isolate
 
 PLATFORM = Platform.FACEBOOK
 # fb.watch links are always videos; it is listed so they are refused as such, not as an unknown site.
@@ -60,7 +61,9 @@ _PAGE_PREFIXES = frozenset({"people", "pages", "p", "pg"})
 
 
 def rule() -> str:
-    return _("up to 50 letters (A–Z), digits or dots, not ending in .com or .net; or a page's number.")
+    # The endings as inserted values: typed into the Arabic sentence, ".com" would show as "com.".
+    return _("up to 50 letters (A–Z), digits or dots, not ending in %(com)s or %(net)s; or a page's number.") % {
+        "com": isolate(".com", ltr=True), "net": isolate(".net", ltr=True)}
 
 
 def _page(name: str) -> AccountLink:

@@ -18,6 +18,7 @@ from accounts.platforms.links import (
     other_script_letter,
     with_prefixes,
 )
+from registry.direction import isolate
 
 PLATFORM = Platform.LINKEDIN
 HOSTS = with_prefixes(["linkedin.com"])
@@ -83,7 +84,7 @@ def parse_handle(text: str) -> AccountLink:
             "not_an_account",
             _("A LinkedIn name alone does not say which page it is. Paste the page's link, such as "
               "%(example)s.")
-            % {"example": EXAMPLE},
+            % {"example": isolate(EXAMPLE, ltr=True)},
         )
     return _from_segments(tuple(part for part in text.split("/") if part))
 

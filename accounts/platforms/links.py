@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.db import models
 from django.utils.translation import gettext as _, gettext_lazy
 
+from registry.direction import isolate
+
 
 class Platform(models.TextChoices):
     X = "x", "X"
@@ -64,7 +66,7 @@ class PlatformMismatch(AccountLinkError):
                 "found": found.label, "chosen": chosen.label}
         else:
             message = _("The platform chosen is %(chosen)s, but this link is to a %(found)s account: %(link)s.") % {
-                "chosen": chosen.label, "found": found.label, "link": account.canonical_url}
+                "chosen": chosen.label, "found": found.label, "link": isolate(account.canonical_url, ltr=True)}
         super().__init__("platform_mismatch", message)
         self.found, self.chosen, self.account = found, chosen, account
 
@@ -227,9 +229,11 @@ def _invalid_link() -> AccountLinkError:
 
 
 def shown(value: str) -> str:
-    """Pasted text as quoted back in a message: shortened, and with hidden characters made visible."""
+    """Pasted text as quoted back in a message: shortened, with hidden characters made visible, and
+    isolated left to right, so that an Arabic sentence neither reorders it nor turns its quotes."""
     value = value if len(value) <= 80 else value[:80] + "…"
-    return "".join("\ufffd" if unicodedata.category(char) in _HIDDEN_CATEGORIES else char for char in value)
+    visible = "".join("\ufffd" if unicodedata.category(char) in _HIDDEN_CATEGORIES else char for char in value)
+    return isolate(visible, ltr=True)
 
 
 def unknown_host(host: str) -> AccountLinkError:
@@ -287,7 +291,7 @@ def not_an_account(platform: Platform, example: str) -> AccountLinkError:
         "not_an_account",
         _("This %(platform)s link is not a link to an account. Paste the link of the account's own page, "
           "such as %(example)s.")
-        % {"platform": platform.label, "example": example},
+        % {"platform": platform.label, "example": isolate(example, ltr=True)},
     )
 
 
@@ -296,7 +300,7 @@ def post_without_account(platform: Platform, example: str) -> AccountLinkError:
         "not_an_account",
         _("This %(platform)s link is to a post or video and does not name its account. Paste the link of "
           "the account's own page, such as %(example)s.")
-        % {"platform": platform.label, "example": example},
+        % {"platform": platform.label, "example": isolate(example, ltr=True)},
     )
 
 

@@ -38,6 +38,7 @@ from accounts.platforms.links import (
     split_link,
     with_prefixes,
 )
+from registry.direction import isolate
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ def resolve(text: str, platform: Platform | str | None = None) -> AccountLink:
             "not_an_account",
             _("This share link opens a %(platform)s page that is not an account, such as a post or a group. "
               "Paste the link of the account's own page, such as %(example)s.")
-            % {"platform": short.platform.label, "example": LINK_RULES[short.platform].examples[0]},
+            % {"platform": short.platform.label, "example": isolate(LINK_RULES[short.platform].examples[0], ltr=True)},
         ) from error
 
 

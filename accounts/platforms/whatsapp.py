@@ -14,6 +14,7 @@ from accounts.platforms.links import (
     not_an_account,
     with_prefixes,
 )
+from registry.direction import isolate
 
 PLATFORM = Platform.WHATSAPP
 # wa.me and chat.whatsapp.com are chats and group invites, never channels; listed so they are
@@ -26,7 +27,7 @@ _ID = re.compile(r"[A-Za-z0-9]{16,40}")
 
 
 def _rule() -> str:
-    return _("a channel id of letters and digits, as in %(example)s.") % {"example": EXAMPLE}
+    return _("a channel id of letters and digits, as in %(example)s.") % {"example": isolate(EXAMPLE, ltr=True)}
 
 
 def _channel(channel_id: str) -> AccountLink:

@@ -70,6 +70,6 @@ def preview(answer: VerifyAnswer) -> Preview | None:
         account = answer.link.canonical_url
         closest = answer.lookalikes[0] if answer.lookalikes else None
         owner = _("Looks like an account of %(owner)s") % {"owner": _owner_name(closest)} if closest else ""
-    checked = _("Checked on %(date)s") % {"date": date_format(timezone.localdate(), "j F Y")}
+    checked = _("Checked on %(date)s") % {"date": date_format(timezone.localdate(), "j E Y")}
     return Preview(verdict=answer.result, headline=str(HEADLINES[answer.result]), account=readable(account),
                    owner=owner, checked=checked)

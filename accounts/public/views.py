@@ -45,6 +45,7 @@ from accounts.selectors import (
     register_totals,
 )
 from accounts.web import public_page
+from registry.direction import isolate
 from registry.throttles import VerifyPageThrottle, seconds_to_wait, too_many_requests
 
 
@@ -143,7 +144,7 @@ def _answer_page(request, answer: VerifyAnswer | None, box: dict):
         "preview": shown,
         "card_url": request.build_absolute_uri(f"{path}/card.png") if path and shown else "",
         "report_email": settings.IMPOSTOR_REPORT_EMAIL,
-        "report_subject": _("Impostor account: %(link)s") % {"link": answer.link.canonical_url}
+        "report_subject": _("Impostor account: %(link)s") % {"link": isolate(answer.link.canonical_url, ltr=True)}
         if answer is not None and answer.link else "",
     })
     # A question counts against the page's limit (see _throttled), the empty form does not.
@@ -273,7 +274,8 @@ class _Registered:
 class DirectoryForm(forms.Form):
     """What a person may filter the directory by; a value that is not a choice is an error, not ignored."""
 
-    q = forms.CharField(label=gettext_lazy("Search names and handles"), max_length=MAX_QUERY, required=False)
+    q = forms.CharField(label=gettext_lazy("Search names and handles"), max_length=MAX_QUERY, required=False,
+                        widget=forms.TextInput(attrs={"dir": "auto"}))
     entity = forms.ChoiceField(label=gettext_lazy("Entity"), required=False, widget=ManyOptionsSelect)
     official = forms.ChoiceField(label=gettext_lazy("Official"), required=False, widget=ManyOptionsSelect)
     platform = forms.ChoiceField(

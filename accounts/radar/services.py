@@ -23,6 +23,7 @@ from accounts.models import LIVE_STATUSES, Channel, ImpostorEvent, ImpostorEvent
 from accounts.platforms import AccountLink, AccountLinkError, parse_account_link
 from accounts.workflow import require_reviewer
 from registry.cache import HashCount, redis_client
+from registry.direction import isolate
 from registry.errors import Conflict, NotFound, RegistryError
 
 log = logging.getLogger(__name__)
@@ -180,7 +181,7 @@ def mark_impostor(*, user, link: str, platform: str | None = None, reason: str, 
     if registered is not None:
         raise Conflict(
             _("%(link)s is registered (%(status)s): a registered account cannot be marked as an impostor. Report it "
-              "as compromised from its review page instead.") % {"link": account.canonical_url,
+              "as compromised from its review page instead.") % {"link": isolate(account.canonical_url, ltr=True),
                                                                  "status": registered.get_status_display()},
             code="registered",
         )
@@ -195,7 +196,8 @@ def mark_impostor(*, user, link: str, platform: str | None = None, reason: str, 
             ImpostorEvent.objects.create(impostor=impostor, action=ImpostorEventAction.MARKED, actor=user,
                                          comment=reason)
     except IntegrityError:
-        raise Conflict(_("%(link)s is already marked as a known impostor.") % {"link": account.canonical_url},
+        raise Conflict(_("%(link)s is already marked as a known impostor.")
+                       % {"link": isolate(account.canonical_url, ltr=True)},
                        code="already_marked") from None
     return impostor
 

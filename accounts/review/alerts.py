@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Alert, AlertKind
 from accounts.platforms.api import FailureKind
+from registry.direction import isolate
 
 DIGEST_HOURS = 24
 
@@ -69,42 +70,43 @@ def describe(alert: Alert) -> str:
     return shown(details) if shown else ""
 
 
-def _text(details: dict, key: str) -> str:
-    value = details.get(key)
-    return str(value) if value not in (None, "") else "—"
-
-
 def _count(details: dict, key: str) -> str:
     value = details.get(key)
     return number_format(value, force_grouping=True) if isinstance(value, int | float) else "—"
 
 
+def _handle(details: dict, key: str) -> str:
+    value = details.get(key)
+    return isolate(value, ltr=True) if value not in (None, "") else "—"
+
+
 def _with_detail(line: str, details: dict) -> str:
-    # The platform's own words (English, from its API) are kept as they came.
+    # The platform's own words (English, from its API) are kept as they came, isolated so that an
+    # Arabic line does not turn "(User not found.)" into "(.User not found)".
     detail = details.get("detail")
-    return f"{line} ({detail})" if detail else line
+    return f"{line} ({isolate(detail)})" if detail else line
 
 
 def _not_found(details: dict) -> str:
-    return _with_detail(_("%(handle)s is not found on the platform") % {"handle": _text(details, "handle")}, details)
+    return _with_detail(_("%(handle)s is not found on the platform") % {"handle": _handle(details, "handle")}, details)
 
 
 def _suspended(details: dict) -> str:
-    return _with_detail(_("%(handle)s is suspended on the platform") % {"handle": _text(details, "handle")}, details)
+    return _with_detail(_("%(handle)s is suspended on the platform") % {"handle": _handle(details, "handle")}, details)
 
 
 def _renamed(details: dict) -> str:
     # Translators: a handle renamed on the platform: the registered handle, then the one it shows now.
     return _("%(registered)s → %(now)s") % {
-        "registered": _text(details, "registered_handle"), "now": _text(details, "handle_now"),
+        "registered": _handle(details, "registered_handle"), "now": _handle(details, "handle_now"),
     }
 
 
 def _id_changed(details: dict) -> str:
     # Translators: the same handle now belongs to another account: the registered id, then the id now.
     return _("%(handle)s: id %(registered)s → %(now)s") % {
-        "handle": _text(details, "handle"), "registered": _text(details, "registered_id"),
-        "now": _text(details, "id_now"),
+        "handle": _handle(details, "handle"), "registered": _handle(details, "registered_id"),
+        "now": _handle(details, "id_now"),
     }
 
 
@@ -112,10 +114,12 @@ def _follower_drop(details: dict) -> str:
     previous, now, share = details.get("previous"), details.get("now"), details.get("share")
     if not isinstance(share, int | float) and isinstance(previous, int) and isinstance(now, int) and previous:
         share = (previous - now) / previous
-    percent = number_format(round(share * 100)) if isinstance(share, int | float) else "—"
-    # Translators: followers before → followers now, and the share lost, e.g. "120,000 → 80,000 (−33%)".
-    return _("%(previous)s → %(now)s followers (−%(percent)s%%)") % {
-        "previous": _count(details, "previous"), "now": _count(details, "now"), "percent": percent,
+    # The share lost with its sign, one left-to-right unit: an Arabic line would show "−33%" as "%33−".
+    change = isolate(f"−{number_format(round(share * 100))}%", ltr=True) if isinstance(share, int | float) else "—"
+    # Translators: followers before → followers now, and the share lost with its sign, e.g.
+    # "120,000 → 80,000 (−33%)".
+    return _("%(previous)s → %(now)s followers (%(change)s)") % {
+        "previous": _count(details, "previous"), "now": _count(details, "now"), "change": change,
     }
 
 
@@ -124,9 +128,10 @@ def _refresh_failing(details: dict) -> str:
     if since is not None and timezone.is_naive(since):
         since = timezone.make_aware(since)
     error = details.get("last_error")
-    error = FailureKind(error).label if error in FailureKind.values else (error or "—")
+    error = FailureKind(error).label if error in FailureKind.values else error
     return _with_detail(_("Failing since %(since)s: %(error)s") % {
-        "since": date_format(timezone.localtime(since), "DATETIME_FORMAT") if since else "—", "error": error,
+        "since": date_format(timezone.localtime(since), "DATETIME_FORMAT") if since else "—",
+        "error": isolate(error) if error else "—",
     }, details)
 
 

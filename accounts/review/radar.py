@@ -16,24 +16,26 @@ from accounts.radar.services import MAX_REASON, flush_sightings, mark_impostor, 
 from accounts.review.views import reviewer_required
 from accounts.web import paginate, render_page
 from registry.authentication import has_second_factor
+from registry.direction import isolate
 from registry.errors import RegistryError
 
 
 class MarkForm(forms.Form):
-    link = forms.CharField(label=gettext_lazy("Link to the impostor account"), max_length=2048)
+    link = forms.CharField(label=gettext_lazy("Link to the impostor account"), max_length=2048,
+                           widget=forms.TextInput(attrs={"dir": "ltr", "spellcheck": "false"}))
     platform = forms.ChoiceField(label=gettext_lazy("Platform (for a handle alone)"), required=False,
                                  choices=[("", gettext_lazy("From the link")), *Platform.choices])
     reason = forms.CharField(label=gettext_lazy("Why it is an impostor"), max_length=MAX_REASON,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+                             widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}))
     reported_on = forms.DateField(label=gettext_lazy("Reported to the platform on"),
                                   widget=forms.DateInput(attrs={"type": "date"}))
     report_url = forms.URLField(label=gettext_lazy("Link to the report (optional)"), required=False,
-                                max_length=500, assume_scheme="https")
+                                max_length=500, assume_scheme="https", widget=forms.URLInput(attrs={"dir": "ltr"}))
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why the mark is withdrawn"), max_length=MAX_REASON,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+                             widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}))
 
 
 def _render(request, *, mark_form=None, failed_withdrawal=None, withdraw_form=None, error=None):
@@ -79,7 +81,7 @@ def mark(request):
             form.add_error(error.field, error.message)
         return _render(request, mark_form=form, error=error)
     messages.success(request, _("Marked: verify now answers “known impostor” for %(link)s.")
-                     % {"link": impostor.canonical_url})
+                     % {"link": isolate(impostor.canonical_url, ltr=True)})
     return redirect("review:radar")
 
 

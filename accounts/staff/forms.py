@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Channel, Language, Status
 from accounts.platforms import Platform
 from accounts.services import MAX_DESCRIPTION, MAX_REPORTED_FOLLOWERS, REPORT_DAYS_BACK
+from registry.direction import isolate
 from registry.errors import RegistryError
 
 MAX_LINK = 2048
@@ -44,23 +45,27 @@ class ChannelFieldsForm(forms.Form):
     )
     platform = forms.ChoiceField(
         label=_("Platform"), required=False,
-        help_text=_("Only needed for a bare handle such as @UAEGov; a link says its platform."),
     )
     official = OfficialChoiceField(
         label=_("Official"), required=False, queryset=None, empty_label=_("None: the entity's own account"),
         help_text=_("If the account is a person's (a minister, a spokesperson), choose them."),
     )
-    display_name = forms.CharField(label=_("Display name"), required=False, max_length=200)
+    # What people type is shown in its own direction: an English name on the Arabic page, and back.
+    display_name = forms.CharField(label=_("Display name"), required=False, max_length=200,
+                                   widget=forms.TextInput(attrs={"dir": "auto"}))
     languages = forms.MultipleChoiceField(
         label=_("Languages"), required=False, choices=Language.choices, widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(
-        label=_("Description"), required=False, max_length=MAX_DESCRIPTION, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Description"), required=False, max_length=MAX_DESCRIPTION,
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
     )
 
     def __init__(self, *args, officials, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["platform"].choices = [("", _("Read it from the link")), *Platform.choices]
+        self.fields["platform"].help_text = _("Only needed for a bare handle such as %(example)s; a link says its "
+                                              "platform.") % {"example": isolate("@UAEGov", ltr=True)}
         self.fields["official"].queryset = officials
 
     def service_fields(self) -> dict:

@@ -17,6 +17,7 @@ from accounts.imports.results import OUTCOME_ORDER, described
 from accounts.imports.services import import_confirm, import_preview
 from accounts.models import ChannelImport
 from entities.models import Entity
+from registry.direction import without_isolates
 from registry.errors import RegistryError
 from registry.models import User
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
             try:
                 self._import(actor, file, size, chosen, create_entities, dry_run)
             except RegistryError as refused:
-                raise CommandError(refused.message) from refused
+                raise CommandError(without_isolates(refused.message)) from refused
 
     def _import(self, actor, path: str, size: int, entity, create_entities: bool, dry_run: bool) -> None:
         # Whoever runs commands on the server has more than a second factor's worth of access.
@@ -79,7 +80,8 @@ class Command(BaseCommand):
         last = 0
         while batch := list(channel_import.rows.filter(number__gt=last).order_by("number")[:PRINT_BATCH]):
             for row in described(batch, actor):
-                self.stdout.write(f"row {row.number}: {row.outcome}: {row.sentence}")
+                # A terminal lays out no isolates (registry/direction.py): the sentence without them.
+                self.stdout.write(f"row {row.number}: {row.outcome}: {without_isolates(row.sentence)}")
             last = batch[-1].number
 
     def _print_counts(self, channel_import: ChannelImport) -> None:

@@ -91,13 +91,13 @@ def test_the_preview_gives_every_row_its_outcome_and_writes_no_channel(team, reg
 def test_each_outcome_is_said_in_english_and_in_arabic(team, registered):
     channel_import = preview(team["editor"], csv_bytes(EVERY_OUTCOME))
     english = sentences(channel_import, team["editor"], "en")
-    assert english[2] == "Will be registered: X MOFAUAE."
+    assert english[2] == "Will be registered: X \u2066MOFAUAE\u2069."  # the handle isolated left to right
     assert "Twitter" not in english[3] and "X" in english[3] and "Instagram" in english[3]
     assert "already in the register for this entity" in english[4].lower()
     assert "Ministry of Interior" in english[5]  # public, so named
     assert "Facebook" in english[6]
     offered = english[7].split("Did you mean")[1]
-    assert offered.startswith((" Ministry of Foreign Affairs", " one of: Ministry of Foreign Affairs"))
+    assert offered.startswith((" \u2068Ministry of Foreign Affairs", " one of: \u2068Ministry of Foreign Affairs"))
     assert "The Nobody" in english[8]
     assert "Ministry of Interior" in english[9]
     assert "klingon" in english[10]

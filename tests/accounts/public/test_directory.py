@@ -54,7 +54,7 @@ def test_lists_the_official_channels_with_owner_followers_and_since(client, regi
     assert 'Sheikh Abdullah — <a href="/en/entities/mofa/">Ministry of Foreign Affairs</a>' in html
     mofauae = register["mofa"].channels.get(handle="MOFAUAE")
     assert f'<a class="channel-link" href="/en/channels/{mofauae.pk}/" dir="ltr">MOFAUAE</a>' in html
-    assert "<caption>" in html and '<th scope="col">' in html
+    assert '<caption id="directory-caption">' in html and '<th scope="col">' in html
 
 
 def test_owner_names_follow_the_page_language(client, register):

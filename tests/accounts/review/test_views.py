@@ -153,8 +153,8 @@ def test_the_decision_page_shows_the_proposal_field_by_field(reviewer_client, te
     channel_edit(actor=team["editor"], channel_id=channel.pk, description="Proposed words", official=official)
     page = reviewer_client.get(review_url("channel", channel))
     diff = page.content.decode()
-    rows = re.findall(r'<tr><th scope="row">(.*?)</th><td class="old">(.*?)</td><td class="new">(.*?)</td></tr>',
-                      diff, re.S)
+    rows = re.findall(r'<tr><th scope="row">(.*?)</th><td class="old" dir="auto">(.*?)</td>'
+                      r'<td class="new" dir="auto">(.*?)</td></tr>', diff, re.S)
     assert ("description", "—", "Proposed words") in rows
     assert ("official", "—", "Minister Test") in rows
     decision = section(page, "decision-heading")

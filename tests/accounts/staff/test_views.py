@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Channel, ChannelEvent, Status
 from accounts.services import channel_act, channel_create, channel_edit
+from registry.direction import without_isolates
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +35,10 @@ def login(client, user, *, second_factor: bool = False):
 
 
 def page_text(response) -> str:
-    """The page as a person reads it: tags dropped, entities decoded, spaces collapsed."""
-    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    """The page as a person reads it: tags dropped (an isolate or a date's <time> adds no space), entities
+    decoded, the invisible isolate marks taken out, spaces collapsed."""
+    text = re.sub(r"</?(?:bdi|time)\b[^>]*>", "", without_isolates(response.content.decode()))
+    text = re.sub(r"<[^>]+>", " ", text)
     return " ".join(html.unescape(text).split())
 
 
