@@ -457,10 +457,12 @@ def test_the_home_page_costs_the_same_queries_for_5_or_50_channels(client, team,
     login(client, team["editor"])
     for n in range(5):
         make_channel(f"https://x.com/few{n}", entity=team["entity"], official=official)
+    client.get(staff_url("home"))  # what every page shows is read once per register version
     with_five = count_queries(client, staff_url("home"))
     for n in range(45):
         make_channel(f"https://x.com/many{n}", entity=team["entity"], official=official,
                      status=[Status.DRAFT, Status.APPROVED, Status.SUBMITTED][n % 3])
+    client.get(staff_url("home"))
     assert count_queries(client, staff_url("home") + "?page=2") == with_five
     assert count_queries(client, staff_url("home")) == with_five
 
