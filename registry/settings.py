@@ -156,6 +156,11 @@ else:
 # Seconds each process keeps its own copy of a replayed public answer (accounts/public/replay.py):
 # never stale (the key names the register version), it spares a cache round trip. 0: none kept.
 REPLAY_COPY_SECONDS = env.int("REPLAY_COPY_SECONDS", default=0 if DEBUG else 60)
+# The public's limits are counted by each process and added to Redis this often, in the background
+# (registry/shared_counts.py): no Redis round trip per answer, at the price of a caller going over
+# its limit by what it sends to the other processes in that time. 0: every request counted in Redis
+# at once (development and tests).
+RATE_LIMIT_SYNC_SECONDS = env.float("RATE_LIMIT_SYNC_SECONDS", default=0 if DEBUG else 0.05)
 
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -20,6 +20,7 @@ from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, User
 
 from registry.authentication import client_ip
 from registry.cache import HashCount, redis_client
+from registry.shared_counts import shared_counts
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,12 @@ class WindowedRateThrottle(SimpleRateThrottle):
                 _add_surviving(and_count, client)
             return True
         self.now = self.timer()
+        if client is not None and settings.RATE_LIMIT_SYNC_SECONDS:
+            # Counted in this process, added to Redis in the background (registry/shared_counts.py).
+            key = self.cache.make_key(f"count:{self.key}")
+            allowed, self.opened = shared_counts.count(key, self.duration, self.num_requests, and_count=and_count,
+                                                       now=self.now)
+            return allowed
         if client is not None:
             return self._counted_in_redis(client, and_count)
         self.key = f"window:{self.key}"  # apart from DRF's lists of request times under the plain key
