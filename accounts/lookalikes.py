@@ -189,9 +189,10 @@ def closest(key: str, channels: Iterable[Channel], *, limit: int = 3) -> list[tu
         if kind == SAME_SKELETON:
             common = min(len(key), len(channel.handle_key))
             size = sum(key[i] != channel.handle_key[i] for i in range(common)) + abs(len(key) - len(channel.handle_key))
-        ranked.append((kind, size, channel.handle_key, channel.pk, channel, _difference(key, channel, kind, size)))
+        ranked.append((kind, size, channel.handle_key, channel.pk, channel))
     ranked.sort(key=lambda row: row[:4])
-    return [(row[4], row[5]) for row in ranked[:limit]]
+    # Said only of those shown: a handle of common words looks like dozens.
+    return [(channel, _difference(key, channel, kind, size)) for kind, size, _key, _pk, channel in ranked[:limit]]
 
 
 def _difference(key: str, channel: Channel, kind: int, size: int) -> str:
@@ -340,9 +341,12 @@ def imitated_officials(key: str, platform: str, *, exact_counts: bool = False) -
 
 # Verify asks these two on every question about a handle nobody registered: their SQL is built once
 # (registry/compiled.py), which at a few milliseconds an answer is a third of the time.
+# Candidates as rows of (pk, handle, handle_key), not channels: there may be dozens, and only the
+# few shown are read whole.
 _OFFICIAL_CANDIDATES = CompiledRead(lambda platform, keys: (
-    Channel.public_objects.filter(status=Status.APPROVED, platform=platform).only("pk", "handle", "handle_key")
-    .filter(pk__in=RawSQL("SELECT lookalike_candidates(%s::integer[])", [keys]))))
+    Channel.public_objects.filter(status=Status.APPROVED, platform=platform)
+    .filter(pk__in=RawSQL("SELECT lookalike_candidates(%s::integer[])", [keys]))
+    .values_list("pk", "handle", "handle_key", named=True)))
 _WITH_OWNERS = CompiledRead(lambda ids: Channel.public_objects.with_owner().filter(pk__in=ids))
 
 
