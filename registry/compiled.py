@@ -10,8 +10,9 @@ their place, through the queryset's own row reading (related objects, `only`, `v
 annotations, converters): the rows are exactly those the queryset would give.
 
 What it accepts, so that a marker stays itself on its way into the SQL:
-- values compared for equality (`field=value`, `field__in=list`, a whole list given to `RawSQL`);
-  a lookup that rewrites its value (`icontains` wraps it in `%`) is refused when the read is built;
+- texts and whole numbers compared for equality (`field=value`, `field__in=list`, a whole list given
+  to `RawSQL`); a lookup or a build that changes a value on its way in (`icontains` wraps it in
+  `%`, `.lower()`) is refused when the read is built;
 - lists, whose length is part of the shape (a list of three ids and a list of two are two shapes);
 - a build that depends on nothing but its values and the active language.
 """
@@ -31,10 +32,14 @@ from django.db.models import QuerySet
 from django.db.models.sql.constants import GET_ITERATOR_CHUNK_SIZE
 from django.utils import translation
 
-# Values no query of this project holds: a text in Unicode's private use area, a number far below
-# any key. Each marker is told apart by its index.
-_TEXT_MARKER = "\ue000compiled-read-{}\ue000"
-_NUMBER_MARKER = -7_000_000_000_000
+# Values no query of this project holds: a text in Unicode's private use area (in mixed case and
+# between spaces, so that a build which lowers, uppers or strips a value changes its marker, and is
+# refused), a number within the range of integer and positive integer columns (Django finds a value
+# out of a column's range matching nothing, and says so by refusing to build). Each marker is told
+# apart by its index.
+_TEXT_MARKER = " \ue000Compiled-Read-{}\ue000 "
+_NUMBER_MARKER = 2_000_000_000
+_NUMBER_MARKERS = range(_NUMBER_MARKER, _NUMBER_MARKER + 100_000)
 
 
 class _Whole(list):
@@ -70,7 +75,7 @@ class CompiledRead:
         # Logged queries (DEBUG, tests counting them) go the ordinary way, to be logged with their
         # values: a statement bound on the server is logged without them.
         if settings.DATABASE_PREPARED_READS and not connection.queries_logged:
-            run.execute_sql = lambda *args, **kwargs: _prepared(connection, compiled.sql, params)
+            run.execute_sql = lambda *args, **kwargs: _prepared(connection, compiled.sql, params, run)
         iterable = compiled.queryset._iterable_class(_Run(compiled.queryset, run), chunk_size=GET_ITERATOR_CHUNK_SIZE)
         return list(iterable)
 
@@ -92,16 +97,20 @@ class CompiledRead:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            return _Compiled(queryset=None)
+            if any(isinstance(value, (list, tuple)) and not value for value in values):
+                return _Compiled(queryset=None)  # an empty IN list: no row, whatever the other values
+            raise
         places = tuple(_place(param, markers) for param in params)
         used = {place[1] for place in places if place[0] != "same"}
-        if missing := sorted(set(range(len(values))) - used):
-            raise TypeError(f"CompiledRead: value(s) {missing} did not reach the SQL as themselves "
+        changed = [place[1] for place in places if place[0] == "same" and _is_marker_like(place[1])]
+        missing = sorted(set(range(len(values))) - used)
+        if missing or changed:
+            raise TypeError(f"CompiledRead: value(s) {missing or changed} did not reach the SQL as themselves "
                             f"(only equality and IN lookups keep a value as it was given).")
         return _Compiled(queryset=queryset, compiler=compiler, sql=sql, places=places)
 
 
-def _prepared(connection, sql: str, params: list) -> list[list[tuple]]:
+def _prepared(connection, sql: str, params: list, compiler) -> list[list[tuple]]:
     """The rows of the statement, as `execute_sql` gives them to a row reader (one chunk), through a
     cursor that sends the values apart from the SQL: psycopg then has PostgreSQL prepare a statement
     it has seen run twice on this connection (`prepare_threshold`, set with DATABASE_PREPARED_READS),
@@ -113,7 +122,10 @@ def _prepared(connection, sql: str, params: list) -> list[list[tuple]]:
         raw = ServerBindingCursor(connection.connection)
     with connection.make_cursor(raw) as cursor:
         cursor.execute(sql, params)
-        return [cursor.fetchall()]
+        rows = cursor.fetchall()
+    if compiler.has_extra_select:  # as execute_sql: the columns only ordering needed are cut
+        rows = [row[:compiler.col_count] for row in rows]
+    return [rows]
 
 
 class _Run:
@@ -148,7 +160,7 @@ def _shape(value: Any) -> Any:
 def _scalar_marker(number: int, value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise TypeError(f"CompiledRead takes texts, whole numbers and lists of them, not {type(value).__name__}.")
-    return _TEXT_MARKER.format(number) if isinstance(value, str) else _NUMBER_MARKER - number
+    return _TEXT_MARKER.format(number) if isinstance(value, str) else _NUMBER_MARKER + number
 
 
 def _marker(i: int, value: Any) -> Any:
@@ -159,17 +171,33 @@ def _marker(i: int, value: Any) -> Any:
     return _scalar_marker(i, value)
 
 
+def _same(param: Any, marker: Any) -> bool:
+    if isinstance(marker, str):
+        return isinstance(param, str) and param == marker
+    # Django may hand an integer on wrapped (psycopg's Int8 for a big integer column): equal as numbers.
+    return isinstance(param, int) and not isinstance(param, bool) and int(param) == marker
+
+
 def _place(param: Any, markers: list) -> tuple:
     for i, marker in enumerate(markers):
         if param is marker:
             return ("value", i)
         if isinstance(marker, _Whole):
             for j, item in enumerate(marker):
-                if type(param) is type(item) and param == item:
+                if _same(param, item):
                     return ("item", i, j)
-        elif type(param) is type(marker) and param == marker:
+        elif _same(param, marker):
             return ("value", i)
     return ("same", param)
+
+
+def _is_marker_like(param: Any) -> bool:
+    """A constant of the SQL made from a marker (a value changed on its way in: wrapped, lowered)."""
+    if isinstance(param, str):
+        return "\ue000" in param
+    if isinstance(param, (list, tuple)):
+        return any(_is_marker_like(item) for item in param)
+    return isinstance(param, int) and not isinstance(param, bool) and int(param) in _NUMBER_MARKERS
 
 
 def _value(place: tuple, values: Sequence[Any]) -> Any:

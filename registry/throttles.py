@@ -33,7 +33,9 @@ class WindowedRateThrottle(SimpleRateThrottle):
 
     Under Redis the count is Redis's own (a script: INCR, and an expiry set at the window's opening),
     one round trip a request, which may also count something else for an allowed request (`and_count`,
-    the radar's questions). Elsewhere (development without Redis) it is a (opened, count) pair in
+    the radar's questions); in production each process counts first and adds its counts to Redis in
+    the background instead (RATE_LIMIT_SYNC_SECONDS, registry/shared_counts.py).
+    Elsewhere (development without Redis) it is a (opened, count) pair in
     Django's cache, read and written back."""
 
     def allow_request(self, request, view, *, and_count: HashCount | None = None) -> bool:
@@ -48,10 +50,11 @@ class WindowedRateThrottle(SimpleRateThrottle):
         self.now = self.timer()
         if client is not None and settings.RATE_LIMIT_SYNC_SECONDS:
             # Counted in this process, added to Redis in the background (registry/shared_counts.py).
-            key = self.cache.make_key(f"count:{self.key}")
-            allowed, self.opened = shared_counts.count(key, self.duration, self.num_requests, and_count=and_count,
-                                                       now=self.now)
-            return allowed
+            counted = shared_counts.count(self.cache.make_key(f"count:{self.key}"), self.duration,
+                                          self.num_requests, and_count=and_count, now=self.now)
+            if counted is not None:
+                allowed, self.opened = counted
+                return allowed
         if client is not None:
             return self._counted_in_redis(client, and_count)
         self.key = f"window:{self.key}"  # apart from DRF's lists of request times under the plain key

@@ -109,26 +109,36 @@ class HeldByName:
         self.matching = matching
         self.holders = holders
 
-    def first(self, stop: int) -> tuple[str, list]:
-        """The SQL (and parameters) of the first `stop` matches' ids and directory-order columns."""
+    def first(self, stop: int | None) -> tuple[str, list]:
+        """The SQL (and parameters) of the first `stop` matches' ids and directory-order columns (None:
+        every match)."""
         name = name_field()
         entity, official = f"entity_{name}", f"official_{name}"
         names = self.holders.order_by().values(name).annotate(ids=ArrayAgg("pk"))
         held = RawSQL(f"{_CHANNEL}.{entity} = holders.{name} AND {_CHANNEL}.entity_id = ANY(holders.ids)", (),
                       output_field=BooleanField())
         inner = (self.matching.filter(held).order_by(*directory_order()[1:])
-                 .values("id", entity, official, "platform", "handle_key")[:stop])
+                 .values("id", entity, official, "platform", "handle_key"))
+        if stop is not None:
+            inner = inner[:stop]
         names_sql, names_params = names.query.sql_with_params()
         inner_sql, inner_params = inner.query.sql_with_params()
-        return (f"SELECT matches.* FROM ({names_sql}) AS holders CROSS JOIN LATERAL ({inner_sql}) AS matches "
-                f"ORDER BY holders.{name}, matches.{official} NULLS FIRST, matches.platform, matches.handle_key, "
-                f"matches.id LIMIT %s", [*names_params, *inner_params, stop])
+        sql = (f"SELECT matches.* FROM ({names_sql}) AS holders CROSS JOIN LATERAL ({inner_sql}) AS matches "
+               f"ORDER BY holders.{name}, matches.{official} NULLS FIRST, matches.platform, matches.handle_key, "
+               f"matches.id")
+        if stop is None:
+            return sql, [*names_params, *inner_params]
+        return f"{sql} LIMIT %s", [*names_params, *inner_params, stop]
 
     def count(self) -> int:
-        return self.matching.filter(entity_id__in=self.holders.values("pk")).count()
+        """Every match, through the very statement the pages are read with."""
+        return self._counted(*self.first(None))
 
     def capped_count(self, cap: int) -> int:
-        sql, params = self.first(cap + 1)
+        return self._counted(*self.first(cap + 1))
+
+    @staticmethod
+    def _counted(sql: str, params: list) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM ({sql}) AS first", params)
             return cursor.fetchone()[0]

@@ -185,5 +185,27 @@ def test_without_prepared_reads_nothing_is_prepared_and_the_rows_are_the_same(re
     for key in ("uaegov", "watani", "nobody", "uaegov"):
         assert [fields(c) for c in read("x", key)] == [fields(c) for c in by_handle("x", key)]
 
-    # Nor are Django's own queries (bound on the client), however often they run.
+    # The compiled reads went Django's ordinary way: nothing prepared.
     assert prepared_statements() == before
+
+
+@pytest.mark.parametrize("build", [
+    lambda handle: Channel.private_objects.filter(handle_key=handle.lower()),  # changed on its way in
+    lambda handle: Channel.private_objects.filter(handle_key=handle.strip()),
+    # Once as itself, once wrapped: the wrapped copy would stay the marker for ever.
+    lambda handle: Channel.private_objects.filter(handle=handle, handle_key__icontains=handle),
+])
+def test_a_value_the_build_changes_is_refused_not_sent_as_given(build):
+    with pytest.raises(TypeError, match="did not reach the SQL"):
+        CompiledRead(build)("UAEGov")
+
+
+@pytest.mark.parametrize("column", ["followers", "version"])  # a big integer, a positive integer
+def test_whole_numbers_of_any_integer_column_are_values_like_any_other(register, column):
+    channel = register[0]
+    Channel.private_objects.filter(pk=channel.pk).update(**{column: 1234, "followers_at": channel.approved_at})
+    read = CompiledRead(lambda number: Channel.private_objects.filter(**{column: number}).values_list(
+        "handle", flat=True))
+
+    assert read(999) == []  # built on a marker within the column's range: not "matches nothing" for good
+    assert read(1234) == ["UAEGov"]

@@ -3,6 +3,7 @@ process, over the limit across processes by no more than one reconciliation's wo
 everywhere once the shared count is known, and nothing lost when Redis refuses a round trip."""
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -147,3 +148,76 @@ def test_the_background_thread_adds_the_counts_of_requests(client, settings, red
     assert int(redis_client().get(key)) == counted
     settings.RATE_LIMIT_SYNC_SECONDS = 0  # the thread stops at its next round
     cache.clear()
+
+
+def test_a_window_another_process_opened_again_is_told_apart_from_the_one_sent_into(client):
+    first, second = SharedCounts(), SharedCounts()
+    for _ in range(2):
+        first.count(KEY, 60, 3, now=NOW)
+    first.reconcile(client, now=NOW)
+    client.delete(KEY)  # evicted, or ended early: the shared window is gone
+    second.count(KEY, 60, 3, now=NOW + 5)
+    second.reconcile(client, now=NOW + 5)  # the second opens a new one, 5 s later
+
+    first.count(KEY, 60, 3, now=NOW + 6)
+    first.reconcile(client, now=NOW + 6)
+
+    # The first's two belong to the window that ended: in the new one it has one, the second one.
+    assert int(client.get(KEY)) == 2
+    assert [first.count(KEY, 60, 3, now=NOW + 6)[0] for _ in range(2)] == [True, False]
+
+
+def test_counts_of_a_window_that_ended_on_their_way_are_not_credited_to_the_next(client):
+    counts = SharedCounts()
+    counts.count(KEY, 60, 3, now=NOW)
+    real = counts._windows[KEY]
+
+    class Racing:
+        """Redis's answer arrives after the window ended and a new one opened in this process."""
+
+        def __getattr__(self, name):
+            return getattr(client, name)
+
+        def pipeline(self, **kwargs):
+            pipe = client.pipeline(**kwargs)
+            execute = pipe.execute
+
+            def late():
+                answers = execute()
+                counts.count(KEY, 60, 3, now=NOW + 61)
+                return answers
+            pipe.execute = late
+            return pipe
+
+    counts.reconcile(Racing(), now=NOW)
+
+    assert counts._windows[KEY] is not real and counts._windows[KEY].sent == 0
+    counts.reconcile(client, now=NOW + 61)
+    assert int(client.get(KEY)) == 2  # the new window's request was sent, not taken as already sent
+
+
+def test_beyond_its_share_of_addresses_a_process_leaves_the_count_to_redis(client, monkeypatch):
+    monkeypatch.setattr("registry.shared_counts.MAX_WINDOWS", 2)
+    counts = SharedCounts()
+
+    assert counts.count("test:a", 60, 3, now=NOW) is not None
+    assert counts.count("test:b", 60, 3, now=NOW) is not None
+    assert counts.count(KEY, 60, 3, now=NOW) is None  # the throttle counts it in Redis at once
+    assert counts.count("test:a", 60, 3, now=NOW) is not None  # known addresses still counted here
+
+
+def test_a_process_forked_while_the_counts_were_locked_starts_afresh(client):
+    counts = SharedCounts()
+    counts.count(KEY, 60, 3, now=NOW)
+    counts._lock.acquire()  # as if the reconciling thread held it at the fork
+    try:
+        child = os.fork()
+        if child == 0:  # the child: its own lock, no counts of the parent's
+            try:
+                ok = counts.count(KEY, 60, 1, now=NOW) == (True, NOW) and counts._windows[KEY].ours == 1
+            finally:
+                os._exit(0 if ok else 1)
+    finally:
+        counts._lock.release()
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
