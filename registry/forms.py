@@ -43,13 +43,21 @@ BACKUP_CODE_LENGTH = 8
 _BACKUP_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz234567")
 
 
+class OneTimeCodeInput(forms.TextInput):
+    """A code is never typed back into the page: after a refusal the field is empty for the next one
+    (a wrong or refused code is of no use, and a backup code is a secret)."""
+
+    def format_value(self, value):
+        return None
+
+
 class OneTimeCodeForm(forms.Form):
     """The six-digit code an authenticator app shows, or one of the user's backup codes."""
 
     code = forms.CharField(
         label=_("Code from your authenticator app, or a backup code"),
         max_length=16,
-        widget=forms.TextInput(attrs={
+        widget=OneTimeCodeInput(attrs={
             # No numeric keypad: backup codes have letters.
             "autocomplete": "one-time-code", "dir": "ltr", "autocapitalize": "off", "spellcheck": "false",
             "autofocus": True,

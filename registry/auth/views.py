@@ -201,9 +201,16 @@ def _pending_user(request: HttpRequest) -> User | None:
 
 
 def _throttled_error(seconds: int) -> str:
+    """Why the code was not even looked at, and when the next one will be. django-otp makes each
+    wrong code's wait twice the last (1, 2, 4... seconds): the defence stays, said in plain words."""
+    if seconds <= 1:
+        return _("After a wrong code the next one is checked only after a short wait. Try again in a moment "
+                 "with the code your app shows.")
     return ngettext(
-        "Too many wrong codes. Wait %(seconds)s second, then enter the code your app shows.",
-        "Too many wrong codes. Wait %(seconds)s seconds, then enter the code your app shows.",
+        "After wrong codes the next one is checked only after a wait that grows with each wrong code. Wait "
+        "%(seconds)s second, then enter the code your app shows.",
+        "After wrong codes the next one is checked only after a wait that grows with each wrong code. Wait "
+        "%(seconds)s seconds, then enter the code your app shows.",
         seconds,
     ) % {"seconds": seconds}
 
@@ -241,7 +248,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if request.user.is_verified():
             return HttpResponseRedirect(next_url)
         user = request.user
-    if confirmed_totp_device(user) is None:
+    app = confirmed_totp_device(user)
+    if app is None:
         if pending:  # the app was removed between the two steps: start again
             request.session.pop(PENDING_LOGIN_KEY, None)
             return HttpResponseRedirect(_with_next("login", next_url))
@@ -261,7 +269,11 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                     "phone, ask a GCO administrator to reset your authenticator app."
                 ) % {"left": backup_codes_left(user)})
             return HttpResponseRedirect(next_url)
-    return render(request, "auth/two_factor_verify.html", {"form": form, "next": next_url, "email": user.email})
+    # A wrong or refused code leaves the password step pending (until PENDING_LOGIN_SECONDS): the page
+    # asks only for the next code.
+    return render(request, "auth/two_factor_verify.html", {
+        "form": form, "next": next_url, "email": user.email, "code_seconds": app.step,
+    })
 
 
 def _qr_code_svg(data: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from base64 import b32encode
 from datetime import timedelta
+from html import unescape as html_unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from registry.auth.views import PENDING_LOGIN_KEY, PENDING_LOGIN_SECONDS
 from registry.authentication import api_token_issue
+from registry.direction import without_isolates
 from registry.second_factor import enrolment_link_issue
 from tests.registry.second_factor_steps import (
     code,
@@ -246,13 +248,103 @@ def test_wrong_codes_are_throttled_so_they_cannot_be_guessed(client, make_user, 
 
     refused = client.post(reverse("two_factor_verify"), {"code": code(device)})
     assert refused.status_code == 200
-    assert "Too many wrong codes. Wait" in refused.content.decode()
+    assert "Try again in a moment" in refused.content.decode()
     assert not is_logged_in(client)
 
     let_throttle_pass(device)
     assert client.post(reverse("two_factor_verify"), {"code": code(device)}).status_code == 302
     device.refresh_from_db()
     assert device.throttling_failure_count == 0  # a right code starts the count again
+
+
+def page_text(response) -> str:
+    """The page's words as read: tags and bidi isolates dropped, spaces collapsed."""
+    text = re.sub(r"<[^>]+>", " ", without_isolates(html_unescape(response.content.decode())))
+    return " ".join(text.split())
+
+
+def code_field(html: str) -> str:
+    """The code's <input> as the page writes it."""
+    match = re.search(r'<input[^>]*name="code"[^>]*>', html)
+    assert match, html
+    return match.group(0)
+
+
+def wrong_code_just_now(device: TOTPDevice, failures: int = 1) -> None:
+    """`failures` wrong codes in a row, the last typed this instant (as the code page leaves the device),
+    so the wait asserted does not depend on how fast the machine runs the test."""
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=failures,
+                                                   throttling_failure_timestamp=timezone.now())
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_wrong_code_then_the_right_one_at_once_says_to_try_again_in_a_moment_and_keeps_the_login(
+    client, make_user, lang
+):
+    """Issue 16, item 8: the wait after a wrong code stays; the page says when to try again (never
+    "1 seconds"), keeps the password step, empties the field and says how long a code lasts."""
+    user = make_user(email="reviewer@gco.example", reviewer=True)
+    device = enrolled(user)
+    with translation.override(lang):
+        verify, review = reverse("two_factor_verify"), f"/{lang}/review/queue/"
+        wrong_text = translation.gettext("That code is not right. Enter the code your app shows now, or one of your "
+                                         "backup codes.")
+        moment = translation.gettext("After a wrong code the next one is checked only after a short wait. Try "
+                                     "again in a moment with the code your app shows.")
+        lasts = translation.ngettext(
+            "The app shows a new code every %(seconds)s second, and each code works only while it is shown. If "
+            "the code changes while you type, enter the new one: your password is not needed again.",
+            "The app shows a new code every %(seconds)s seconds, and each code works only while it is shown. If "
+            "the code changes while you type, enter the new one: your password is not needed again.",
+            30) % {"seconds": 30}
+    log_in(client, user.email, review)
+
+    wrong = client.post(verify, {"code": f"{(int(code(device)) + 1) % 10**6:06d}", "next": review})
+    assert wrong.status_code == 200
+    page = page_text(wrong)
+    assert f'<html lang="{lang}"' in wrong.content.decode()
+    assert wrong_text in page and lasts in page
+    field = code_field(wrong.content.decode())
+    assert "value=" not in field and "autofocus" in field and 'aria-invalid="true"' in field
+
+    wrong_code_just_now(device)  # the right code, typed at once
+    refused = client.post(verify, {"code": code(device), "next": review})
+    assert refused.status_code == 200
+    page = page_text(refused)
+    assert moment in page
+    assert "1 second" not in page  # never "Wait 1 seconds", nor a wait of one second to count
+    assert "value=" not in code_field(refused.content.decode())
+    assert not is_logged_in(client)
+    assert client.session[PENDING_LOGIN_KEY]["user"] == user.pk  # the password step still counts
+
+    let_throttle_pass(device)  # the moment has passed: only the code, no password
+    right = client.post(verify, {"code": code(device), "next": review})
+    assert right.status_code == 302 and right["Location"] == review
+    assert int(client.session[SESSION_KEY]) == user.pk
+    assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
+    assert PENDING_LOGIN_KEY not in client.session
+
+
+@pytest.mark.parametrize(("failures", "wait"), [(2, 2), (3, 4), (5, 16)])
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_longer_wait_is_said_in_seconds_with_the_right_plural(client, make_user, lang, failures, wait):
+    user = make_user(email="reviewer@gco.example", reviewer=True)
+    device = enrolled(user)
+    log_in(client, user.email)
+    wrong_code_just_now(device, failures)
+    with translation.override(lang):
+        refused = client.post(reverse("two_factor_verify"), {"code": code(device)})
+        expected = translation.ngettext(
+            "After wrong codes the next one is checked only after a wait that grows with each wrong code. Wait "
+            "%(seconds)s second, then enter the code your app shows.",
+            "After wrong codes the next one is checked only after a wait that grows with each wrong code. Wait "
+            "%(seconds)s seconds, then enter the code your app shows.",
+            wait) % {"seconds": wait}
+    assert refused.status_code == 200
+    assert expected in page_text(refused)
+    if lang == "en":
+        assert f"Wait {wait} seconds, then enter the code your app shows." in page_text(refused)
+    assert not is_logged_in(client)
 
 
 def test_an_editor_without_an_app_logs_in_with_the_password_and_may_enrol_through_a_link(
