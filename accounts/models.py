@@ -399,6 +399,14 @@ class AlertKind(models.TextChoices):
     REFRESH_FAILING = "refresh_failing", _("Refreshing has been failing")
 
 
+# Alert kinds, the most serious first: a new platform id under the same handle may be a hijack while
+# the public is still told "official"; a failing refresh is the registry's own trouble.
+ALERT_KINDS_BY_SEVERITY = (
+    AlertKind.ID_CHANGED, AlertKind.RENAMED, AlertKind.SUSPENDED, AlertKind.NOT_FOUND, AlertKind.FOLLOWER_DROP,
+    AlertKind.REFRESH_FAILING,
+)
+
+
 class Alert(models.Model):
     """Something about a channel a reviewer must look at; opened once, resolved with a note."""
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import Channel, Status
+from accounts.models import ALERT_KINDS_BY_SEVERITY, Alert, AlertKind, Channel, ChannelEvent, Status
 from accounts.workflow import TRANSITIONS, Transition, Who, check_allowed
 from entities.models import Membership
 from registry.errors import RegistryError
@@ -21,18 +21,28 @@ ANNUAL_REVIEW_MONTHS = 12
 
 # --- Review area ---------------------------------------------------------------------------
 
+# Submitted, proposed: what waits for a reviewer's decision.
+WAITING = Q(status=Status.SUBMITTED) | (Q(status=Status.APPROVED) & ~Q(proposed_changes={}))
+
+
+def _changes_were_requested() -> Exists:
+    """A reviewer sent the channel back once: submitted again, it is a resubmission."""
+    return Exists(ChannelEvent.objects.filter(channel=OuterRef("pk"), to_status=Status.CHANGES_REQUESTED))
+
+
 def review_queue() -> QuerySet[Channel]:
     """What waits for a reviewer: submissions and proposals to approved channels, oldest first.
 
-    Each row carries `waiting_since` (when it was submitted or proposed) and `is_proposal`.
+    Each row carries `waiting_since` (when it was submitted or proposed), `is_proposal` and
+    `is_resubmission` (submitted again after a reviewer asked for changes).
     """
-    waiting = Q(status=Status.SUBMITTED) | (Q(status=Status.APPROVED) & ~Q(proposed_changes={}))
     return (
-        Channel.private_objects.filter(waiting)
+        Channel.private_objects.filter(WAITING)
         .with_owner()
         .select_related("submitted_by", "proposed_by")
         .annotate(
             is_proposal=Case(When(status=Status.APPROVED, then=Value(True)), default=Value(False)),
+            is_resubmission=Q(status=Status.SUBMITTED) & _changes_were_requested(),
             waiting_since=Case(
                 When(status=Status.APPROVED, then=F("proposed_at")),
                 default=Coalesce(F("submitted_at"), F("updated_at")),
@@ -40,6 +50,38 @@ def review_queue() -> QuerySet[Channel]:
         )
         .order_by("waiting_since", "id")
     )
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """What the queue's head says: how many of each kind wait, and the open alerts by kind."""
+
+    new: int
+    resubmitted: int
+    proposals: int
+    alerts: list[tuple[AlertKind, int]]  # kinds with open alerts, the most serious first
+
+    @property
+    def open_alerts(self) -> int:
+        return sum(count for _kind, count in self.alerts)
+
+
+def review_queue_counts() -> QueueCounts:
+    """The queue's counts in two aggregate queries, however long the queue and the alert list."""
+    waiting = (
+        Channel.private_objects.filter(WAITING)
+        .annotate(resubmission=_changes_were_requested())
+        .aggregate(
+            new=Count("pk", filter=Q(status=Status.SUBMITTED, resubmission=False)),
+            resubmitted=Count("pk", filter=Q(status=Status.SUBMITTED, resubmission=True)),
+            proposals=Count("pk", filter=Q(status=Status.APPROVED)),
+        )
+    )
+    open_by_kind = dict(
+        Alert.objects.filter(resolved_at__isnull=True).values_list("kind").annotate(count=Count("pk")).order_by()
+    )
+    alerts = [(kind, open_by_kind[kind]) for kind in ALERT_KINDS_BY_SEVERITY if open_by_kind.get(kind)]
+    return QueueCounts(alerts=alerts, **waiting)
 
 
 def earlier_registrations(channel: Channel) -> QuerySet[Channel]:

@@ -29,6 +29,7 @@ from accounts.review.selectors import (
     earlier_registrations,
     overdue_for_review,
     review_queue,
+    review_queue_counts,
 )
 from accounts.selectors import channel_page_rows, language_labels
 from accounts.services import resolve_alert
@@ -67,7 +68,7 @@ def queue(request):
     now = timezone.now()
     for channel in page:
         channel.age = timesince(channel.waiting_since, now, depth=1) if channel.waiting_since else ""
-    return render_page(request, "review/queue.html", {"page": page})
+    return render_page(request, "review/queue.html", {"page": page, "counts": review_queue_counts()})
 
 
 @require_safe

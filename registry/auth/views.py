@@ -47,6 +47,7 @@ from rest_framework import permissions, serializers, status as http
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.workflow import is_reviewer
 from registry.api import PARSERS, ErrorSerializer
 from registry.authentication import (
     ApiTokenAuthentication,
@@ -91,14 +92,25 @@ ENROLMENT_KEY = "registry_enrolment"
 
 # --- Where to go next ----------------------------------------------------------------------------
 
-def _next_url(request: HttpRequest) -> str:
-    """The `next` the request carries, if it points into this site; else after-login's default."""
+def _asked_next(request: HttpRequest) -> str:
+    """The `next` the request carries, if it points into this site; else ""."""
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return ""
+
+
+def _next_url(request: HttpRequest) -> str:
+    """The `next` the request carries, if it points into this site; else after-login's default."""
+    return _asked_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+def _landing_url(user: User) -> str:
+    """Where a login that passed the code lands when no page sent it: a reviewer on the review queue
+    (what waits for them), anyone else where every login lands (the staff area's home)."""
+    return reverse("review:queue") if is_reviewer(user) else resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _with_next(url_name: str, next_url: str) -> str:
@@ -236,7 +248,7 @@ def _mark_verified(request: HttpRequest, device) -> None:
 @sensitive_post_parameters("code")
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
-    next_url = _next_url(request)
+    next_url = _asked_next(request)  # "" when no page sent the login here: then it lands by role
     # Either the password step of a login waits for its code, or a logged-in user's session has not
     # passed the code yet (the middleware sent them here).
     user = _pending_user(request)
@@ -246,7 +258,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated:
             return HttpResponseRedirect(_with_next("login", next_url))
         if request.user.is_verified():
-            return HttpResponseRedirect(next_url)
+            return HttpResponseRedirect(next_url or _landing_url(request.user))
         user = request.user
     app = confirmed_totp_device(user)
     if app is None:
@@ -268,7 +280,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
                     "You logged in with a backup code. %(left)s backup codes are left: if you have lost your "
                     "phone, ask a GCO administrator to reset your authenticator app."
                 ) % {"left": backup_codes_left(user)})
-            return HttpResponseRedirect(next_url)
+            return HttpResponseRedirect(next_url or _landing_url(user))
     # A wrong or refused code leaves the password step pending (until PENDING_LOGIN_SECONDS): the page
     # asks only for the next code.
     return render(request, "auth/two_factor_verify.html", {

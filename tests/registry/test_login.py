@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.registry.auth_test_
 
 PASSWORD = "a-long-test-password"
 STAFF_HOME = "/en/staff/"
+REVIEW_QUEUE = "/en/review/queue/"  # where a reviewer's login lands
 LOCKED = "Too many failed logins"
 
 
@@ -222,7 +223,7 @@ def test_someone_elsewhere_cannot_lock_a_reviewer_out(client, make_user):
     device = enrolled(user)
     fail(client, "reviewer@gco.example", 6, REMOTE_ADDR="203.0.113.66")  # the attacker's address
     reviewer = Client(REMOTE_ADDR="198.51.100.7")
-    assert log_in_with_code(reviewer, "reviewer@gco.example", device)["Location"] == STAFF_HOME
+    assert log_in_with_code(reviewer, "reviewer@gco.example", device)["Location"] == REVIEW_QUEUE
     assert logged_in_as(reviewer) == user.pk
 
 
@@ -242,7 +243,7 @@ def test_the_lock_lifts_after_the_cool_off(client, make_user):
     # The cool-off passes: axes reads the time of the last failure from the database.
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - django_settings.AXES_COOLOFF_TIME
                                  - timedelta(seconds=1))
-    assert log_in_with_code(client, "reviewer@gco.example", device)["Location"] == STAFF_HOME
+    assert log_in_with_code(client, "reviewer@gco.example", device)["Location"] == REVIEW_QUEUE
     assert logged_in_as(client) == user.pk
 
 
@@ -288,7 +289,7 @@ def test_behind_a_proxy_the_lock_follows_the_real_client(make_user, settings):
     assert log_in(forged, "reviewer@gco.example").status_code == 429
 
     reviewer = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
-    assert log_in_with_code(reviewer, "reviewer@gco.example", device)["Location"] == STAFF_HOME
+    assert log_in_with_code(reviewer, "reviewer@gco.example", device)["Location"] == REVIEW_QUEUE
     assert logged_in_as(reviewer) == user.pk
 
 

@@ -6,14 +6,17 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import Alert, Channel, Status
+from accounts.models import ALERT_KINDS_BY_SEVERITY, Alert, AlertKind, Channel, Status
 from accounts.services import channel_act, channel_create, channel_edit
 from tests.accounts.staff import test_views as staff_tests
 from tests.accounts.staff.test_views import approved, login, page_text, snapshot, submitted
+from tests.registry.second_factor_steps import PASSWORD, code as app_code, enrolled
 
 team = staff_tests.team  # the fixture, found by pytest under this name
 
@@ -111,6 +114,171 @@ def test_the_queue_lists_submissions_and_proposals_oldest_first_with_their_age(r
     assert cells[newer.pk].startswith("5 hours")
     assert str(draft.pk) not in [pk for pk, _ in rows] and str(plain_approved.pk) not in [pk for pk, _ in rows]
     assert f'href="{review_url("channel", older)}"' in content
+
+
+# --- Landing on the queue, and its counts ------------------------------------------------------------
+
+def _log_in_with_password_and_code(client, user, lang: str, *, with_app: bool):
+    """The whole login a person does on the login page (no page sent them there): the password, then,
+    with an authenticator app, its code. Returns the last answer."""
+    with translation.override(lang):
+        login_url, verify_url = reverse("login"), reverse("two_factor_verify")
+    device = enrolled(user) if with_app else None
+    response = _post(client, login_url, {"username": user.email, "password": PASSWORD})
+    if device is None:
+        return response
+    assert response.status_code == 302 and response.headers["Location"] == verify_url
+    return _post(client, verify_url, {"code": app_code(device)})
+
+
+def _post(client, url, data):
+    return client.post(url, data, REMOTE_ADDR="203.0.113.7")
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_reviewer_lands_on_the_queue_after_the_code_and_editors_where_they_did(client, team, lang):
+    """Issue 16, item 6: a reviewer's login (with the code) opens on the review queue, not on the
+    channels of every entity; an editor's still opens on the staff home, with or without an app."""
+    with translation.override(lang):
+        queue_url, staff_home = reverse("review:queue"), reverse("staff:home")
+
+    landed = _log_in_with_password_and_code(client, team["reviewer"], lang, with_app=True)
+    assert landed.status_code == 302 and landed.headers["Location"] == queue_url
+    queue = client.get(queue_url)
+    assert queue.status_code == 200 and f'<html lang="{lang}"' in queue.content.decode()
+    assert 'aria-labelledby="waiting-heading"' in queue.content.decode()
+
+    for editor, with_app in ((team["editor"], True), (team["other_editor"], False)):
+        editor_client = Client()
+        landed = _log_in_with_password_and_code(editor_client, editor, lang, with_app=with_app)
+        assert landed.status_code == 302 and landed.headers["Location"] == staff_home
+
+
+def test_a_page_that_sent_the_reviewer_to_log_in_still_comes_first(client, team):
+    annual = review_url("annual")
+    with translation.override("en"):
+        login_url, verify_url = reverse("login"), reverse("two_factor_verify")
+    device = enrolled(team["reviewer"])
+    _post(client, login_url, {"username": team["reviewer"].email, "password": PASSWORD, "next": annual})
+    landed = _post(client, verify_url, {"code": app_code(device), "next": annual})
+    assert landed.status_code == 302 and landed.headers["Location"] == annual
+
+
+def _resubmitted(entity, editor, reviewer, link: str) -> Channel:
+    channel = submitted(entity, editor, link)
+    channel_act(actor=reviewer, channel_id=channel.pk, action="request_changes", reason="Add a description.",
+                two_factor=True)
+    return channel_act(actor=editor, channel_id=channel.pk, action="submit")
+
+
+def _open_alert(make_channel, kind: AlertKind, *, resolved: bool = False) -> Alert:
+    return Alert.objects.create(channel=make_channel(), kind=kind, details={},
+                                resolved_at=timezone.now() if resolved else None,
+                                resolution_note="Checked." if resolved else "")
+
+
+def counts_shown(response) -> dict[str, str]:
+    content = response.content.decode()
+    return {name: " ".join(re.sub(r"<[^>]+>", "", text).split())
+            for name, text in re.findall(r'<li data-count="(\w+)">(.*?)</li>', content, re.S)}
+
+
+def alert_kinds_shown(response) -> list[tuple[str, str]]:
+    content = response.content.decode()
+    return [(kind, " ".join(re.sub(r"<[^>]+>", "", text).split()))
+            for kind, text in re.findall(r'<li data-kind="(\w+)">(.*?)</li>', content, re.S)]
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_the_queue_counts_new_resubmitted_and_proposed_and_open_alerts_most_serious_first(
+    reviewer_client, team, make_channel, lang
+):
+    submitted(team["entity"], team["editor"], "https://x.com/countnew1")
+    submitted(team["other_entity"], team["other_editor"], "https://x.com/countnew2")
+    resubmission = _resubmitted(team["entity"], team["editor"], team["second_reviewer"], "https://x.com/countagain")
+    proposal = approved(team["entity"], team["editor"], team["second_reviewer"], "https://x.com/countprop")
+    channel_edit(actor=team["editor"], channel_id=proposal.pk, description="New words")
+    sent_back = submitted(team["entity"], team["editor"], "https://x.com/countback")  # with the editor: not counted
+    channel_act(actor=team["second_reviewer"], channel_id=sent_back.pk, action="request_changes", reason="Fix.",
+                two_factor=True)
+    for kind in (AlertKind.REFRESH_FAILING, AlertKind.FOLLOWER_DROP, AlertKind.ID_CHANGED, AlertKind.REFRESH_FAILING,
+                 AlertKind.SUSPENDED):
+        _open_alert(make_channel, kind)
+    _open_alert(make_channel, AlertKind.RENAMED, resolved=True)  # resolved: not counted
+
+    response = reviewer_client.get(review_url("queue", lang=lang))
+    assert response.status_code == 200
+    assert f'<html lang="{lang}"' in response.content.decode()
+    with translation.override(lang):
+        expected = {
+            "new": translation.ngettext("%(counter)s new registration", "%(counter)s new registrations", 2)
+            % {"counter": 2},
+            "resubmitted": translation.ngettext(
+                "%(counter)s registration resubmitted after changes were requested",
+                "%(counter)s registrations resubmitted after changes were requested", 1) % {"counter": 1},
+            "proposals": translation.ngettext(
+                "%(counter)s official channel with proposed changes",
+                "%(counter)s official channels with proposed changes", 1) % {"counter": 1},
+        }
+        labels = {kind: str(kind.label) for kind in AlertKind}
+    assert counts_shown(response) == expected
+    assert alert_kinds_shown(response) == [
+        ("id_changed", f"{labels[AlertKind.ID_CHANGED]}: 1"),
+        ("suspended", f"{labels[AlertKind.SUSPENDED]}: 1"),
+        ("follower_drop", f"{labels[AlertKind.FOLLOWER_DROP]}: 1"),
+        ("refresh_failing", f"{labels[AlertKind.REFRESH_FAILING]}: 2"),
+    ]
+    content = response.content.decode()
+    with translation.override(lang):
+        assert f'href="{reverse("review:alerts")}?kind=id_changed"' in content
+    row = re.search(rf'<tr data-channel="{resubmission.pk}">(.*?)</tr>', content, re.S).group(1)
+    with translation.override(lang):
+        assert translation.gettext("Resubmitted after changes were requested") in row
+    if lang == "en":
+        assert counts_shown(response)["new"] == "2 new registrations"
+
+
+def test_an_empty_queue_says_so_in_its_counts(reviewer_client):
+    response = reviewer_client.get(review_url("queue"))
+    assert counts_shown(response) == {
+        "new": "0 new registrations",
+        "resubmitted": "0 registrations resubmitted after changes were requested",
+        "proposals": "0 official channels with proposed changes",
+    }
+    assert alert_kinds_shown(response) == [] and "No open alerts." in page_text(response)
+
+
+def test_every_alert_kind_has_its_place_in_the_order_of_severity():
+    assert sorted(ALERT_KINDS_BY_SEVERITY) == sorted(AlertKind) and len(set(ALERT_KINDS_BY_SEVERITY)) == len(AlertKind)
+    assert ALERT_KINDS_BY_SEVERITY[0] == AlertKind.ID_CHANGED  # a possible hijack, the public still told "official"
+    assert ALERT_KINDS_BY_SEVERITY[-1] == AlertKind.REFRESH_FAILING
+
+
+def _waiting_work(team, make_channel, n: int, tag: str) -> None:
+    """`n` of each: new registrations, resubmissions, proposals and open alerts of every kind."""
+    for i in range(n):
+        submitted(team["entity"], team["editor"], f"https://x.com/{tag}new{i}")
+        _resubmitted(team["other_entity"], team["other_editor"], team["second_reviewer"], f"https://x.com/{tag}re{i}")
+        proposal = approved(team["entity"], team["editor"], team["second_reviewer"], f"https://x.com/{tag}pr{i}")
+        channel_edit(actor=team["editor"], channel_id=proposal.pk, description=f"New words {i}")
+    for kind in AlertKind:
+        for _ in range(n):
+            _open_alert(make_channel, kind)
+
+
+def test_the_queue_and_its_counts_cost_the_same_queries_for_3_and_15_of_everything(reviewer_client, team, make_channel):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert reviewer_client.get(review_url("queue")).status_code == 200
+        return len(captured)
+
+    _waiting_work(team, make_channel, 1, "few")
+    reviewer_client.get(review_url("queue"))  # what every page shows is read once per register version
+    few = queries()
+    _waiting_work(team, make_channel, 4, "many")
+    reviewer_client.get(review_url("queue"))
+    assert counts_shown(reviewer_client.get(review_url("queue")))["new"] == "5 new registrations"
+    assert queries() == few
 
 
 # --- The decision page ---------------------------------------------------------------------------------
