@@ -154,6 +154,16 @@ def follower_history(channel: Channel, *, days: int = 365, today: date | None = 
     )
 
 
+def count_before(channel: Channel, day: date | None = None) -> FollowerSnapshot | None:
+    """The channel's newest daily count from before `day` (or of all, without it): the previous
+    count a new one for `day` is compared with, as the refresh compares today's with the last
+    before today."""
+    snapshots = FollowerSnapshot.objects.filter(channel=channel)
+    if day is not None:
+        snapshots = snapshots.filter(date__lt=day)
+    return snapshots.order_by("-date").first()
+
+
 def language_labels(codes) -> list[str]:
     """A channel's languages named in the page's language, for the public, staff and review pages."""
     labels = dict(Language.choices)

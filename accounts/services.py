@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from accounts.models import (
     REFRESHED_FIELDS,
     WATCHED_STATUSES,
     Alert,
+    AlertKind,
     Channel,
     ChannelEvent,
     ChannelImport,
@@ -36,6 +38,7 @@ from accounts.models import (
     Status,
 )
 from accounts.platforms import AccountLinkError, PlatformMismatch, parse_account_link
+from accounts.selectors import count_before
 from accounts.tasks.report import schedule_scores
 from accounts.tasks.workflow import notify_event
 from accounts.workflow import TRANSITIONS, Action, check_allowed, may_act_for_entity, require_editor, require_reviewer
@@ -477,6 +480,66 @@ def resolve_alert(*, user, alert_id: int, note: str, two_factor: bool = False) -
     return alert
 
 
+# --- Opening alerts ----------------------------------------------------------------------------
+
+# What an alert is about, by kind: a resolved alert about the same thing is not opened again.
+# A fall in followers is an event of its day, so each one is new.
+_ALERT_SUBJECT = {
+    AlertKind.RENAMED: "handle_now", AlertKind.ID_CHANGED: "id_now", AlertKind.NOT_FOUND: "handle",
+    AlertKind.SUSPENDED: "handle", AlertKind.REFRESH_FAILING: "since",
+}
+
+
+def _alert_subject(kind: str, details: dict) -> str | None:
+    key = _ALERT_SUBJECT.get(kind)
+    return None if key is None else str(details.get(key, ""))
+
+
+def open_alerts(alerts: list[Alert]) -> None:
+    """Open these alerts, once: the refresh's and the staff reports' one way in.
+
+    An alert of a kind already open for its channel is skipped (the partial unique index
+    `alert_open_once`), and so is one a reviewer already resolved about the same thing (the same
+    new handle, the same other id, the same run of failures): the cause may well persist (an
+    account the entity is closing); the reviewer knows.
+    """
+    if not alerts:
+        return
+    resolved = {
+        (channel_id, kind, _alert_subject(kind, details))
+        for channel_id, kind, details in Alert.objects.filter(
+            channel_id__in={alert.channel_id for alert in alerts}, resolved_at__isnull=False,
+        ).values_list("channel_id", "kind", "details")
+    }
+    alerts = [alert for alert in alerts
+              if _alert_subject(alert.kind, alert.details) is None
+              or (alert.channel_id, alert.kind, _alert_subject(alert.kind, alert.details)) not in resolved]
+    if alerts:
+        Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+
+
+# A fall of more than this share since the previous count opens a follower-drop alert; a staff
+# report that changes the count by more than it, either way, is recorded only once confirmed.
+FOLLOWER_DROP_SHARE = Fraction(1, 5)
+
+
+def follower_drop_alert(channel: Channel, *, previous: int | None, now: int) -> Alert | None:
+    """The follower-drop alert a fall from `previous` to `now` opens, or None if it is no fall
+    worth a reviewer's look (or there was no previous count)."""
+    if not previous or now >= previous * (1 - FOLLOWER_DROP_SHARE):
+        return None
+    return Alert(channel=channel, kind=AlertKind.FOLLOWER_DROP, details={
+        "previous": previous, "now": now, "share": round((previous - now) / previous, 3),
+    })
+
+
+def is_large_follower_change(*, previous: int | None, now: int) -> bool:
+    """Whether going from `previous` to `now` is a change staff confirm before it is recorded:
+    the fall that opens an alert, or a rise of the same share."""
+    return bool(previous) and (now < previous * (1 - FOLLOWER_DROP_SHARE)
+                               or now > previous * (1 + FOLLOWER_DROP_SHARE))
+
+
 # --- Follower counts reported by staff -------------------------------------------------------
 
 # Far above any account's audience: a count this high is a typing slip, not a report.
@@ -535,17 +598,51 @@ def _check_report(followers: int, on: date) -> None:
         )
 
 
-def report_followers(*, user, channel_id: int, followers: int, on: date,
+class LargeFollowerChange(Conflict):
+    """A reported count more than FOLLOWER_DROP_SHARE away, either way, from the previous one, and
+    not confirmed: 2,261 typed for 225,000 is recorded only when the person says it is right.
+    The message says the change in a sentence; `previous` (the snapshot), `followers` and `on`
+    are there for the form that asks."""
+
+    code = "confirm_change"
+
+    def __init__(self, *, previous: FollowerSnapshot, followers: int, on: date):
+        self.previous, self.followers, self.on = previous, followers, on
+        share = round(abs(followers - previous.followers) * 100 / previous.followers)
+        names = {
+            "previous": number_format(previous.followers, force_grouping=True),
+            "date": date_format(previous.date, "DATE_FORMAT"),
+            "followers": number_format(followers, force_grouping=True),
+            "share": isolate(f"{number_format(share, force_grouping=True)}%", ltr=True),
+        }
+        if followers < previous.followers:
+            # Translators: the previous count, its day, the count typed, and the share lost, e.g.
+            # "From 225,000 on 12 March 2026 to 2,261: 99% fewer."
+            message = _("From %(previous)s on %(date)s to %(followers)s: %(share)s fewer.") % names
+        else:
+            # Translators: the previous count, its day, the count typed, and the share gained, e.g.
+            # "From 2,261 on 12 March 2026 to 225,000: 9,851% more."
+            message = _("From %(previous)s on %(date)s to %(followers)s: %(share)s more.") % names
+        super().__init__(message)
+
+
+def report_followers(*, user, channel_id: int, followers: int, on: date, confirmed: bool = False,
                      two_factor: bool = False) -> FollowerSnapshot:
     """Record the follower count staff read on a platform the registry cannot read itself.
 
     Upserts the day's one snapshot (source `reported`). The channel's latest count changes only
     when `on` is its newest snapshot's day: a correction to an older day is history, not news.
+    A change of more than FOLLOWER_DROP_SHARE from the previous count raises LargeFollowerChange
+    unless `confirmed`; a confirmed fall opens the follower-drop alert, as the refresh would.
     """
     with transaction.atomic():
         channel = _locked(channel_id)
         check_report_allowed(user, channel, two_factor=two_factor)
         _check_report(followers, on)
+        previous = count_before(channel, on)
+        previous_count = previous.followers if previous else None
+        if not confirmed and is_large_follower_change(previous=previous_count, now=followers):
+            raise LargeFollowerChange(previous=previous, followers=followers, on=on)
         snapshot, _created = FollowerSnapshot.objects.update_or_create(
             channel=channel, date=on, defaults={"followers": followers, "source": FollowerSnapshot.Source.REPORTED},
         )
@@ -557,4 +654,8 @@ def report_followers(*, user, channel_id: int, followers: int, on: date,
                 followers=followers, followers_at=min(timezone.now(), end_of_day),
                 refresh_status=RefreshStatus.REPORTED, refresh_error="",
             )
+        drop = follower_drop_alert(channel, previous=previous_count, now=followers)
+        if drop is not None:
+            open_alerts([drop])
+            schedule_scores()  # an open alert weighs on the presence report's scores
     return snapshot

@@ -7,6 +7,8 @@ from django.contrib.auth import user_login_failed
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from registry.numerals import DIGITS
+
 
 class LoginForm(AuthenticationForm):
     """Email and password. The field is called `username` (django-axes and Django expect it)."""
@@ -36,8 +38,6 @@ class LoginForm(AuthenticationForm):
         return super().clean()
 
 
-# Arabic keyboards type Arabic-Indic digits (٠١٢…) or their Persian forms (۰۱۲…).
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # Backup codes are django-otp's static tokens: 8 characters of lower-case base32.
 BACKUP_CODE_LENGTH = 8
 _BACKUP_ALPHABET = frozenset("abcdefghijklmnopqrstuvwxyz234567")
@@ -66,7 +66,7 @@ class OneTimeCodeForm(forms.Form):
 
     def clean_code(self) -> str:
         # Apps show "123 456"; backup codes are shown as "abcd-efgh".
-        code = "".join(self.cleaned_data["code"].split()).replace("-", "").translate(_DIGITS)
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "").translate(DIGITS)
         if code.isascii() and code.isdigit() and len(code) in (6, 8):
             return code
         if len(code) == BACKUP_CODE_LENGTH and all(c in _BACKUP_ALPHABET for c in code.lower()):

@@ -7,7 +7,8 @@
 - updates the channel's latest count, refresh status and what the platform says about it;
 - opens alerts (once; a reviewer resolves them): account not found or suspended, the permanent
   id behind the handle changed, the handle renamed, followers fell by more than
-  `FOLLOWER_DROP_SHARE` since the previous count, refreshing failing for `FAILING_DAYS` days.
+  `FOLLOWER_DROP_SHARE` since the previous count (the rule staff reports share,
+  `accounts.services.follower_drop_alert`), refreshing failing for `FAILING_DAYS` days.
 
 A failure never writes a zero nor erases the last good count. A channel whose handle now
 belongs to another account (a different permanent id) keeps its old count: the new account's
@@ -37,10 +38,8 @@ from accounts.monitoring.limiter import limiter_for
 from accounts.platforms import ADAPTERS, LINK_RULES, Platform, adapter_for
 from accounts.platforms.api import Adapter, Answer, Failure, FailureKind, Profile, web_link
 from accounts.platforms.links import AccountLinkError
+from accounts.services import follower_drop_alert, open_alerts
 from accounts.tasks.report import schedule_scores
-
-FOLLOWER_DROP_SHARE = 0.20
-
 
 FAILING_DAYS = 3
 
@@ -181,12 +180,9 @@ class _Batch:
         self.alerts.append(Alert(channel=channel, kind=kind, details=details))
 
     def profile(self, channel: Channel, profile: Profile) -> None:
-        previous = self.previous.get(channel.pk)
-        if previous and profile.followers < previous * (1 - FOLLOWER_DROP_SHARE):
-            self.alert(channel, AlertKind.FOLLOWER_DROP, {
-                "previous": previous, "now": profile.followers,
-                "share": round((previous - profile.followers) / previous, 3),
-            })
+        drop = follower_drop_alert(channel, previous=self.previous.get(channel.pk), now=profile.followers)
+        if drop is not None:
+            self.alerts.append(drop)
         if profile.handle and _handle_key(channel, profile.handle) != channel.handle_key:
             self.alert(channel, AlertKind.RENAMED, {"registered_handle": channel.handle, "handle_now": profile.handle})
         self.snapshots.append(FollowerSnapshot(channel=channel, date=self.today, followers=profile.followers,
@@ -222,34 +218,13 @@ class _Batch:
         channel.refresh_status, channel.refresh_failing_since = RefreshStatus.FAILED, failing_since
         channel.refresh_error = f"{failure.kind.value}: {failure.detail}"[:500]
 
-    @staticmethod
-    def _not_yet_resolved(alerts: list[Alert]) -> list[Alert]:
-        """Leave out what a reviewer already resolved: the same kind of alert on the same channel
-        about the same thing (the same new handle, the same other id, the same run of failures).
-        The cause may well persist (an account the entity is closing); the reviewer knows."""
-        if not alerts:
-            return alerts
-        resolved = {
-            (channel_id, kind, _alert_subject(kind, details))
-            for channel_id, kind, details in Alert.objects.filter(
-                channel_id__in={alert.channel_id for alert in alerts}, resolved_at__isnull=False,
-            ).values_list("channel_id", "kind", "details")
-        }
-        return [alert for alert in alerts
-                if _alert_subject(alert.kind, alert.details) is None
-                or (alert.channel_id, alert.kind, _alert_subject(alert.kind, alert.details)) not in resolved]
-
     def write(self) -> None:
         if self.snapshots:
             FollowerSnapshot.objects.bulk_create(
                 self.snapshots, update_conflicts=True, unique_fields=["channel", "date"],
                 update_fields=["followers", "source", "recorded_at"],
             )
-        alerts = self._not_yet_resolved(self.alerts)
-        if alerts:
-            # Opened once, not daily: an alert of a kind already open for the channel is skipped
-            # (the partial unique index `alert_open_once`).
-            Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+        open_alerts(self.alerts)  # once, not daily, nor again once resolved about the same thing
         if self.channels:
             _update_refreshed(self.channels)
 
@@ -280,19 +255,6 @@ def _update_refreshed(channels: list[Channel]) -> None:
             f"FROM (VALUES {', '.join([row] * len(channels))}) AS v({columns}) WHERE c.id = v.id",
             params,
         )
-
-
-# What an alert is about, by kind: a resolved alert about the same thing is not opened again.
-# A fall in followers is an event of its day, so each one is new.
-_ALERT_SUBJECT = {
-    AlertKind.RENAMED: "handle_now", AlertKind.ID_CHANGED: "id_now", AlertKind.NOT_FOUND: "handle",
-    AlertKind.SUSPENDED: "handle", AlertKind.REFRESH_FAILING: "since",
-}
-
-
-def _alert_subject(kind: str, details: dict) -> str | None:
-    key = _ALERT_SUBJECT.get(kind)
-    return None if key is None else str(details.get(key, ""))
 
 
 def _handle_key(channel: Channel, handle: str) -> str:

@@ -9,13 +9,15 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Language, Status
 from accounts.platforms import Platform
-from accounts.services import MAX_DESCRIPTION, MAX_REPORTED_FOLLOWERS, REPORT_DAYS_BACK
+from accounts.services import MAX_DESCRIPTION, MAX_REPORTED_FOLLOWERS, REPORT_DAYS_BACK, LargeFollowerChange
 from registry.direction import isolate
 from registry.errors import RegistryError
+from registry.numerals import NotACount, parse_typed_count
 
 MAX_LINK = 2048
 
@@ -124,19 +126,61 @@ class ChannelEditForm(ChannelFieldsForm):
         return fields
 
 
+# The most characters a count is typed in: room for a billion with its separators, spaces and
+# copied direction marks; anything longer is no count.
+MAX_TYPED = 40
+
+
+class FollowerCountField(forms.IntegerField):
+    """A number of followers as people type it: in Western, Arabic-Indic or Persian digits, with
+    the separators they put between thousands (registry.numerals). A text input, not a number
+    one: browsers drop the Arabic-Indic digits a number input is given."""
+
+    widget = forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric", "autocomplete": "off",
+                                    "maxlength": MAX_TYPED})
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if len(str(value)) > MAX_TYPED:  # far beyond the largest count, and too long to read as one
+            raise forms.ValidationError(
+                _("The number of followers must be between 0 and %(limit)s."), code="max_value",
+                params={"limit": number_format(MAX_REPORTED_FOLLOWERS, force_grouping=True)},
+            )
+        try:
+            return parse_typed_count(str(value))
+        except NotACount as refused:
+            if refused.reason == "grouping":
+                message = _("Put separators only between groups of three digits, as in %(example)s: a number "
+                            "of followers has no decimals.")
+            else:
+                message = _("Type the number in digits only, in full, as the account's page shows it: "
+                            "%(example)s, not %(short)s.")
+            raise forms.ValidationError(message, code="invalid", params={
+                "example": "225,000", "short": isolate("225K", ltr=True),
+            }) from None
+
+
 class FollowerReportForm(forms.Form):
     """A follower count staff read on a platform the registry cannot read itself; the service
-    checks the day and the number again, and whether the channel takes reported counts."""
+    checks the day and the number again, and whether the channel takes reported counts.
 
-    followers = forms.IntegerField(
+    A change the service will not record unconfirmed (LargeFollowerChange) brings the form back
+    through `asking_to_confirm`: what was typed, the change in a sentence, and a box to tick. The
+    tick counts only for the number and day it was asked about (`confirming`)."""
+
+    followers = FollowerCountField(
         label=_("Followers"), min_value=0, max_value=MAX_REPORTED_FOLLOWERS,
         help_text=_("As the platform shows it on the account's page, in full (12,345 not 12K)."),
-        widget=forms.NumberInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
     )
     on = forms.DateField(
         label=_("Counted on"), help_text=_("The day you read it: today, or a day in the last month."),
         widget=forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d"),
     )
+    confirm = forms.BooleanField(label=_("Yes, this number is right"), label_suffix="", required=False)
+    confirming = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+
+    change: LargeFollowerChange | None = None  # set when the form asks to confirm it
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -145,6 +189,30 @@ class FollowerReportForm(forms.Form):
         self.fields["on"].widget.attrs.update(
             min=(today - timedelta(days=REPORT_DAYS_BACK)).isoformat(), max=today.isoformat(),
         )
+
+    @staticmethod
+    def _asked(followers, on) -> str:
+        return f"{followers} {on.isoformat() if on else ''}"
+
+    def confirmed(self) -> bool:
+        """Whether the box was ticked for the number and day now typed."""
+        data = self.cleaned_data
+        asked = self._asked(data.get("followers"), data.get("on"))
+        return bool(data.get("confirm")) and data.get("confirming") == asked
+
+    def asking_to_confirm(self, change: LargeFollowerChange) -> FollowerReportForm:
+        """This form again, with everything typed kept, asking whether `change` is right."""
+        answered_without_tick = self.data.get("confirming") == self._asked(change.followers, change.on)
+        data = self.data.copy()
+        data.pop("confirm", None)  # a tick given for another number or day does not carry over
+        data["confirming"] = self._asked(change.followers, change.on)
+        form = type(self)(data, auto_id=self.auto_id)
+        form.change = change
+        form.fields["confirm"].widget.attrs["required"] = True
+        form.full_clean()
+        if answered_without_tick:
+            form.add_error("confirm", _("Tick the box if the number is right, or correct it."))
+        return form
 
     def add_service_error(self, error: RegistryError) -> None:
         self.add_error(error.field if error.field in self.fields else None, error.message)

@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Channel, Status
 from accounts.platforms import link_examples
-from accounts.selectors import channel_page_rows, channels_for, follower_history, language_labels
+from accounts.selectors import channel_page_rows, channels_for, count_before, follower_history, language_labels
 from accounts.services import (
     REPORT_DAYS_BACK,
     HandleAlreadyRegistered,
+    LargeFollowerChange,
     channel_create,
     channel_edit,
     check_report_allowed,
@@ -195,6 +196,8 @@ def render_detail(request, channel: Channel, *, failed=None, error: RegistryErro
         ),
         "followers_form": followers_form or _followers_form(request, channel),
         "recent_counts": _recent_counts(channel),
+        # The count a new report is set against, shown beside the form ("no count yet" if None).
+        "latest_count": count_before(channel),
     }, status=status or (error.http_status if error else 200))
 
 
@@ -233,7 +236,10 @@ def channel_followers(request, pk: int):
     data = form.cleaned_data
     try:
         report_followers(user=request.user, channel_id=pk, followers=data["followers"], on=data["on"],
-                         two_factor=has_second_factor(request))
+                         confirmed=form.confirmed(), two_factor=has_second_factor(request))
+    except LargeFollowerChange as change:  # not recorded: asked again, with what they typed
+        return render_detail(request, channel, followers_form=form.asking_to_confirm(change),
+                             status=change.http_status)
     except RegistryError as error:
         if error.code == "not_found":
             raise Http404(error.message) from error

@@ -3,6 +3,7 @@ the service's rules (who, which channels, which numbers and days), the upsert of
 snapshot, and the staff page's form and its "reported by staff" / "measured" labels."""
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -10,11 +11,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts import platforms
-from accounts.models import Channel, FollowerSnapshot, RefreshStatus, Status
+from accounts.models import Alert, AlertKind, Channel, FollowerSnapshot, RefreshStatus, Status
 from accounts.platforms import Platform, link_examples
-from accounts.services import MAX_REPORTED_FOLLOWERS, report_followers
+from accounts.services import MAX_REPORTED_FOLLOWERS, LargeFollowerChange, report_followers
 from registry.errors import RegistryError
 from tests.accounts.staff.test_views import login, page_text, staff_url
 
@@ -338,3 +340,193 @@ def test_the_page_with_the_form_renders_in_both_languages(client, people, snap, 
     for field_id in ("followers-followers", "followers-on"):
         assert f'for="{field_id}"' in content
     assert "<th>" not in content
+
+
+# --- Large changes are confirmed; counts are read in any digits ------------------------------------
+
+PREVIOUS = 225_000
+
+
+@pytest.fixture
+def counted(snap):
+    """The Snapchat channel with a count of 225,000 twelve days ago."""
+    FollowerSnapshot.objects.create(channel=snap, date=today() - timedelta(days=12), followers=PREVIOUS,
+                                    source=FollowerSnapshot.Source.REPORTED)
+    return snap
+
+
+def typed_value(response) -> str:
+    return html.unescape(re.search(r'<input[^>]*name="followers"[^>]*>', response.content.decode())
+                         .group(0).split('value="')[1].split('"')[0])
+
+
+def confirming(response) -> str:
+    return html.unescape(re.search(r'name="confirming" value="([^"]*)"', response.content.decode()).group(1))
+
+
+def asks_to_confirm(response) -> bool:
+    return "data-change-to-confirm" in response.content.decode()
+
+
+def drop_alerts(channel) -> list:
+    return list(Alert.objects.filter(channel=channel, kind=AlertKind.FOLLOWER_DROP).values_list("details", flat=True))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_form_shows_the_previous_count_and_its_day_or_that_there_is_none(client, people, snap, lang):
+    login(client, people["editor"])
+    latest = re.compile(r"<p data-latest-count>(.*?)</p>", re.S)
+    first = latest.search(client.get(staff_url("channel_detail", snap, lang=lang)).content.decode()).group(1)
+    assert not re.search(r"\d", first)
+    if lang == "en":
+        assert first == "No count yet."
+
+    day = today() - timedelta(days=12)
+    FollowerSnapshot.objects.create(channel=snap, date=day, followers=PREVIOUS)
+    shown = latest.search(client.get(staff_url("channel_detail", snap, lang=lang)).content.decode()).group(1)
+    assert "225,000" in shown and f'datetime="{day.isoformat()}"' in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize(("typed", "change"), [
+    ("2261", "99%"),  # 99% fewer: the slip of issue 16
+    ("2,261", "99%"),
+    ("179999", "20%"),  # just over a fifth fewer
+    ("270001", "20%"),  # just over a fifth more
+    ("22,500,000", "9,900%"),
+])
+def test_a_change_of_more_than_a_fifth_either_way_is_asked_about_and_not_recorded(client, people, counted, lang,
+                                                                                   typed, change):
+    before = recorded(counted)
+    login(client, people["editor"])
+    response = client.post(report_url(counted, lang), {"followers": typed, "on": today().isoformat()})
+
+    assert response.status_code == 409 and asks_to_confirm(response)
+    assert recorded(counted) == before and drop_alerts(counted) == []
+    assert typed_value(response) == typed  # kept as typed
+    content = response.content.decode()
+    assert f'value="{today().isoformat()}"' in content
+    notice = page_text(response)
+    assert "225,000" in notice and f"{int(typed.replace(',', '')):,}" in notice and change in notice
+    if lang == "en":
+        direction = "fewer" if int(typed.replace(",", "")) < PREVIOUS else "more"
+        assert f"From 225,000 on {date_format(today() - timedelta(days=12), 'DATE_FORMAT')}" in notice
+        assert f"{change} {direction}." in notice
+        assert "Yes, this number is right" in notice
+    assert re.search(r'<input type="checkbox" name="confirm"[^>]*required', content)
+    assert 'aria-invalid="true"' not in content  # a question, not yet an error
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("typed", ["180000", "180,000", "270000", "225001", "230000"])
+def test_a_change_of_a_fifth_or_less_is_recorded_without_a_question(client, people, counted, lang, typed):
+    login(client, people["editor"])
+    response = client.post(report_url(counted, lang), {"followers": typed, "on": today().isoformat()})
+    assert response.status_code == 302
+    assert recorded(counted)[0] == int(typed.replace(",", ""))
+    assert drop_alerts(counted) == []  # a fifth down exactly is no drop, for the refresh either
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_confirmed_the_change_is_recorded(client, people, counted, lang):
+    login(client, people["editor"])
+    asked = client.post(report_url(counted, lang), {"followers": "2,261", "on": today().isoformat()})
+    response = client.post(report_url(counted, lang), {
+        "followers": typed_value(asked), "on": today().isoformat(), "confirming": confirming(asked), "confirm": "on",
+    })
+    assert response.status_code == 302
+    assert recorded(counted)[0] == 2_261
+    assert recorded(counted)[3][-1] == (today(), 2_261, "reported")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_unconfirmed_nothing_is_recorded_and_the_typed_number_stays(client, people, counted, lang):
+    before = recorded(counted)
+    login(client, people["editor"])
+    asked = client.post(report_url(counted, lang), {"followers": "٢٬٢٦١", "on": today().isoformat()})
+    response = client.post(report_url(counted, lang), {
+        "followers": typed_value(asked), "on": today().isoformat(), "confirming": confirming(asked),
+    })  # the box not ticked
+    assert response.status_code == 409 and asks_to_confirm(response)
+    assert typed_value(response) == "٢٬٢٦١"
+    assert re.search(r'<input type="checkbox" name="confirm"[^>]*aria-invalid="true"', response.content.decode())
+    if lang == "en":
+        assert "Tick the box if the number is right, or correct it." in page_text(response)
+    assert recorded(counted) == before and drop_alerts(counted) == []
+
+
+def test_a_tick_given_for_one_number_does_not_record_another(client, people, counted):
+    before = recorded(counted)
+    login(client, people["editor"])
+    asked = client.post(report_url(counted), {"followers": "2261", "on": today().isoformat()})
+    response = client.post(report_url(counted), {
+        "followers": "2262", "on": today().isoformat(), "confirming": confirming(asked), "confirm": "on",
+    })
+    assert response.status_code == 409 and asks_to_confirm(response)
+    assert typed_value(response) == "2262" and "2,262" in page_text(response)
+    assert not re.search(r'name="confirm"[^>]*checked', response.content.decode())  # asked afresh
+    assert recorded(counted) == before
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("typed", ["٢٢٥٬٠٠٠", "۲۲۵,۰۰۰", "225 000", "225\u202f000", "225.000"])
+def test_arabic_indic_and_persian_digits_and_separators_are_read(client, people, snap, lang, typed):
+    login(client, people["editor"])
+    assert 'inputmode="numeric"' in client.get(staff_url("channel_detail", snap, lang=lang)).content.decode()
+    response = client.post(report_url(snap, lang), {"followers": typed, "on": today().isoformat()})
+    assert response.status_code == 302
+    assert recorded(snap)[0] == 225_000
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize(("typed", "message"), [
+    ("12K", "Type the number in digits only, in full"),
+    ("١٢ألف", "Type the number in digits only, in full"),
+    ("12.5", "Put separators only between groups of three digits"),
+    ("2,25,000", "Put separators only between groups of three digits"),
+    ("1" * 41, "The number of followers must be between 0 and 1,000,000,000."),
+])
+def test_anything_but_a_number_is_refused_with_the_forms_error_and_kept(client, people, snap, lang, typed, message):
+    login(client, people["editor"])
+    response = client.post(report_url(snap, lang), {"followers": typed, "on": today().isoformat()})
+    assert response.status_code == 400
+    assert re.search(r'id="followers-followers"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*'
+                     r'id="followers-followers"', response.content.decode())
+    assert typed_value(response) == typed
+    if lang == "en":
+        assert message in page_text(response)
+    assert recorded(snap)[3] == ()
+
+
+def test_a_confirmed_drop_opens_one_follower_drop_alert(client, people, counted):
+    login(client, people["editor"])
+    asked = client.post(report_url(counted), {"followers": "2261", "on": today().isoformat()})
+    client.post(report_url(counted), {"followers": "2261", "on": today().isoformat(),
+                                      "confirming": confirming(asked), "confirm": "on"})
+    assert drop_alerts(counted) == [{"previous": PREVIOUS, "now": 2_261, "share": 0.99}]
+    # The same day corrected again, lower still: the alert already open is not opened twice.
+    report_followers(user=people["editor"], channel_id=counted.pk, followers=2_000, on=today(), confirmed=True)
+    assert len(drop_alerts(counted)) == 1
+
+
+def test_a_confirmed_rise_opens_no_alert(people, counted):
+    report_followers(user=people["editor"], channel_id=counted.pk, followers=2_250_000, on=today(), confirmed=True)
+    assert recorded(counted)[0] == 2_250_000 and drop_alerts(counted) == []
+
+
+def test_the_service_refuses_an_unconfirmed_large_change_and_records_nothing(people, counted):
+    before = recorded(counted)
+    with pytest.raises(LargeFollowerChange) as asked:
+        report_followers(user=people["editor"], channel_id=counted.pk, followers=2_261, on=today())
+    assert (asked.value.code, asked.value.http_status) == ("confirm_change", 409)
+    assert (asked.value.previous.followers, asked.value.followers) == (PREVIOUS, 2_261)
+    assert recorded(counted) == before and drop_alerts(counted) == []
+
+
+def test_a_count_is_set_against_the_last_one_before_its_day(people, counted):
+    """A count for a day before the previous one is compared with what came before that day."""
+    earlier = today() - timedelta(days=20)
+    report_followers(user=people["editor"], channel_id=counted.pk, followers=1_000, on=earlier)  # nothing before
+    with pytest.raises(LargeFollowerChange):
+        report_followers(user=people["editor"], channel_id=counted.pk, followers=100_000,
+                         on=earlier + timedelta(days=1))
