@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Channel, ChannelEvent, Status
 from accounts.services import channel_act, channel_create
-from tests.accounts.staff.test_views import login, page_text, snapshot, staff_url, submitted, team  # noqa: F401
+from tests.accounts.staff.test_views import login, page_text, snapshot, staff_url, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,15 @@ LANGS = ["en", "ar"]
 
 
 @pytest.fixture
-def sent_back(team):  # noqa: F811
+def team(make_entity, make_user):
+    """An entity with its editor, and two GCO reviewers."""
+    entity = make_entity()
+    return {"entity": entity, "editor": make_user(editor_of=entity), "reviewer": make_user(reviewer=True),
+            "second_reviewer": make_user(reviewer=True)}
+
+
+@pytest.fixture
+def sent_back(team):
     """A channel a reviewer sent back with a reason."""
     channel = submitted(team["entity"], team["editor"], "https://x.com/SentBackGov")
     return channel_act(actor=team["reviewer"], channel_id=channel.pk, action="request_changes", reason=REASON,
@@ -61,7 +69,7 @@ def test_the_reviewers_reason_who_and_when_head_the_page_and_the_form(client, te
         assert "Save and resubmit" in page_text(client.get(staff_url("channel_edit", sent_back)))
 
 
-def test_no_banner_nor_resubmit_button_on_a_draft(client, team):  # noqa: F811
+def test_no_banner_nor_resubmit_button_on_a_draft(client, team):
     channel = channel_create(actor=team["editor"], entity=team["entity"], link="https://x.com/JustADraft")
     login(client, team["editor"])
     for name in ("channel_detail", "channel_edit"):
@@ -129,7 +137,7 @@ def test_an_editor_removed_from_the_entity_cannot_resubmit_and_nothing_changes(c
     assert snapshot(sent_back) == before
 
 
-def test_a_resubmission_of_a_form_someone_else_changed_meanwhile_saves_nothing(client, team, sent_back):  # noqa: F811
+def test_a_resubmission_of_a_form_someone_else_changed_meanwhile_saves_nothing(client, team, sent_back):
     login(client, team["editor"])
     opened = typed(sent_back, display_name="Mine")
     channel_act(actor=team["editor"], channel_id=sent_back.pk, action="submit")  # from another tab
