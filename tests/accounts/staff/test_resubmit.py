@@ -137,12 +137,26 @@ def test_an_editor_removed_from_the_entity_cannot_resubmit_and_nothing_changes(c
     assert snapshot(sent_back) == before
 
 
-def test_a_resubmission_of_a_form_someone_else_changed_meanwhile_saves_nothing(client, team, sent_back):
+def test_a_resubmission_of_a_form_someone_else_changed_meanwhile_saves_nothing(
+        client, team, sent_back, mailoutbox, django_capture_on_commit_callbacks):
     login(client, team["editor"])
     opened = typed(sent_back, display_name="Mine")
     channel_act(actor=team["editor"], channel_id=sent_back.pk, action="submit")  # from another tab
     before = snapshot(sent_back)
-    response = client.post(staff_url("channel_edit", sent_back), {**opened, "resubmit": "1"})
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(staff_url("channel_edit", sent_back), {**opened, "resubmit": "1"})
     assert response.status_code == 409
-    assert snapshot(sent_back) == before
+    assert snapshot(sent_back) == before and mailoutbox == []
     assert 'value="Mine"' in response.content.decode()
+
+
+def test_save_and_resubmit_tells_the_reviewers_after_commit_as_a_submission_does(
+        client, team, sent_back, mailoutbox, django_capture_on_commit_callbacks):
+    login(client, team["editor"])
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(staff_url("channel_edit", sent_back), {**typed(sent_back), "resubmit": "1"})
+    assert len(mailoutbox) == 1  # the submission's email; an edit of a draft tells nobody
+    assert sorted(mailoutbox[0].to) == sorted([team["reviewer"].email, team["second_reviewer"].email])
+    assert "SentBackGov" in mailoutbox[0].body
