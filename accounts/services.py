@@ -301,6 +301,19 @@ def channel_edit(
     return channel
 
 
+def channel_resubmit(
+    *, actor, channel_id: int, expected_version: int | None = None, two_factor: bool = False, **edit: Any,
+) -> Channel:
+    """Save an editor's changes and submit the channel for review, as one step: the same checks,
+    events and emails as `channel_edit` then `channel_act(submit)`, in one transaction, so a
+    refused submission leaves the channel exactly as it was (nothing saved, no event, no email)."""
+    with transaction.atomic():
+        channel_edit(actor=actor, channel_id=channel_id, expected_version=expected_version,
+                     two_factor=two_factor, **edit)
+        # The edit held the lock and bumped the version; the submission is of what was just saved.
+        return channel_act(actor=actor, channel_id=channel_id, action=Action.SUBMIT, two_factor=two_factor)
+
+
 def proposal_diff(channel: Channel) -> list[tuple[str, Any, Any]]:
     """The pending proposal, field by field: (field label, approved value, proposed value)."""
     diff = []

@@ -55,6 +55,15 @@ def edit_transition(user, channel: Channel, *, two_factor: bool) -> Transition:
     raise refusals[0][1]
 
 
+def changes_request(channel: Channel) -> ChannelEvent | None:
+    """While a channel is "changes requested": the reviewer's request that put it there (the
+    latest `request_changes` event, with its reason, who and when); otherwise None."""
+    if channel.status != Status.CHANGES_REQUESTED:
+        return None
+    return (channel.events.filter(action=Action.REQUEST_CHANGES).select_related("actor")
+            .order_by("-at", "-id").first())
+
+
 def officials_for(user) -> QuerySet[Official]:
     return Official.objects.filter(is_active=True, entity__in=entities_for(user)).select_related("entity")
 

@@ -25,11 +25,13 @@ from accounts.services import (
     LargeFollowerChange,
     channel_create,
     channel_edit,
+    channel_resubmit,
     check_report_allowed,
     report_followers,
 )
 from accounts.staff.forms import ChannelCreateForm, ChannelEditForm, FollowerReportForm
 from accounts.staff.selectors import (
+    changes_request,
     channel_events,
     edit_transition,
     entities_for,
@@ -127,9 +129,12 @@ def channel_edit_view(request, pk: int):
     if not form.is_valid():
         if "version" in form.errors:
             form.add_error(None, str(STALE_FORM))
-        return _edit_page(request, channel, form, status=400)
+        return _edit_page(request, channel, form, status=400, nothing_saved=True)
+    # "Save and resubmit" (offered while changes are requested): the edit and the submission as one
+    # step, so a refused submission saves nothing either.
+    resubmit = "resubmit" in request.POST and channel.status == Status.CHANGES_REQUESTED
     try:
-        channel = channel_edit(
+        channel = (channel_resubmit if resubmit else channel_edit)(
             actor=request.user, channel_id=pk, expected_version=form.cleaned_data["version"],
             two_factor=has_second_factor(request), **form.service_fields(),
         )
@@ -140,10 +145,20 @@ def channel_edit_view(request, pk: int):
         # press cannot overwrite a change they have not seen. A field's error shows at the field.
         if error.field:
             form.add_service_error(error)
-        return _edit_page(request, channel, form, status=error.http_status, error=None if error.field else error)
-    if channel.has_proposal and channel.status == Status.APPROVED:
+        return _edit_page(request, channel, form, status=error.http_status, error=None if error.field else error,
+                          nothing_saved=True)
+    if resubmit:
+        messages.success(request, _("Saved and sent back to the GCO for review: the channel is now “%(status)s”. "
+                                    "A reviewer will approve it or ask for changes again.")
+                         % {"status": channel.get_status_display()})
+    elif channel.has_proposal and channel.status == Status.APPROVED:
         messages.success(request, _("Your changes are waiting for a reviewer. The public still sees the approved "
                                     "version."))
+    elif channel.status == Status.CHANGES_REQUESTED:
+        # Saving is not answering the reviewer: say so, or the editor thinks the job is done.
+        messages.warning(request, _("Your changes are saved but not yet sent for review: the channel is still "
+                                    "“%(status)s”. When it is ready, press “%(submit)s” on this page.")
+                         % {"status": channel.get_status_display(), "submit": TRANSITIONS[Action.SUBMIT].label})
     else:
         messages.success(request, _("Saved."))
     return redirect("staff:channel_detail", pk=pk)
@@ -154,10 +169,12 @@ def _officials_of(channel: Channel):
         .select_related("entity").order_by("name_en")
 
 
-def _edit_page(request, channel, form, *, status: int = 200, error: RegistryError | None = None):
+def _edit_page(request, channel, form, *, status: int = 200, error: RegistryError | None = None,
+               nothing_saved: bool = False):
     return render_page(request, "staff/channel_form.html", {
         "form": form, "channel": channel, "examples": link_examples(), "creating": False,
-        "is_proposal": channel.status == Status.APPROVED, "error": error,
+        "is_proposal": channel.status == Status.APPROVED, "error": error, "nothing_saved": nothing_saved,
+        "changes_request": changes_request(channel),
     }, status=status)
 
 
@@ -190,6 +207,7 @@ def render_detail(request, channel: Channel, *, failed=None, error: RegistryErro
         "can_edit": can_edit,
         "error": error,
         "events": channel_events(channel),
+        "changes_request": changes_request(channel),
         "history": field_history(channel),
         "waiting_for_review": is_reviewer(request.user) and (
             channel.status == Status.SUBMITTED or channel.has_proposal or channel.status == Status.COMPROMISED
