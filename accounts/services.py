@@ -41,7 +41,15 @@ from accounts.platforms import AccountLinkError, PlatformMismatch, parse_account
 from accounts.selectors import count_before
 from accounts.tasks.report import schedule_scores
 from accounts.tasks.workflow import notify_event
-from accounts.workflow import TRANSITIONS, Action, check_allowed, may_act_for_entity, require_editor, require_reviewer
+from accounts.workflow import (
+    TRANSITIONS,
+    Action,
+    Transition,
+    check_allowed,
+    may_act_for_entity,
+    require_editor,
+    require_reviewer,
+)
 from entities.models import Entity, Official
 from registry.direction import isolate
 from registry.errors import Conflict, NotFound, RegistryError
@@ -337,15 +345,8 @@ def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "
     Of two reviewers deciding one submission at once, the second waits for the lock, then
     finds the submission decided and gets AlreadyDecided: exactly one decision is recorded.
     """
-    action = Action(action)
-    if action in (Action.CREATE, Action.EDIT, Action.PROPOSE):
-        raise RegistryError(_("Use the edit form to change a channel."), code="invalid")
-    reason = (reason or "").strip()
-    if len(reason) > MAX_REASON:
-        raise RegistryError(
-            _("The reason is %(length)d characters long; the most is %(limit)d.")
-            % {"length": len(reason), "limit": MAX_REASON}, code="too_long", field="reason",
-        )
+    action = _workflow_action(action)
+    reason = _checked_reason(reason)
     with transaction.atomic():
         channel = _locked(channel_id)
         transition = check_allowed(actor, action, channel, reason=reason, two_factor=two_factor)
@@ -364,6 +365,34 @@ def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "
         _record(channel, action=action, actor=actor, from_status=from_status, comment=reason,
                 changes=closed_proposal)
     return channel
+
+
+def check_act(*, actor, channel: Channel, action: Action | str, reason: str = "",
+              expected_version: int | None = None, two_factor: bool = False) -> Transition:
+    """Raise what `channel_act` would refuse now, changing nothing: asked before the staff area
+    offers the confirmed press of an action that needs one (`Transition.confirm`). The service
+    checks again, under the row lock, when the person confirms."""
+    action = _workflow_action(action)
+    transition = check_allowed(actor, action, channel, reason=_checked_reason(reason), two_factor=two_factor)
+    _check_version(channel, expected_version)
+    return transition
+
+
+def _workflow_action(action: Action | str) -> Action:
+    action = Action(action)
+    if action in (Action.CREATE, Action.EDIT, Action.PROPOSE):
+        raise RegistryError(_("Use the edit form to change a channel."), code="invalid")
+    return action
+
+
+def _checked_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise RegistryError(
+            _("The reason is %(length)d characters long; the most is %(limit)d.")
+            % {"length": len(reason), "limit": MAX_REASON}, code="too_long", field="reason",
+        )
+    return reason
 
 
 def _submit(channel, actor, now, reason):

@@ -20,7 +20,7 @@ from accounts.models import Channel
 from accounts.public.cache import PAGE, cached, keep_last_good, page_key
 from accounts.public.replay import replayable
 from accounts.selectors import channel_page_rows
-from accounts.services import MAX_REASON, channel_act
+from accounts.services import MAX_REASON, channel_act, check_act
 from accounts.workflow import TRANSITIONS, Action, Transition, Who, is_reviewer
 from registry.authentication import has_second_factor
 from registry.errors import RegistryError
@@ -100,7 +100,8 @@ class ActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
+    # Sent only by the "Yes, ..." button of a confirmation page (`Transition.confirm`).
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 @dataclass(frozen=True)
@@ -136,10 +137,14 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def act(request, pk: int, action: Action, *, render, done: str, visible: bool):
+def act(request, pk: int, action: Action, *, render, done: str, visible: bool, render_confirmation=None):
     """Take a workflow action through the service and answer: back to the channel's page on
     success; the same page with the sentence and the typed reason on refusal. A channel the user
-    may not see (`visible`) is a 404, as its page is, whether or not the id exists."""
+    may not see (`visible`) is a 404, as its page is, whether or not the id exists.
+
+    An action that needs confirming (`Transition.confirm`) is only checked on its first press,
+    as the service would check it, and answered by `render_confirmation(request, channel, form, transition)`:
+    what the public will see afterwards, and the button that sends `confirm`. Only that acts."""
     if not visible:
         raise Http404(_("There is no such channel."))
     form = ActionForm(request.POST)
@@ -148,6 +153,14 @@ def act(request, pk: int, action: Action, *, render, done: str, visible: bool):
         problem = form.errors.get("reason")
         error = RegistryError(problem[0] if problem else str(STALE_FORM), field="reason" if problem else None)
         return render(request, channel, failed=action, error=error, data=request.POST)
+    if TRANSITIONS[action].confirm and not form.cleaned_data["confirm"]:
+        channel = get_object_or_404(channel_page_rows(), pk=pk)
+        try:
+            check_act(actor=request.user, channel=channel, action=action, reason=form.cleaned_data["reason"],
+                      expected_version=form.cleaned_data["version"], two_factor=has_second_factor(request))
+        except RegistryError as error:
+            return render(request, channel, failed=action, error=error, data=request.POST)
+        return render_confirmation(request, channel, form, TRANSITIONS[action])
     try:
         channel_act(
             actor=request.user, channel_id=pk, action=action, reason=form.cleaned_data["reason"],

@@ -56,6 +56,10 @@ class Transition:
     needs_reason: bool = False
     four_eyes: bool = False  # the actor must not have made or edited what is decided
     needs_proposal: bool | None = None  # True: only with a pending proposal; False: only without
+    # What the public is told changes at once and cannot be taken back by the one who did it: the
+    # site's pages show what will follow and act only on a second, confirmed press. (API callers
+    # are programs that have decided already: the API takes it in one call.)
+    confirm: bool = False
 
 
 def _t(action, sources, target, who, label, **rules) -> tuple[Action, Transition]:
@@ -77,9 +81,9 @@ TRANSITIONS: dict[Action, Transition] = dict([
     _t(Action.REJECT_CHANGES, [S.APPROVED], None, Who.REVIEWER, gettext_lazy("Reject changes"),
        needs_reason=True, four_eyes=True, needs_proposal=True),
     _t(Action.RETIRE, [S.APPROVED, S.COMPROMISED], S.RETIRED, Who.STAFF, gettext_lazy("Retire"),
-       needs_reason=True),
+       needs_reason=True, confirm=True),
     _t(Action.FLAG_COMPROMISED, [S.APPROVED], S.COMPROMISED, Who.STAFF, gettext_lazy("Report as compromised"),
-       needs_reason=True),
+       needs_reason=True, confirm=True),
     _t(Action.RESTORE, [S.COMPROMISED], S.APPROVED, Who.REVIEWER, gettext_lazy("Restore")),
     _t(Action.CERTIFY, [S.APPROVED], None, Who.STAFF, gettext_lazy("Certify as current")),
 ])

@@ -40,8 +40,18 @@ from accounts.staff.selectors import (
     shown_proposal,
     staff_channels,
 )
-from accounts.web import FORM_ACTIONS, STALE_FORM, act, action_buttons, action_from_slug, paginate, render_page
-from accounts.workflow import TRANSITIONS, Action, Who, allowed_actions, is_reviewer
+from accounts.web import (
+    FORM_ACTIONS,
+    STALE_FORM,
+    ActionForm,
+    act,
+    action_buttons,
+    action_from_slug,
+    action_slug,
+    paginate,
+    render_page,
+)
+from accounts.workflow import TRANSITIONS, Action, Transition, Who, allowed_actions, is_reviewer
 from entities.models import Official
 from registry.authentication import has_second_factor
 from registry.errors import RegistryError
@@ -277,4 +287,14 @@ def channel_followers(request, pk: int):
 def channel_action(request, pk: int, action: str):
     action = action_from_slug(action, who=Who.STAFF)
     return act(request, pk, action, render=render_detail, done="staff:channel_detail",
-               visible=channels_for(request.user).filter(pk=pk).exists())
+               visible=channels_for(request.user).filter(pk=pk).exists(), render_confirmation=render_confirmation)
+
+
+def render_confirmation(request, channel: Channel, form: ActionForm, transition: Transition):
+    """Asked before retiring or reporting as compromised: what the public will see from now on,
+    the reason as typed (sent again, hidden, with `confirm`), and the way back to the channel."""
+    confirmed = ActionForm(initial={**form.cleaned_data, "confirm": True}, auto_id="confirm-%s")
+    return render_page(request, "staff/confirm_action.html", {
+        "channel": channel, "transition": transition, "slug": action_slug(transition.action), "form": confirmed,
+        "reason": form.cleaned_data["reason"], "today": timezone.localdate(),
+    })

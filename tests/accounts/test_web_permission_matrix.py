@@ -48,7 +48,8 @@ def request_for(action: str, channel: Channel) -> tuple[str, dict, str]:
     slug = action.replace("_", "-")
     if action == "edit":
         return en("staff:channel_edit", channel.pk), edit_form(channel), en("staff:channel_detail", channel.pk)
-    data = {"reason": "A reason.", "version": channel.version}
+    # The confirmed press (retire and flag-compromised ask first; the others ignore it): the one that acts.
+    data = {"reason": "A reason.", "version": channel.version, "confirm": "True"}
     if action in REVIEW_AREA_ACTIONS:
         return en("review:channel_action", channel.pk, slug), data, en("review:channel", channel.pk)
     return en("staff:channel_action", channel.pk, slug), data, en("staff:channel_detail", channel.pk)

@@ -138,7 +138,7 @@ def test_a_reviewer_who_passed_the_code_uses_every_door(make_user, register):
     for path in ("/en/staff/", f"/en/staff/channels/{submitted.pk}/", "/en/review/", "/en/review/alerts/"):
         assert client.get(path).status_code == 200, path
     response = client.post(f"/en/staff/channels/{approved.pk}/flag-compromised/",
-                           {"reason": "Hacked.", "version": approved.version})
+                           {"reason": "Hacked.", "version": approved.version, "confirm": "True"})
     assert response.status_code == 302 and response["Location"] == f"/en/staff/channels/{approved.pk}/"
     assert Channel.private_objects.get(pk=approved.pk).status == Status.COMPROMISED
 

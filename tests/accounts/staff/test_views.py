@@ -260,7 +260,7 @@ def test_a_reason_is_required_to_retire_and_nothing_changes_without_one(client, 
     assert snapshot(channel) == before
 
     response = client.post(staff_url("channel_action", channel, "retire"),
-                           {"reason": "Merged into @newaccount.", "version": channel.version})
+                           {"reason": "Merged into @newaccount.", "version": channel.version, "confirm": "True"})
     assert response.status_code == 302
     channel.refresh_from_db()
     assert (channel.status, channel.retired_reason) == (Status.RETIRED, "Merged into @newaccount.")
