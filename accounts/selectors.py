@@ -2,10 +2,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.db.models import BigIntegerField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Window
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Window,
+)
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
@@ -87,6 +100,37 @@ def channels_for(user):
     if is_reviewer(user):
         return channels
     return channels.filter(entity_id__in=editor_entity_ids(user))
+
+
+# --- The annual review ---------------------------------------------------------------------
+# One rule, read by the review area's list, the weekly reminders and the staff home's marker.
+
+ANNUAL_REVIEW_MONTHS = 12
+
+
+def annual_review_cutoff(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - relativedelta(months=ANNUAL_REVIEW_MONTHS)
+
+
+def _overdue(now: datetime | None = None) -> Q:
+    """Approved, and nobody has certified it for 12 months (counting from approval if never
+    certified). Needs the `certified_on` annotation of `with_annual_review`."""
+    return Q(status=Status.APPROVED, certified_on__lt=annual_review_cutoff(now))
+
+
+def with_annual_review(channels: QuerySet[Channel], now: datetime | None = None) -> QuerySet[Channel]:
+    """The channels with `certified_on` (the date that counts for the annual review) and
+    `overdue_for_review` (True where the annual review is overdue), computed in the same query."""
+    return channels.annotate(certified_on=Coalesce("last_certified_at", "approved_at")).annotate(
+        overdue_for_review=ExpressionWrapper(_overdue(now), output_field=BooleanField()),
+    )
+
+
+def overdue_for_review(now: datetime | None = None, *, channels: QuerySet[Channel] | None = None) -> QuerySet[Channel]:
+    """The channels (all, or those of `channels`) overdue for the annual review, the longest
+    overdue first; `certified_on` is the date that counts."""
+    channels = Channel.private_objects.all() if channels is None else channels
+    return with_annual_review(channels, now).filter(_overdue(now)).with_owner().order_by("certified_on", "id")
 
 
 def _approved_figure(owner: str, figure: str) -> Coalesce:

@@ -367,6 +367,26 @@ def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "
     return channel
 
 
+def channels_certify(*, actor, channel_ids, two_factor: bool = False) -> tuple[list[Channel], dict[int, RegistryError]]:
+    """Certify several channels as current at once (the staff home's "Yes, these are all still
+    ours"): each through `channel_act`, with its own lock, permission check and event.
+
+    Each channel independently, not all or nothing: one the actor may not certify (another
+    entity's, no longer approved, gone) is refused with its reason and the others are still
+    certified, so a channel retired a moment ago does not cost the editor the rest. Returns the
+    certified channels and the refusals by channel id.
+    """
+    certified: list[Channel] = []
+    refused: dict[int, RegistryError] = {}
+    for channel_id in sorted(set(channel_ids)):  # in id order: two bulk certifies lock rows in the same order
+        try:
+            certified.append(channel_act(actor=actor, channel_id=channel_id, action=Action.CERTIFY,
+                                         two_factor=two_factor))
+        except RegistryError as error:
+            refused[channel_id] = error
+    return certified, refused
+
+
 def check_act(*, actor, channel: Channel, action: Action | str, reason: str = "",
               expected_version: int | None = None, two_factor: bool = False) -> Transition:
     """Raise what `channel_act` would refuse now, changing nothing: asked before the staff area

@@ -1,23 +1,17 @@
 """Reads for the review area: the queue, the decision page's warnings and buttons,
-and the annual review (shared with its task).
+and the annual review's editors (shared with its task).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.models import ALERT_KINDS_BY_SEVERITY, Alert, AlertKind, Channel, ChannelEvent, Status
 from accounts.workflow import TRANSITIONS, Transition, Who, check_allowed
 from entities.models import Membership
 from registry.errors import RegistryError
-
-ANNUAL_REVIEW_MONTHS = 12
-
 
 # --- Review area ---------------------------------------------------------------------------
 
@@ -125,20 +119,8 @@ def decision_buttons(user, channel: Channel, *, two_factor: bool) -> list[Decisi
 
 # --- Annual review -------------------------------------------------------------------------
 
-def annual_review_cutoff(now: datetime | None = None) -> datetime:
-    return (now or timezone.now()) - relativedelta(months=ANNUAL_REVIEW_MONTHS)
-
-
-def overdue_for_review(now: datetime | None = None) -> QuerySet[Channel]:
-    """Approved channels nobody has certified for 12 months (counting from approval if never
-    certified), the longest overdue first; `certified_on` is the date that counts."""
-    return (
-        Channel.private_objects.filter(status=Status.APPROVED)
-        .annotate(certified_on=Coalesce("last_certified_at", "approved_at"))
-        .filter(certified_on__lt=annual_review_cutoff(now))
-        .with_owner()
-        .order_by("certified_on", "id")
-    )
+# What "overdue" means is a core read, shared with the staff home: accounts/selectors.py's
+# `overdue_for_review`.
 
 
 def active_editors(entity_ids) -> dict[int, list]:

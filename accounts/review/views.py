@@ -27,11 +27,10 @@ from accounts.review.selectors import (
     active_editors,
     decision_buttons,
     earlier_registrations,
-    overdue_for_review,
     review_queue,
     review_queue_counts,
 )
-from accounts.selectors import channel_page_rows, language_labels
+from accounts.selectors import channel_page_rows, language_labels, overdue_for_review
 from accounts.services import resolve_alert
 from accounts.staff.selectors import channel_events, field_history, shown_proposal
 from accounts.web import act, action_buttons, action_from_slug, paginate, refused, render_page

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Channel, ChannelEvent, Language, Status
-from accounts.selectors import channels_for, language_labels
+from accounts.selectors import channels_for, language_labels, overdue_for_review, with_annual_review
 from accounts.services import proposal_diff
 from accounts.workflow import TRANSITIONS, Action, Transition, check_allowed, editor_entity_ids, is_reviewer
 from entities.models import Entity, Official
@@ -24,13 +24,21 @@ HISTORY_HIDDEN_FIELDS = frozenset({"updated_at", "created_at", "handle_key"})
 # --- Staff area ----------------------------------------------------------------------------
 
 def staff_channels(user, *, entity_id: int | None = None, status: str | None = None) -> QuerySet[Channel]:
-    """The channels of the staff home page: the user's entities' (reviewers: all), newest first."""
-    channels = channels_for(user)
+    """The channels of the staff home page: the user's entities' (reviewers: all), newest first,
+    each marked `overdue_for_review` where the annual review is due."""
+    channels = with_annual_review(channels_for(user))
     if entity_id is not None:
         channels = channels.filter(entity_id=entity_id)
     if status:
         channels = channels.filter(status=status)
     return channels.order_by("-updated_at", "-id")
+
+
+def overdue_of_my_entities(user) -> QuerySet[Channel]:
+    """The channels the staff home offers to certify at once ("these are all still ours"): the
+    ones overdue for the annual review among the entities the user is an editor of. Not every
+    entity's for a reviewer, who could certify them but cannot say they are still "ours"."""
+    return overdue_for_review(channels=Channel.private_objects.filter(entity_id__in=editor_entity_ids(user)))
 
 
 def entities_for(user) -> QuerySet[Entity]:

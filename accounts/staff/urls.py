@@ -10,6 +10,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("", staff_views.home, name="home"),
+    path("certify/", staff_views.certify_many, name="certify_many"),  # POST only
     path("imports/", include("accounts.imports.urls")),
     path("channels/new/", staff_views.channel_create_view, name="channel_create"),
     path("channels/<int:pk>/", staff_views.channel_detail, name="channel_detail"),

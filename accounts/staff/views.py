@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import Channel, Status
@@ -26,6 +26,7 @@ from accounts.services import (
     channel_create,
     channel_edit,
     channel_resubmit,
+    channels_certify,
     check_report_allowed,
     report_followers,
 )
@@ -37,6 +38,7 @@ from accounts.staff.selectors import (
     entities_for,
     field_history,
     officials_for,
+    overdue_of_my_entities,
     shown_proposal,
     staff_channels,
 )
@@ -78,8 +80,39 @@ def home(request):
     filters = {key: value for key, value in (("entity", entity_id), ("status", status)) if value}
     return render_page(request, "staff/home.html", {
         "page": page, "entities": entities, "entity_id": entity_id, "status": status,
+        # Counted over all the user's channels, whatever the filters; offered to certify: their entities'.
+        "overdue_count": staff_channels(request.user).filter(overdue_for_review=True).count(),
+        "overdue": list(overdue_of_my_entities(request.user)),
         "statuses": Status.choices, "filter_query": "&".join(f"{k}={v}" for k, v in filters.items()),
     })
+
+
+@require_POST
+@login_required
+def certify_many(request):
+    """"Yes, these are all still ours": certify every ticked channel, each through the service as
+    its own Certify button would. What was refused is named with its reason; the rest stand."""
+    ids = {pk for pk in map(_int_or_none, request.POST.getlist("channel")) if pk is not None}
+    certified, refused = channels_certify(actor=request.user, channel_ids=ids, two_factor=has_second_factor(request))
+    if certified:
+        messages.success(request, ngettext(
+            "%(count)d channel certified as current for another year.",
+            "%(count)d channels certified as current for another year.", len(certified),
+        ) % {"count": len(certified)})
+    elif not refused:
+        messages.warning(request, _("No channel was ticked, so none was certified."))
+    # Named only where the staff area would show it; another entity's channel is "no such channel".
+    visible = channels_for(request.user).in_bulk(refused)
+    for pk, error in refused.items():
+        channel = visible.get(pk)
+        if channel is None:
+            messages.error(request, _("Not certified: channel number %(number)d: there is no such channel.")
+                           % {"number": pk})
+        else:
+            messages.error(request, _("Not certified: %(platform)s %(handle)s: %(reason)s") % {
+                "platform": channel.get_platform_display(), "handle": channel.handle, "reason": error.message,
+            })
+    return redirect("staff:home")
 
 
 # --- Registering and editing ----------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from accounts.notifications import bilingual_email, send_once
-from accounts.review.selectors import active_editors, overdue_for_review
+from accounts.review.selectors import active_editors
+from accounts.selectors import overdue_for_review
 
 # --- The annual review ---------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import Status
-from accounts.review.selectors import overdue_for_review
+from accounts.selectors import overdue_for_review
 from accounts.services import channel_act
 from accounts.tasks.reminders import send_annual_review_reminders
 
