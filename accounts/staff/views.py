@@ -56,6 +56,7 @@ from accounts.web import (
 from accounts.workflow import TRANSITIONS, Action, Transition, Who, allowed_actions, is_reviewer
 from entities.models import Official
 from registry.authentication import has_second_factor
+from registry.direction import isolate
 from registry.errors import RegistryError
 
 
@@ -110,7 +111,8 @@ def certify_many(request):
                            % {"number": pk})
         else:
             messages.error(request, _("Not certified: %(platform)s %(handle)s: %(reason)s") % {
-                "platform": channel.get_platform_display(), "handle": channel.handle, "reason": error.message,
+                "platform": channel.get_platform_display(), "handle": isolate(channel.handle, ltr=True),
+                "reason": error.message,
             })
     return redirect("staff:home")
 
