@@ -16,6 +16,7 @@ from accounts.services import channel_act, channel_create
 from accounts.workflow import NotAllowed
 from entities.models import Entity
 from registry.errors import RegistryError
+from tests.accounts.complete import COMPLETE
 from tests.accounts.imports.sheets import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_the_same_file_twice_changes_nothing_the_second_time(team, registered):
 def test_the_confirm_step_refuses_when_the_register_changed_since_the_preview(team):
     data = csv_bytes([["entity", "link"], ["mofa", "https://x.com/MOFAUAE"], ["mofa", "https://x.com/second"]])
     channel_import = preview(team["editor"], data)
-    channel_create(actor=team["moi_editor"], entity=team["moi"], link="https://x.com/second")
+    channel_create(**COMPLETE, actor=team["moi_editor"], entity=team["moi"], link="https://x.com/second")
     channel_act(actor=team["moi_editor"], channel_id=Channel.private_objects.get(handle_key="second").pk,
                 action="submit")
 
