@@ -339,6 +339,7 @@ def test_editing_an_approved_channel_makes_a_proposal_the_public_does_not_see(cl
 
     response = client.post(staff_url("channel_edit", channel), {
         "display_name": "Proposed name", "description": "Proposed text", "version": channel.version,
+        "languages": COMPLETE["languages"],  # left ticked, as the form shows them
     })
     assert response.status_code == 302
     public = Channel.public_objects.get(pk=channel.pk)
