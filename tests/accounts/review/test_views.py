@@ -324,7 +324,7 @@ def test_the_decision_page_shows_the_proposal_field_by_field(reviewer_client, te
     diff = page.content.decode()
     rows = re.findall(r'<tr><th scope="row">(.*?)</th><td class="old" dir="auto">(.*?)</td>'
                       r'<td class="new" dir="auto">(.*?)</td></tr>', diff, re.S)
-    assert ("description", "—", "Proposed words") in rows
+    assert ("description", COMPLETE["description"], "Proposed words") in rows
     assert ("official", "—", "Minister Test") in rows
     decision = section(page, "decision-heading")
     assert ">Approve changes</button>" in decision and ">Reject changes</button>" in decision
