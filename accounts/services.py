@@ -63,7 +63,7 @@ MAX_REASON = 2000
 
 
 class HandleAlreadyRegistered(Conflict):
-    """A live registration holds the handle. It is named (entity and number, and `holder` is set)
+    """A live registration holds the handle. It is named (entity and status, and `holder` is set)
     only to someone who may see it: anyone if it is public, else a reviewer or an editor of its
     entity. Others learn only that the handle is taken: another entity's drafts are not theirs to read.
     """
@@ -75,8 +75,10 @@ class HandleAlreadyRegistered(Conflict):
         self.holder = holder if shown else None
         names = {"handle": isolate(holder.handle, ltr=True), "platform": holder.get_platform_display()}
         if shown:
-            message = _("%(handle)s on %(platform)s is already registered to %(owner)s (registration #%(id)s).") % {
-                **names, "owner": holder.entity.name, "id": holder.pk,
+            # Named by its entity and status, never by a number the editor could not open.
+            message = _("%(handle)s on %(platform)s is already registered to %(owner)s (“%(status)s”). If that is "
+                        "a mistake, contact the Government Communication Office.") % {
+                **names, "owner": holder.entity.name, "status": holder.get_status_display(),
             }
         else:
             message = _("%(handle)s on %(platform)s is already registered, or under review. If it should be "

@@ -60,6 +60,9 @@ class Transition:
     # site's pages show what will follow and act only on a second, confirmed press. (API callers
     # are programs that have decided already: the API takes it in one call.)
     confirm: bool = False
+    # The fields a reviewer needs to judge the channel: a submission without them is refused
+    # (drafts may stay incomplete).
+    needs_fields: tuple[str, ...] = ()
 
 
 def _t(action, sources, target, who, label, **rules) -> tuple[Action, Transition]:
@@ -69,7 +72,8 @@ def _t(action, sources, target, who, label, **rules) -> tuple[Action, Transition
 S = Status
 TRANSITIONS: dict[Action, Transition] = dict([
     _t(Action.EDIT, [S.DRAFT, S.CHANGES_REQUESTED], None, Who.STAFF, gettext_lazy("Edit")),
-    _t(Action.SUBMIT, [S.DRAFT, S.CHANGES_REQUESTED], S.SUBMITTED, Who.STAFF, gettext_lazy("Submit for review")),
+    _t(Action.SUBMIT, [S.DRAFT, S.CHANGES_REQUESTED], S.SUBMITTED, Who.STAFF, gettext_lazy("Submit for review"),
+       needs_fields=("display_name", "languages", "description")),
     _t(Action.APPROVE, [S.SUBMITTED], S.APPROVED, Who.REVIEWER, gettext_lazy("Approve"), four_eyes=True),
     _t(Action.REQUEST_CHANGES, [S.SUBMITTED], S.CHANGES_REQUESTED, Who.REVIEWER, gettext_lazy("Request changes"),
        needs_reason=True, four_eyes=True),
@@ -116,6 +120,33 @@ class AlreadyDecided(IllegalTransition):
 
 class ReasonRequired(RegistryError):
     code = "reason_required"
+
+
+# The fields a submission needs, in the words of the form and the API.
+REQUIRED_FIELD_LABELS = {
+    "display_name": gettext_lazy("display name"),
+    "languages": gettext_lazy("at least one language"),
+    "description": gettext_lazy("description"),
+}
+
+
+class Incomplete(RegistryError):
+    """A submission lacks fields a reviewer needs; `missing` names them (the API's `missing`)."""
+
+    code = "incomplete"
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(
+            _("Fill in before submitting: %(fields)s. You can save it as a draft meanwhile.")
+            % {"fields": _(", ").join(str(REQUIRED_FIELD_LABELS[name]) for name in missing)},
+            field=missing[0] if len(missing) == 1 else None,
+        )
+
+
+def missing_fields(channel: Channel, names: tuple[str, ...]) -> list[str]:
+    """Which of `names` the channel leaves empty."""
+    return [name for name in names if not getattr(channel, name)]
 
 
 def is_reviewer(user) -> bool:
@@ -230,6 +261,9 @@ def check_allowed(user, action: Action | str, channel: Channel, *, reason: str =
             )
     if transition.needs_reason and not reason.strip():
         raise ReasonRequired(_("Give a reason: it is kept in the channel's history."), field="reason")
+    missing = missing_fields(channel, transition.needs_fields)
+    if missing:
+        raise Incomplete(missing)
     return transition
 
 
@@ -239,6 +273,8 @@ def allowed_actions(user, channel: Channel, *, two_factor: bool) -> list[Transit
     for transition in TRANSITIONS.values():
         try:
             check_allowed(user, transition.action, channel, reason="-", two_factor=two_factor)
+        except Incomplete:
+            pass  # offered all the same: pressing it says what to fill in
         except RegistryError:
             continue
         allowed.append(transition)

@@ -73,6 +73,9 @@ def _registry_error(exc: RegistryError) -> Response:
     body: dict[str, Any] = {"code": exc.code, "detail": str(exc.message)}
     if exc.field:
         body["errors"] = {exc.field: [str(exc.message)]}
+    missing = getattr(exc, "missing", None)  # the fields an incomplete submission lacks
+    if missing:
+        body["missing"] = list(missing)
     holder = getattr(exc, "holder", None)  # the registration that already holds a handle
     if holder is not None:
         body["holder"] = {"id": holder.pk, "entity": holder.entity.slug}

@@ -21,7 +21,7 @@ from accounts.imports.plan import Planned, Planner
 from accounts.models import REGISTERING_OUTCOMES, ChannelImport, ImportRow, ImportStatus
 from accounts.search import normalize
 from accounts.services import channel_act, channel_create, entity_create
-from accounts.workflow import Action, is_reviewer, require_importer
+from accounts.workflow import TRANSITIONS, Action, is_reviewer, missing_fields, require_importer
 from entities.models import Entity, Official
 from registry.errors import Conflict, NotFound, RegistryError
 
@@ -174,7 +174,9 @@ def _register(actor, channel_import: ChannelImport, rows: list[Planned], *, two_
                 languages=row.languages, description=row.given.get("description", ""), two_factor=two_factor,
                 channel_import=channel_import,
             )
-            if submit:
+            # A row without what a submission needs stays a draft for the entity's editors to complete
+            # (the workflow refuses to submit it, and one such row must not refuse the whole file).
+            if submit and not missing_fields(channel, TRANSITIONS[Action.SUBMIT].needs_fields):
                 channel_act(actor=actor, channel_id=channel.pk, action=Action.SUBMIT, two_factor=two_factor)
         except RegistryError as refused:
             # Planned a moment ago, refused now: the register changed under the import. All or none.

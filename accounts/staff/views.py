@@ -37,6 +37,7 @@ from accounts.staff.selectors import (
     edit_transition,
     entities_for,
     field_history,
+    lookalike_officials,
     officials_for,
     overdue_of_my_entities,
     shown_proposal,
@@ -58,6 +59,17 @@ from entities.models import Official
 from registry.authentication import has_second_factor
 from registry.direction import isolate
 from registry.errors import RegistryError
+
+# The box an editor ticks to submit a channel whose handle looks like another entity's official one.
+LOOKALIKES_CONFIRMED = "lookalikes_confirmed"
+
+
+def _unconfirmed_lookalikes() -> RegistryError:
+    return RegistryError(
+        _("Nothing was submitted: its handle looks like another entity's official account. If this account is "
+          "really your entity's, tick the box that says so and submit again."),
+        code="lookalikes_unconfirmed",
+    )
 
 
 def _int_or_none(value) -> int | None:
@@ -178,6 +190,12 @@ def channel_edit_view(request, pk: int):
     # "Save and resubmit" (offered while changes are requested): the edit and the submission as one
     # step, so a refused submission saves nothing either.
     resubmit = "resubmit" in request.POST and channel.status == Status.CHANGES_REQUESTED
+    if resubmit and LOOKALIKES_CONFIRMED not in request.POST:
+        typed = form.cleaned_data
+        lookalikes = lookalike_officials(channel, link=typed.get("link"), platform=typed.get("platform"))
+        if lookalikes:
+            return _edit_page(request, channel, form, status=400, error=_unconfirmed_lookalikes(),
+                              nothing_saved=True, lookalikes=lookalikes)
     try:
         channel = (channel_resubmit if resubmit else channel_edit)(
             actor=request.user, channel_id=pk, expected_version=form.cleaned_data["version"],
@@ -215,8 +233,11 @@ def _officials_of(channel: Channel):
 
 
 def _edit_page(request, channel, form, *, status: int = 200, error: RegistryError | None = None,
-               nothing_saved: bool = False):
+               nothing_saved: bool = False, lookalikes=None):
+    if lookalikes is None:
+        lookalikes = lookalike_officials(channel)
     return render_page(request, "staff/channel_form.html", {
+        "lookalikes": lookalikes, "lookalikes_confirmed": LOOKALIKES_CONFIRMED,
         "form": form, "channel": channel, "examples": link_examples(), "creating": False,
         "is_proposal": channel.status == Status.APPROVED, "error": error, "nothing_saved": nothing_saved,
         "changes_request": changes_request(channel),
@@ -244,6 +265,7 @@ def render_detail(request, channel: Channel, *, failed=None, error: RegistryErro
     can_edit = any(t.action in (Action.EDIT, Action.PROPOSE) for t in allowed)
     return render_page(request, "staff/channel_detail.html", {
         "channel": channel,
+        "lookalikes": lookalike_officials(channel), "lookalikes_confirmed": LOOKALIKES_CONFIRMED,
         "channel_languages": language_labels(channel.languages),
         "diff": shown_proposal(channel) if channel.has_proposal else [],
         "buttons": action_buttons(channel, buttons, failed=failed, error=error, data=data),
@@ -321,6 +343,11 @@ def channel_followers(request, pk: int):
 @login_required
 def channel_action(request, pk: int, action: str):
     action = action_from_slug(action, who=Who.STAFF)
+    if action == Action.SUBMIT and LOOKALIKES_CONFIRMED not in request.POST:
+        # Submitting a handle like another entity's official one takes the editor's word that it is theirs.
+        channel = get_object_or_404(channel_page_rows(channels_for(request.user)), pk=pk)
+        if lookalike_officials(channel):
+            return render_detail(request, channel, failed=action, error=_unconfirmed_lookalikes(), status=400)
     return act(request, pk, action, render=render_detail, done="staff:channel_detail",
                visible=channels_for(request.user).filter(pk=pk).exists(), render_confirmation=render_confirmation)
 

@@ -14,6 +14,7 @@ from accounts.models import Alert, Channel, ChannelEvent, FollowerSnapshot, Stat
 from accounts.services import channel_act, channel_create
 from entities.models import Entity, Membership
 from registry.models import User
+from tests.accounts.complete import COMPLETE
 from tests.registry.second_factor_steps import enrolled, verified_client
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def admin_client(django_user_model):
 def submitted(make_entity, make_user) -> Channel:
     entity = make_entity()
     editor = make_user(editor_of=entity)
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/audited")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/audited")
     return channel_act(actor=editor, channel_id=channel.pk, action="submit")
 
 

@@ -9,6 +9,7 @@ from django.utils import translation
 from accounts.models import Channel, Status
 from accounts.services import HandleAlreadyRegistered, channel_act, channel_create, channel_edit
 from tests.accounts.api.test_channels import CHANNELS, assert_error, detail, token_client
+from tests.accounts.complete import COMPLETE
 from tests.accounts.staff.test_views import login, page_text, snapshot, staff_url
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def two_entities(make_entity, make_user):
 
 def held_by_b(people, status: str) -> Channel:
     """B's registration of HANDLE, brought to `status` through the services."""
-    channel = channel_create(actor=people["b_editor"], entity=people["b"], link=HANDLE)
+    channel = channel_create(**COMPLETE, actor=people["b_editor"], entity=people["b"], link=HANDLE)
     if status == Status.DRAFT:
         return channel
     channel = channel_act(actor=people["b_editor"], channel_id=channel.pk, action="submit")
@@ -63,7 +64,7 @@ def test_a_taken_handle_names_its_holder_only_to_those_who_may_see_it(two_entiti
     entity = two_entities["b"] if who == "b_editor" else two_entities["a"]
 
     with translation.override("en"), pytest.raises(HandleAlreadyRegistered) as refused:
-        channel_create(actor=two_entities[who], entity=entity, link="twitter.com/sharedhandle",
+        channel_create(**COMPLETE, actor=two_entities[who], entity=entity, link="twitter.com/sharedhandle",
                        two_factor=who == "reviewer")  # a reviewer acts only with the code
 
     message = refused.value.message
@@ -78,7 +79,7 @@ def test_a_taken_handle_names_its_holder_only_to_those_who_may_see_it(two_entiti
 def test_the_database_refusal_on_submit_does_not_name_another_entitys_submission(two_entities):
     """A's draft was made before B claimed the handle; A's submit is refused by the constraint."""
     people = two_entities
-    draft = channel_create(actor=people["a_editor"], entity=people["a"], link=HANDLE)
+    draft = channel_create(**COMPLETE, actor=people["a_editor"], entity=people["a"], link=HANDLE)
     holder = held_by_b(people, Status.SUBMITTED)
 
     with translation.override("en"), pytest.raises(HandleAlreadyRegistered) as refused:
@@ -90,7 +91,7 @@ def test_the_database_refusal_on_submit_does_not_name_another_entitys_submission
 
 def test_editing_a_draft_onto_another_entitys_submitted_handle_does_not_name_it(two_entities):
     people = two_entities
-    draft = channel_create(actor=people["a_editor"], entity=people["a"], link="https://x.com/somethingelse")
+    draft = channel_create(**COMPLETE, actor=people["a_editor"], entity=people["a"], link="https://x.com/somethingelse")
     holder = held_by_b(people, Status.SUBMITTED)
     channel_act(actor=people["a_editor"], channel_id=draft.pk, action="submit")
     channel_act(actor=people["reviewer"], channel_id=draft.pk, action="request_changes", reason="Wrong account.",

@@ -23,6 +23,7 @@ from accounts.lookalikes import (
 from accounts.models import Channel, LookalikeKeys, Status
 from accounts.platforms import AccountLinkError, parse_account_link
 from accounts.services import channel_act, channel_create, channel_edit
+from tests.accounts.complete import COMPLETE
 
 # Official-looking handles: short ones (no edit counts under 5 characters, one under 10), long
 # ones (two edits count), and some that are other ones plus tag words.
@@ -162,7 +163,7 @@ def people(make_entity, make_user):
 @pytest.mark.django_db
 def test_a_registration_is_found_from_the_moment_it_is_approved_until_it_is_retired(people):
     entity, editor, reviewer = people
-    channel = channel_create(two_factor=True, actor=editor, entity=entity, link="https://x.com/uaemediaoffice")
+    channel = channel_create(**COMPLETE, two_factor=True, actor=editor, entity=entity, link="https://x.com/uaemediaoffice")
     assert _indexed_right(channel)
     assert similar_live_channels(channel) == []
     assert imitated_officials("uaemedia0ffice", "x") == [] == imitated("uaemedia0ffice", approved_channels("x"))
@@ -185,7 +186,7 @@ def test_a_registration_is_found_from_the_moment_it_is_approved_until_it_is_reti
 def test_a_draft_moved_to_another_handle_or_platform_is_found_under_the_new_one(people, make_channel):
     entity, editor, reviewer = people
     official = make_channel("https://www.instagram.com/healthministry/", status=Status.SUBMITTED)
-    channel = channel_create(two_factor=True, actor=editor, entity=entity, link="https://x.com/uaegov")
+    channel = channel_create(**COMPLETE, two_factor=True, actor=editor, entity=entity, link="https://x.com/uaegov")
     channel = channel_edit(two_factor=True, actor=editor, channel_id=channel.pk,
                            link="https://www.instagram.com/healthmnistyr/")
     assert _indexed_right(channel)

@@ -10,12 +10,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import close_old_connections
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Channel, ChannelEvent, Status
 from accounts.services import StaleChannel, channel_act, channel_create, channel_edit
 from accounts.workflow import NotAllowed, check_allowed, require_editor, require_reviewer
 from registry.errors import RegistryError
+from tests.accounts.complete import COMPLETE
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +88,7 @@ def cast(make_entity, make_user, django_user_model):
 def channel_in(state: str, entity, maker) -> Channel:
     """A channel brought to `state` through the services, made (and submitted) by `maker`."""
     decider = type(maker).objects.create_user(email=f"decider-{state}@gco.example", is_reviewer=True)
-    channel = channel_create(two_factor=True, actor=maker, entity=entity, link=f"https://x.com/matrix_{state[:8]}")
+    channel = channel_create(**COMPLETE, two_factor=True, actor=maker, entity=entity, link=f"https://x.com/matrix_{state[:8]}")
     steps = {
         "draft": [],
         "submitted": [("submit", maker)],
@@ -144,7 +145,7 @@ def test_permission_matrix_through_the_services(cast, action, role, state):
 def test_reviewer_actions_need_a_login_with_the_second_factor(make_entity, make_user, action):
     entity = make_entity()
     editor, reviewer = make_user(editor_of=entity), make_user(reviewer=True)
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/secondfactor")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/secondfactor")
     channel = channel_act(actor=editor, channel_id=channel.pk, action="submit")
     if action == "restore":
         channel = channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
@@ -164,7 +165,7 @@ STAFF_ACTIONS = ["retire", "flag_compromised", "certify", "edit", "submit"]
 
 def channel_for(action: str, entity, editor) -> Channel:
     """A channel in a state where `action` is legal."""
-    channel = channel_create(actor=editor, entity=entity, link=f"https://x.com/gate_{action[:10]}")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link=f"https://x.com/gate_{action[:10]}")
     if action in ("edit", "submit"):
         return channel
     Channel.private_objects.filter(pk=channel.pk).update(status=Status.APPROVED, approved_at=timezone.now())
@@ -187,7 +188,7 @@ def gate_cast(make_entity, make_user, django_user_model):
 def test_whoever_must_use_the_second_factor_takes_no_staff_action_without_it(gate_cast, role, action):
     entity, people = gate_cast
     channel = channel_for(action, entity, people["editor"])
-    with pytest.raises(NotAllowed) as refused:
+    with pytest.raises(NotAllowed) as refused, translation.override("en"):  # the site's default is Arabic
         check_allowed(people[role], action, channel, reason="A reason.", two_factor=False)
     assert refused.value.code == "second_factor_required"
     assert "authenticator app" in refused.value.message
@@ -258,7 +259,7 @@ def people(make_entity, make_user):
 @pytest.mark.parametrize("action", ["request_changes", "reject", "retire", "flag_compromised"])
 def test_these_actions_need_a_reason(people, action):
     entity, editor, reviewer, _ = people
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/needsreason")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/needsreason")
     channel = channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     if action in ("retire", "flag_compromised"):
         channel = channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
@@ -273,7 +274,8 @@ def test_these_actions_need_a_reason(people, action):
 def test_an_edit_to_an_approved_channel_waits_for_a_reviewer(people, make_official):
     entity, editor, reviewer, other_reviewer = people
     official = make_official(entity=entity)
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/proposal_demo", display_name="Old")
+    channel = channel_create(actor=editor, entity=entity, link="https://x.com/proposal_demo",
+                             **{**COMPLETE, "display_name": "Old"})
     channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
 
@@ -290,7 +292,8 @@ def test_an_edit_to_an_approved_channel_waits_for_a_reviewer(people, make_offici
 
 def test_rejected_changes_leave_the_approved_channel_as_it_was(people):
     entity, editor, reviewer, _ = people
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/keepme", description="Approved text")
+    channel = channel_create(actor=editor, entity=entity, link="https://x.com/keepme",
+                             **{**COMPLETE, "description": "Approved text"})
     channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
     channel_edit(actor=editor, channel_id=channel.pk, description="Impostor text")
@@ -301,7 +304,7 @@ def test_rejected_changes_leave_the_approved_channel_as_it_was(people):
 
 def test_an_approved_channel_cannot_move_to_another_account(people):
     entity, editor, reviewer, _ = people
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/staysput")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/staysput")
     channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
     with pytest.raises(RegistryError) as refused:
@@ -312,7 +315,7 @@ def test_an_approved_channel_cannot_move_to_another_account(people):
 
 def test_a_stale_form_is_refused_and_changes_nothing(people):
     entity, editor, _, _ = people
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/staleform")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/staleform")
     opened_at_version = channel.version
     channel_edit(actor=editor, channel_id=channel.pk, expected_version=opened_at_version, display_name="First")
     with pytest.raises(StaleChannel):
@@ -322,8 +325,8 @@ def test_a_stale_form_is_refused_and_changes_nothing(people):
 
 def test_a_draft_holding_a_live_handle_cannot_be_submitted(people):
     entity, editor, reviewer, _ = people
-    draft = channel_create(actor=editor, entity=entity, link="https://x.com/twins")
-    rival = channel_create(actor=editor, entity=entity, link="https://twitter.com/TWINS")
+    draft = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/twins")
+    rival = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://twitter.com/TWINS")
     channel_act(two_factor=True, actor=editor, channel_id=rival.pk, action="submit")
     with pytest.raises(RegistryError) as refused:
         channel_act(two_factor=True, actor=editor, channel_id=draft.pk, action="submit")
@@ -333,7 +336,7 @@ def test_a_draft_holding_a_live_handle_cannot_be_submitted(people):
 
 def test_retiring_keeps_the_record(people):
     entity, editor, reviewer, _ = people
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/oldaccount")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/oldaccount")
     channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
     channel = channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="retire",
@@ -345,7 +348,7 @@ def test_retiring_keeps_the_record(people):
 
 def test_certifying_starts_the_twelve_months_again(people):
     entity, editor, reviewer, _ = people
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/certifyme")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/certifyme")
     channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
     Channel.private_objects.filter(pk=channel.pk).update(last_certified_at=timezone.now() - timedelta(days=400))
@@ -355,7 +358,7 @@ def test_certifying_starts_the_twelve_months_again(people):
 
 def test_emails_go_out_after_commit_to_the_people_concerned(people, mailoutbox, django_capture_on_commit_callbacks):
     entity, editor, reviewer, other_reviewer = people
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/mailme")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/mailme")
     with django_capture_on_commit_callbacks(execute=False) as pending:
         channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     assert mailoutbox == []  # nothing is sent before the transaction commits
@@ -379,7 +382,7 @@ def test_twenty_reviewers_deciding_one_submission_at_once_make_exactly_one_decis
     entity = make_entity()
     editor = make_user(editor_of=entity)
     reviewers = [make_user(reviewer=True) for _ in range(20)]
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/contested")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/contested")
     channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
 
     start = threading.Barrier(len(reviewers))

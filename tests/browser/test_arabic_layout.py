@@ -12,6 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.services import channel_act, channel_create
+from tests.accounts.complete import COMPLETE
 from tests.accounts.staff.test_views import login
 
 pytestmark = pytest.mark.browser
@@ -29,7 +30,7 @@ def editor_page(page, make_entity, make_user, live_server):
     """An editor's browser, and a channel of theirs registered and submitted (two workflow steps)."""
     entity = make_entity(slug="mofa", name_en="Ministry of Foreign Affairs", name_ar="وزارة الخارجية")
     editor = make_user(editor_of=entity)
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/MOFAUAE")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/MOFAUAE")
     channel_act(actor=editor, channel_id=channel.pk, action="submit")
     client = login(Client(), editor)
     page.context.add_cookies([{

@@ -19,6 +19,7 @@ from accounts.models import Alert, AlertKind, Channel
 from accounts.review.alerts import describe
 from accounts.services import channel_act, channel_create
 from registry.direction import isolate, without_isolates
+from tests.accounts.complete import COMPLETE
 from tests.accounts.staff.test_views import login
 
 FSI, LRI, PDI = "\u2068", "\u2066", "\u2069"
@@ -113,7 +114,7 @@ def test_a_date_is_one_unbreakable_time_element_in_the_local_time():
 def test_the_staff_page_shows_its_dates_in_the_arabic_order(client: Client, make_entity, make_user):
     entity = make_entity()
     editor = make_user(editor_of=entity)
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/datedchannel")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/datedchannel")
     channel_act(actor=editor, channel_id=channel.pk, action="submit")
     Channel.private_objects.filter(pk=channel.pk).update(submitted_at=EVENING)
     login(client, editor)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.models import Alert, AlertKind, Channel, ChannelEvent, Status
+from tests.accounts.complete import COMPLETE
 from tests.registry.second_factor_steps import enrolled, verified_client
 
 pytestmark = pytest.mark.django_db  # the site's own URLs
@@ -217,7 +218,7 @@ def test_the_api_with_a_session_that_passed_the_code_reads_and_writes_as_the_rev
 
 def test_an_editor_needs_no_code_for_their_own_entitys_channels(make_user, make_channel, make_entity):
     entity = make_entity()
-    draft = make_channel("https://x.com/doors_editor", entity=entity, status=Status.DRAFT)
+    draft = make_channel("https://x.com/doors_editor", entity=entity, status=Status.DRAFT, **COMPLETE)
     client = Client()
     client.force_login(make_user(editor_of=entity))
     assert client.get(f"/en/staff/channels/{draft.pk}/").status_code == 200

@@ -24,6 +24,7 @@ from accounts.workflow import allowed_actions
 from registry.api import exception_handler
 from registry.authentication import api_token_issue
 from registry.models import ApiToken
+from tests.accounts.complete import COMPLETE
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def staff(make_entity, make_user):
 
 
 def approved(entity, editor, reviewer, link="https://x.com/approved_one") -> Channel:
-    channel = channel_create(actor=editor, entity=entity, link=link, display_name="Approved name")
+    channel = channel_create(actor=editor, entity=entity, link=link, **{**COMPLETE, "display_name": "Approved name"})
     channel_act(actor=editor, channel_id=channel.pk, action="submit")
     return channel_act(actor=reviewer, channel_id=channel.pk, action="approve", two_factor=True)
 
@@ -141,7 +142,8 @@ def test_register_edit_submit_and_read_the_history(staff, make_official):
 def test_the_whole_flow_with_tokens_from_the_login_endpoint(staff):
     entity, editor, reviewer, other_reviewer = staff
     editor_client, _ = login_client(editor, with_code=False)
-    created = editor_client.post(CHANNELS, {"url": "x.com/flow_test", "entity": "mofa"}, format="json")
+    created = editor_client.post(CHANNELS, {"url": "x.com/flow_test", "entity": "mofa", **COMPLETE},
+                                  format="json")
     assert created.status_code == 201, created.content
     channel_id = created.json()["id"]
     assert editor_client.post(detail(channel_id, "submit"), format="json").json()["status"] == "submitted"
@@ -166,7 +168,7 @@ def test_the_whole_flow_with_tokens_from_the_login_endpoint(staff):
 def test_a_draft_may_move_to_another_link_and_drop_its_official(staff, make_official):
     entity, editor, _, _ = staff
     official = make_official(entity=entity)
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/first_try", official=official)
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/first_try", official=official)
     response = token_client(editor).patch(
         detail(channel.pk), {"url": "https://twitter.com/Second_Try", "official": None}, format="json"
     )
@@ -217,7 +219,7 @@ def test_an_edit_of_an_approved_channel_is_a_proposal_the_public_does_not_see(st
 
 def test_actions_list_what_the_requester_may_do_now(staff):
     entity, editor, reviewer, _ = staff
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/whatnow")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/whatnow")
     channel_act(actor=editor, channel_id=channel.pk, action="submit")
 
     assert token_client(reviewer).get(detail(channel.pk)).json()["actions"] == [
@@ -232,7 +234,7 @@ def test_actions_list_what_the_requester_may_do_now(staff):
 
 def test_reasons_are_kept_in_the_history(staff):
     entity, editor, reviewer, _ = staff
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/sendback")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/sendback")
     channel_act(actor=editor, channel_id=channel.pk, action="submit")
     response = token_client(reviewer).post(
         detail(channel.pk, "request-changes"), {"reason": "Add the Arabic description."}, format="json"
@@ -248,7 +250,7 @@ def test_reasons_are_kept_in_the_history(staff):
 
 def test_the_public_never_sees_a_channel_that_is_not_public(staff, make_channel):
     entity, editor, reviewer, _ = staff
-    draft = channel_create(actor=editor, entity=entity, link="https://x.com/secret_draft")
+    draft = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/secret_draft")
     shown = {status: make_channel(status=status, entity=entity) for status in Status.values}
     anonymous = APIClient()
 
@@ -264,7 +266,7 @@ def test_the_public_never_sees_a_channel_that_is_not_public(staff, make_channel)
 
 def test_staff_see_their_own_entitys_drafts_and_nobody_elses(staff, make_entity, make_user):
     entity, editor, reviewer, _ = staff
-    draft = channel_create(actor=editor, entity=entity, link="https://x.com/our_draft")
+    draft = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/our_draft")
     outsider = make_user(editor_of=make_entity())
 
     assert token_client(editor).get(detail(draft.pk)).json()["version"] == 1
@@ -390,7 +392,7 @@ def test_a_handle_already_registered_names_its_holder(staff, make_entity, make_u
 
 def test_a_stale_version_is_refused_and_changes_nothing(staff):
     entity, editor, _, _ = staff
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/stale_one")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/stale_one")
     channel_edit(actor=editor, channel_id=channel.pk, display_name="Someone else's change")  # now version 2
     client = token_client(editor)
 
@@ -412,7 +414,7 @@ def test_a_stale_version_is_refused_and_changes_nothing(staff):
 @pytest.mark.parametrize("reason", [None, "", "   "])
 def test_a_missing_reason_is_a_400(staff, reason):
     entity, editor, reviewer, _ = staff
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/noreason")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/noreason")
     channel_act(actor=editor, channel_id=channel.pk, action="submit")
     payload = {} if reason is None else {"reason": reason}
     assert_error(token_client(reviewer).post(detail(channel.pk, "reject"), payload, format="json"),
@@ -429,7 +431,7 @@ def test_a_reason_over_the_limit_is_too_long(staff):
 
 def test_patch_refuses_what_it_cannot_change(staff):
     entity, editor, _, _ = staff
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/fixed")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/fixed")
     client = token_client(editor)
     assert_error(client.patch(detail(channel.pk), {"status": "approved"}, format="json"), 400, "invalid", "status")
     assert_error(client.patch(detail(channel.pk), {"official": "nobody"}, format="json"),
@@ -452,7 +454,7 @@ def test_an_official_of_another_entity_is_refused(staff, make_official):
 
 def test_anonymous_writes_are_401_with_a_challenge(staff):
     entity, editor, _, _ = staff
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/anon")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/anon")
     anonymous = APIClient()
     for response in (
         anonymous.post(CHANNELS, {"url": "https://x.com/anon2", "entity": "mofa"}, format="json"),
@@ -481,14 +483,14 @@ def test_editors_cannot_register_for_another_entity(staff, make_entity, make_use
 
 def test_nobody_approves_their_own_submission(staff):
     entity, _, reviewer, _ = staff
-    channel = channel_create(two_factor=True, actor=reviewer, entity=entity, link="https://x.com/my_own")
+    channel = channel_create(**COMPLETE, two_factor=True, actor=reviewer, entity=entity, link="https://x.com/my_own")
     channel_act(actor=reviewer, channel_id=channel.pk, action="submit", two_factor=True)
     assert_error(token_client(reviewer).post(detail(channel.pk, "approve"), format="json"), 403, "four_eyes")
 
 
 def test_reviewer_decisions_need_the_second_factor_by_session_too(staff):
     entity, editor, reviewer, _ = staff
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/needs_otp")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/needs_otp")
     channel = channel_act(actor=editor, channel_id=channel.pk, action="submit")
     before = (channel.status, channel.version, channel.events.count())
     # A session without the code is nobody to the API: it is asked to log in, and nothing changes.
@@ -502,7 +504,7 @@ def test_reviewer_decisions_need_the_second_factor_by_session_too(staff):
 
 def test_illegal_and_already_decided_transitions_are_409(staff):
     entity, editor, reviewer, other_reviewer = staff
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/twice")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/twice")
     assert_error(token_client(reviewer).post(detail(channel.pk, "approve"), format="json"), 409, "illegal_transition")
     channel_act(actor=editor, channel_id=channel.pk, action="submit")
     assert token_client(reviewer).post(detail(channel.pk, "approve"), format="json").status_code == 200
@@ -526,7 +528,7 @@ def test_a_channel_that_does_not_exist_is_404(staff):
 
 def test_put_and_delete_are_not_offered(staff):
     entity, editor, _, _ = staff
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/stays")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/stays")
     client = token_client(editor)
     assert_error(client.put(detail(channel.pk), {"display_name": "x"}, format="json"), 405, "method_not_allowed")
     assert_error(client.delete(detail(channel.pk)), 405, "method_not_allowed")
@@ -582,7 +584,7 @@ def test_the_docs_page_loads_everything_from_this_site():
 
 def test_a_read_etag_changes_with_every_field_shown_and_if_match_still_checks_the_version(staff):
     entity, editor, _, _ = staff
-    channel = channel_create(actor=editor, entity=entity, link="https://x.com/etag_one")
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/etag_one")
     client = token_client(editor)
     first = client.get(detail(channel.pk))
     etag = first["ETag"]

@@ -61,7 +61,9 @@ def test_upload_answers_the_preview_then_rows_then_confirm(team):
 
 def test_a_reviewers_import_submits_and_names_the_entity_slug(team):
     client = token_client(team["reviewer"])
-    body = upload(client, xlsx_bytes([["الرابط"], ["https://x.com/MOFAUAE"]]), "a.xlsx", entity="mofa").json()
+    sheet = xlsx_bytes([["الرابط", "الاسم الظاهر", "اللغات", "الوصف"],
+                        ["https://x.com/MOFAUAE", "MOFA", "العربية", "أخبار الوزارة."]])
+    body = upload(client, sheet, "a.xlsx", entity="mofa").json()
     assert body["entity"] == "mofa" and body["counts"] == {"register": 1}
     client.post(body["confirm_url"])
     assert Channel.private_objects.get().status == "submitted"

@@ -55,7 +55,10 @@ def test_import_then_again_registers_once(team, sheet):
 
 
 def test_a_reviewer_creates_entities_and_submits(team, sheet):
-    path = sheet(csv_bytes([["entity", "entity_ar", "link"], ["Ministry of Energy", "وزارة الطاقة", "https://x.com/moei"]]))
+    path = sheet(csv_bytes([
+        ["entity", "entity_ar", "link", "display_name", "languages", "description"],
+        ["Ministry of Energy", "وزارة الطاقة", "https://x.com/moei", "MOEI", "English", "Energy news."],
+    ]))
     output = run(path, "--create-entities", "--as", team["reviewer"].email, "--language", "ar")
     assert "1 entities created" in output
     channel = Channel.private_objects.get()

@@ -16,6 +16,7 @@ from accounts.services import channel_act, channel_create
 from accounts.workflow import NotAllowed
 from entities.models import Entity
 from registry.errors import RegistryError
+from tests.accounts.complete import COMPLETE
 from tests.accounts.imports.sheets import csv_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,9 @@ def test_an_editors_import_registers_drafts_with_one_event_naming_the_import(tea
 
 
 def test_a_reviewers_import_submits_and_the_importer_cannot_approve_them(team):
-    data = csv_bytes([["entity", "link"], ["mofa", "https://x.com/MOFAUAE"], ["moi", "https://x.com/moiuae"]])
+    data = csv_bytes([["entity", "link", "display_name", "languages", "description"],
+                      ["mofa", "https://x.com/MOFAUAE", "MOFA", "English", "Foreign affairs news."],
+                      ["moi", "https://x.com/moiuae", "MOI", "Arabic", "Interior news."]])
     channel_import = preview(team["reviewer"], data)
     assert outcomes(channel_import) == {2: "register", 3: "register"}
     import_confirm(actor=team["reviewer"], import_id=channel_import.pk, two_factor=True)
@@ -175,7 +178,7 @@ def test_the_same_file_twice_changes_nothing_the_second_time(team, registered):
 def test_the_confirm_step_refuses_when_the_register_changed_since_the_preview(team):
     data = csv_bytes([["entity", "link"], ["mofa", "https://x.com/MOFAUAE"], ["mofa", "https://x.com/second"]])
     channel_import = preview(team["editor"], data)
-    channel_create(actor=team["moi_editor"], entity=team["moi"], link="https://x.com/second")
+    channel_create(**COMPLETE, actor=team["moi_editor"], entity=team["moi"], link="https://x.com/second")
     channel_act(actor=team["moi_editor"], channel_id=Channel.private_objects.get(handle_key="second").pk,
                 action="submit")
 
@@ -270,3 +273,12 @@ def test_the_public_export_imports_back_with_nothing_to_do(team, make_channel, m
         "platform", "handle", "link", "display_name", "entity", "entity_ar", "official", "languages"}
     assert channel_import.columns["unread"] == [
         "id", "entity_name_en", "official_name_ar", "official_name_en", "status", "followers", "followers_at", "since"]
+
+
+def test_a_reviewers_import_leaves_a_row_without_the_basic_fields_as_a_draft(team):
+    data = csv_bytes([["entity", "link", "display_name", "languages", "description"],
+                      ["mofa", "https://x.com/MOFAUAE", "MOFA", "English", "Foreign affairs news."],
+                      ["moi", "https://x.com/moiuae", "", "", ""]])
+    import_confirm(actor=team["reviewer"], import_id=preview(team["reviewer"], data).pk, two_factor=True)
+    assert Channel.private_objects.get(handle_key="mofauae").status == Status.SUBMITTED
+    assert Channel.private_objects.get(handle_key="moiuae").status == Status.DRAFT  # for its editors to complete

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from accounts.models import ALERT_KINDS_BY_SEVERITY, Alert, AlertKind, Channel, Status
 from accounts.services import channel_act, channel_create, channel_edit
+from tests.accounts.complete import COMPLETE
 from tests.accounts.staff import test_views as staff_tests
 from tests.accounts.staff.test_views import approved, login, page_text, snapshot, submitted
 from tests.registry.second_factor_steps import PASSWORD, code as app_code, enrolled
@@ -95,7 +96,7 @@ def test_the_queue_lists_submissions_and_proposals_oldest_first_with_their_age(r
     older = submitted(team["other_entity"], team["other_editor"], "https://www.instagram.com/oldersub/")
     proposal = approved(team["entity"], team["editor"], team["second_reviewer"], "https://x.com/proposalsub")
     proposal = channel_edit(actor=team["editor"], channel_id=proposal.pk, description="New words")
-    draft = channel_create(actor=team["editor"], entity=team["entity"], link="https://x.com/draftsub")
+    draft = channel_create(**COMPLETE, actor=team["editor"], entity=team["entity"], link="https://x.com/draftsub")
     plain_approved = approved(team["entity"], team["editor"], team["second_reviewer"], "https://x.com/plainappr")
     Channel.private_objects.filter(pk=newer.pk).update(submitted_at=now - timedelta(hours=5))
     Channel.private_objects.filter(pk=older.pk).update(submitted_at=now - timedelta(days=3, hours=1))
@@ -300,7 +301,7 @@ def test_another_reviewer_approves_from_the_decision_page(reviewer_client, team)
 
 def test_the_reviewer_who_submitted_it_sees_the_buttons_disabled_and_is_refused(team):
     maker = team["reviewer"]
-    channel = channel_create(two_factor=True, actor=maker, entity=team["entity"], link="https://x.com/ownwork")
+    channel = channel_create(**COMPLETE, two_factor=True, actor=maker, entity=team["entity"], link="https://x.com/ownwork")
     channel = channel_act(actor=maker, channel_id=channel.pk, action="submit", two_factor=True)
     client = login(Client(), maker, second_factor=True)
 
@@ -323,7 +324,7 @@ def test_the_decision_page_shows_the_proposal_field_by_field(reviewer_client, te
     diff = page.content.decode()
     rows = re.findall(r'<tr><th scope="row">(.*?)</th><td class="old" dir="auto">(.*?)</td>'
                       r'<td class="new" dir="auto">(.*?)</td></tr>', diff, re.S)
-    assert ("description", "—", "Proposed words") in rows
+    assert ("description", COMPLETE["description"], "Proposed words") in rows
     assert ("official", "—", "Minister Test") in rows
     decision = section(page, "decision-heading")
     assert ">Approve changes</button>" in decision and ">Reject changes</button>" in decision

@@ -8,6 +8,7 @@ import pytest
 
 from accounts.models import Channel, ChannelEvent, Status
 from accounts.services import channel_act, channel_create
+from tests.accounts.complete import COMPLETE
 from tests.accounts.staff.test_views import login, page_text, snapshot, staff_url, submitted
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_the_reviewers_reason_who_and_when_head_the_page_and_the_form(client, te
 
 
 def test_no_banner_nor_resubmit_button_on_a_draft(client, team):
-    channel = channel_create(actor=team["editor"], entity=team["entity"], link="https://x.com/JustADraft")
+    channel = channel_create(**COMPLETE, actor=team["editor"], entity=team["entity"], link="https://x.com/JustADraft")
     login(client, team["editor"])
     for name in ("channel_detail", "channel_edit"):
         content = client.get(staff_url(name, channel)).content.decode()

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Channel, ChannelEvent, Status
 from accounts.services import channel_act, channel_create, channel_edit
 from registry.direction import without_isolates
+from tests.accounts.complete import COMPLETE
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def snapshot(channel: Channel) -> tuple:
 
 
 def submitted(entity, editor, link: str) -> Channel:
-    channel = channel_create(actor=editor, entity=entity, link=link)
+    channel = channel_create(**COMPLETE, actor=editor, entity=entity, link=link)
     return channel_act(actor=editor, channel_id=channel.pk, action="submit")
 
 
@@ -195,7 +196,8 @@ def test_a_handle_already_registered_names_its_holder_and_links_to_it(client, te
     })
     assert response.status_code == 409
     text = page_text(response)
-    assert f"already registered to {team['entity'].name} (registration #{holder.pk})" in text
+    assert f"already registered to {team['entity'].name} (“Approved”)" in text
+    assert "#" not in text.split("already registered")[1].split(".")[0]  # no number the editor cannot open
     assert f'href="{staff_url("channel_detail", holder)}"' in response.content.decode()
     assert Channel.private_objects.count() == 1
 
@@ -238,7 +240,7 @@ def test_a_one_megabyte_description_is_refused_cleanly(client, team):
     assert "at most 2000 characters (it has 1000000)" in page_text(response)
     assert not Channel.private_objects.exists()
 
-    channel = channel_create(actor=team["editor"], entity=team["entity"], link="https://x.com/verbose")
+    channel = channel_create(**COMPLETE, actor=team["editor"], entity=team["entity"], link="https://x.com/verbose")
     before = snapshot(channel)
     response = client.post(staff_url("channel_edit", channel), {
         "link": channel.canonical_url, "description": "x" * 1_000_000, "version": channel.version,
@@ -284,7 +286,7 @@ def test_a_stale_form_is_refused_and_the_typed_reason_is_shown_again(client, tea
 
 
 def test_a_stale_edit_keeps_what_was_typed_and_overwrites_nothing(client, team):
-    channel = channel_create(actor=team["editor"], entity=team["entity"], link="https://x.com/staleedit")
+    channel = channel_create(**COMPLETE, actor=team["editor"], entity=team["entity"], link="https://x.com/staleedit")
     opened_version = channel.version
     channel_edit(two_factor=True, actor=team["reviewer"], channel_id=channel.pk,
                  display_name="Changed meanwhile")
@@ -299,7 +301,7 @@ def test_a_stale_edit_keeps_what_was_typed_and_overwrites_nothing(client, team):
 
 
 def test_a_form_without_its_version_is_refused(client, team):
-    channel = channel_create(actor=team["editor"], entity=team["entity"], link="https://x.com/noversion")
+    channel = channel_create(**COMPLETE, actor=team["editor"], entity=team["entity"], link="https://x.com/noversion")
     before = snapshot(channel)
     login(client, team["editor"])
     response = client.post(staff_url("channel_action", channel, "submit"), {})
@@ -337,10 +339,11 @@ def test_editing_an_approved_channel_makes_a_proposal_the_public_does_not_see(cl
 
     response = client.post(staff_url("channel_edit", channel), {
         "display_name": "Proposed name", "description": "Proposed text", "version": channel.version,
+        "languages": COMPLETE["languages"],  # left ticked, as the form shows them
     })
     assert response.status_code == 302
     public = Channel.public_objects.get(pk=channel.pk)
-    assert (public.display_name, public.description) == ("", "")
+    assert (public.display_name, public.description) == (COMPLETE["display_name"], COMPLETE["description"])
     assert public.proposed_changes == {"display_name": "Proposed name", "description": "Proposed text"}
 
     text = page_text(client.get(staff_url("channel_detail", channel)))
@@ -352,7 +355,7 @@ def test_editing_an_approved_channel_makes_a_proposal_the_public_does_not_see(cl
 # --- Who may see and do what -------------------------------------------------------------------------
 
 def test_an_editor_cannot_see_or_act_on_another_entitys_channel(client, team):
-    theirs = channel_create(actor=team["other_editor"], entity=team["other_entity"], link="https://x.com/notyours")
+    theirs = channel_create(**COMPLETE, actor=team["other_editor"], entity=team["other_entity"], link="https://x.com/notyours")
     before = snapshot(theirs)
     login(client, team["editor"])
     assert client.get(staff_url("channel_detail", theirs)).status_code == 404
@@ -371,7 +374,7 @@ def test_an_editor_cannot_see_or_act_on_another_entitys_channel(client, team):
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, team):
-    channel = channel_create(actor=team["editor"], entity=team["entity"], link="https://x.com/anonymous")
+    channel = channel_create(**COMPLETE, actor=team["editor"], entity=team["entity"], link="https://x.com/anonymous")
     for url in (staff_url("home"), staff_url("channel_create"), staff_url("channel_detail", channel)):
         response = client.get(url)
         assert response.status_code == 302 and response.headers["Location"].startswith(reverse("login"))
@@ -382,7 +385,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, team):
 
 @pytest.mark.parametrize("action", ["submit", "retire", "flag-compromised", "certify"])
 def test_action_urls_answer_405_to_a_get(client, team, action):
-    channel = channel_create(actor=team["editor"], entity=team["entity"], link="https://x.com/getme")
+    channel = channel_create(**COMPLETE, actor=team["editor"], entity=team["entity"], link="https://x.com/getme")
     login(client, team["editor"])
     response = client.get(staff_url("channel_action", channel, action))
     assert response.status_code == 405
@@ -392,7 +395,7 @@ def test_action_urls_answer_405_to_a_get(client, team, action):
 def test_actions_need_the_csrf_token(team):
     from django.test import Client
 
-    channel = channel_create(actor=team["editor"], entity=team["entity"], link="https://x.com/csrfme")
+    channel = channel_create(**COMPLETE, actor=team["editor"], entity=team["entity"], link="https://x.com/csrfme")
     client = login(Client(enforce_csrf_checks=True), team["editor"])
     response = client.post(staff_url("channel_action", channel, "submit"), {"version": channel.version})
     assert response.status_code == 403
@@ -400,7 +403,7 @@ def test_actions_need_the_csrf_token(team):
 
 
 def test_an_unknown_action_is_not_a_page(client, team):
-    channel = channel_create(actor=team["editor"], entity=team["entity"], link="https://x.com/unknownaction")
+    channel = channel_create(**COMPLETE, actor=team["editor"], entity=team["entity"], link="https://x.com/unknownaction")
     login(client, team["editor"])
     for action in ("delete", "approve", "propose", "create"):  # approve is the review area's, not the staff area's
         assert client.post(staff_url("channel_action", channel, action), {"version": 1}).status_code == 404
