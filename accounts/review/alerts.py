@@ -7,13 +7,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from accounts.models import Alert, AlertKind
+from accounts.models import ALERT_KINDS_BY_SEVERITY, Alert, AlertKind
 from accounts.platforms.api import FailureKind
 from registry.direction import isolate
 
@@ -26,9 +26,51 @@ class AlertState(StrEnum):
     ALL = "all"
 
 
-# Open alerts first, the longest waiting at the top (nothing sinks unseen, as in the review queue);
-# then the resolved ones, the most recently resolved first.
-ALERT_ORDER = (F("resolved_at").desc(nulls_first=True), "opened_at", "id")
+# A kind's rank, 1 the most serious (ALERT_KINDS_BY_SEVERITY), computed by the database so that
+# paging stays a slice of one ordered query.
+SEVERITY_RANK = Case(
+    *(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(ALERT_KINDS_BY_SEVERITY, start=1)),
+    default=Value(len(ALERT_KINDS_BY_SEVERITY) + 1), output_field=IntegerField(),
+)
+
+# Open alerts first, the most serious kind at the top (a new platform id may be a hijack while the
+# public is still told "official"), the longest waiting first within a kind so nothing sinks
+# unseen; then the resolved ones, the most recently resolved first, whatever their kind.
+# Resolved alerts share one rank: once closed, their severity no longer orders them.
+OPEN_RANK = Case(When(resolved_at__isnull=True, then=SEVERITY_RANK), default=Value(0), output_field=IntegerField())
+ALERT_ORDER = (F("resolved_at").desc(nulls_first=True), OPEN_RANK.asc(), "opened_at", "id")
+
+
+class Severity(StrEnum):
+    """How a row reads and which CSS class (`severity-<value>`) marks it; the text says it too, so
+    colour is never the only sign."""
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def label(self) -> str:
+        return {Severity.CRITICAL: _("Critical"), Severity.HIGH: _("High"), Severity.MEDIUM: _("Medium"),
+                Severity.LOW: _("Low")}[self]
+
+
+# The levels group ALERT_KINDS_BY_SEVERITY's order, they do not reorder it: a hijack is critical; an
+# account gone from the public's view is high; a count or an absence to check is medium.
+SEVERITY_OF = {
+    AlertKind.ID_CHANGED: Severity.CRITICAL,
+    AlertKind.RENAMED: Severity.HIGH, AlertKind.SUSPENDED: Severity.HIGH,
+    AlertKind.NOT_FOUND: Severity.MEDIUM, AlertKind.FOLLOWER_DROP: Severity.MEDIUM,
+    AlertKind.REFRESH_FAILING: Severity.LOW,
+}
+
+# The kinds that may mean someone else holds the account: the row offers "Flag as compromised".
+FLAGGABLE = frozenset({AlertKind.ID_CHANGED, AlertKind.RENAMED, AlertKind.SUSPENDED})
+
+
+def alert_on(alert_id: int) -> Alert | None:
+    """The alert with its channel, for an action taken from the list."""
+    return Alert.objects.select_related("channel").filter(pk=alert_id).first()
 
 
 def alert_rows(*, state: AlertState | str = AlertState.OPEN, kind: str | None = None) -> QuerySet[Alert]:
@@ -145,4 +187,5 @@ DESCRIBERS = {
 }
 
 
+assert set(SEVERITY_OF) == set(AlertKind), "every kind of alert needs its severity"
 assert set(DESCRIBERS) == set(AlertKind), "every kind of alert needs its words"

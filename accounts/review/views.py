@@ -16,13 +16,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.lookalikes import similar_live_channels
 from accounts.models import AlertKind, Channel, Status
 from accounts.radar.selectors import standing_mark
-from accounts.review.alerts import AlertState, alert_rows, describe
+from accounts.review.alerts import FLAGGABLE, SEVERITY_OF, AlertState, alert_on, alert_rows, describe
 from accounts.review.selectors import (
     active_editors,
     decision_buttons,
@@ -31,10 +31,10 @@ from accounts.review.selectors import (
     review_queue_counts,
 )
 from accounts.selectors import channel_page_rows, language_labels, overdue_for_review
-from accounts.services import resolve_alert
+from accounts.services import channel_act, notify_editors_of_alert, resolve_alert
 from accounts.staff.selectors import channel_events, field_history, shown_proposal
 from accounts.web import act, action_buttons, action_from_slug, paginate, refused, render_page
-from accounts.workflow import TRANSITIONS, NotAllowed, Who, require_reviewer
+from accounts.workflow import TRANSITIONS, Action, NotAllowed, Who, require_reviewer
 from registry.authentication import confirmed_totp_device, has_second_factor
 from registry.errors import RegistryError
 
@@ -134,6 +134,8 @@ def render_alerts(request, *, error: RegistryError | None = None, failed_id: int
     failed_shown = False
     for alert in page:
         alert.summary = describe(alert)
+        alert.severity = SEVERITY_OF[alert.kind]
+        alert.flaggable = alert.is_open and alert.kind in FLAGGABLE and alert.channel.status == Status.APPROVED
         if alert.pk == failed_id and alert.is_open:
             alert.typed_note, alert.error, failed_shown = typed_note, error, True
     return render_page(request, "review/alerts.html", {
@@ -155,6 +157,42 @@ def alert_resolve(request, pk: int):
             raise Http404(error.message) from error
         return render_alerts(request, error=error, failed_id=pk, typed_note=note)
     messages.success(request, _("Alert resolved. Your note is kept with it."))
+    return redirect(f"{reverse('review:alerts')}?{_alert_query(*_alert_filters(request))}")
+
+
+@require_POST
+@reviewer_required
+def alert_flag(request, pk: int):
+    """Flag the alert's channel as compromised: the workflow's own action, with its reason and event;
+    the alert stays open until a reviewer resolves it with what was found."""
+    alert = alert_on(pk)
+    if alert is None:
+        raise Http404(_("There is no such alert."))
+    reason = request.POST.get("reason", "")
+    try:
+        channel_act(actor=request.user, channel_id=alert.channel_id, action=Action.FLAG_COMPROMISED,
+                    reason=reason, two_factor=has_second_factor(request))
+    except RegistryError as error:
+        return render_alerts(request, error=error, typed_note=reason)  # the summary at the top keeps it
+    messages.success(request, _("The channel is flagged as compromised: the public is now told not to trust it."))
+    return redirect(f"{reverse('review:alerts')}?{_alert_query(*_alert_filters(request))}")
+
+
+@require_POST
+@reviewer_required
+def alert_notify(request, pk: int):
+    try:
+        sent = notify_editors_of_alert(user=request.user, alert_id=pk, two_factor=has_second_factor(request))
+    except RegistryError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
+        return render_alerts(request, error=error, failed_id=pk)
+    if sent:
+        messages.success(request, ngettext(
+            "%(count)d editor of the entity was emailed.", "%(count)d editors of the entity were emailed.", sent,
+        ) % {"count": sent})
+    else:
+        messages.warning(request, _("No one was emailed: the entity has no active editor."))
     return redirect(f"{reverse('review:alerts')}?{_alert_query(*_alert_filters(request))}")
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
-from accounts.models import Alert, AlertKind
+from accounts.models import ALERT_KINDS_BY_SEVERITY, Alert, AlertKind, Channel, ChannelEvent, Status
 from accounts.review.alerts import describe
 from accounts.services import resolve_alert
 from accounts.tasks.alerts import send_alert_digest
@@ -346,6 +346,138 @@ def test_the_list_renders_in_both_languages_with_the_navigation_link(reviewer_cl
     assert f'<html lang="{lang}"' in content
     assert f'href="{alerts_url(lang)}" aria-current="page"' in content  # in the area's navigation
     assert len(rows(response)) == 4
+
+
+# --- Severity and actions from the list ---------------------------------------------------------
+
+
+@pytest.fixture
+def by_severity(people, make_channel):
+    """One open alert of every kind, opened least serious first, plus an older second follower drop
+    and a resolved id change: open ones must come out by severity, then oldest first."""
+    channel = make_channel("https://x.com/severitygov", entity=people["entity"])
+    now = timezone.now()
+    made = {}
+    for hours, kind in enumerate(reversed(ALERT_KINDS_BY_SEVERITY)):
+        made[kind] = Alert.objects.create(channel=channel, kind=kind, details=DETAILS[kind],
+                                          opened_at=now - timedelta(hours=hours))
+    other = make_channel("https://x.com/severityother", entity=people["entity"])  # one open alert per kind
+    made["old_drop"] = Alert.objects.create(channel=other, kind=AlertKind.FOLLOWER_DROP,
+                                            details=DETAILS[AlertKind.FOLLOWER_DROP],
+                                            opened_at=now - timedelta(days=30))
+    made["resolved"] = Alert.objects.create(channel=channel, kind=AlertKind.ID_CHANGED,
+                                            details=DETAILS[AlertKind.ID_CHANGED], opened_at=now - timedelta(days=60),
+                                            resolved_at=now, resolved_by=people["reviewer"], resolution_note="Ok.")
+    return made
+
+
+def _expected_open(made) -> list[int]:
+    order = []
+    for kind in ALERT_KINDS_BY_SEVERITY:
+        if kind == AlertKind.FOLLOWER_DROP:
+            order.append(made["old_drop"].pk)  # the longest waiting first within a kind
+        order.append(made[kind].pk)
+    return order
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_open_alerts_come_by_severity_then_oldest_and_resolved_after(reviewer_client, by_severity, lang):
+    assert rows(reviewer_client.get(alerts_url(lang))) == _expected_open(by_severity)
+    assert rows(reviewer_client.get(alerts_url(lang, state="all"))) == [
+        *_expected_open(by_severity), by_severity["resolved"].pk]
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", {"critical": "Critical", "high": "High", "medium": "Medium", "low": "Low"}),
+    ("ar", {"critical": "حرج", "high": "مرتفع", "medium": "متوسط", "low": "منخفض"}),
+])
+def test_each_row_says_its_severity_in_words_and_by_class(reviewer_client, by_severity, lang, words, settings):
+    content = reviewer_client.get(alerts_url(lang)).content.decode()
+    found = dict(re.findall(r'<tr data-alert="(\d+)">.*?class="severity severity-(\w+)"', content, re.S))
+    assert found[str(by_severity[AlertKind.ID_CHANGED].pk)] == "critical"
+    assert found[str(by_severity[AlertKind.RENAMED].pk)] == "high"
+    assert found[str(by_severity[AlertKind.NOT_FOUND].pk)] == "medium"
+    assert found[str(by_severity[AlertKind.REFRESH_FAILING].pk)] == "low"
+    assert "style=" not in re.search(r"<table class=\"alerts\">.*</table>", content, re.S).group(0)
+    if lang == "en" or _arabic_compiled():
+        for level, word in words.items():
+            assert re.search(rf'severity-{level}"[^>]*>{word}</span>', content)
+
+
+def _arabic_compiled() -> bool:
+    with translation.override("ar"):
+        return translation.gettext("Critical") != "Critical"
+
+
+def flag_url(alert, lang="en"):
+    with translation.override(lang):
+        return reverse("review:alert_flag", args=[alert.pk])
+
+
+def notify_url(alert, lang="en"):
+    with translation.override(lang):
+        return reverse("review:alert_notify", args=[alert.pk])
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_a_reviewer_flags_the_channel_compromised_from_an_id_change(reviewer_client, by_severity, lang, mailoutbox):
+    alert = by_severity[AlertKind.ID_CHANGED]
+    page = reviewer_client.get(alerts_url(lang)).content.decode()
+    assert f'action="{flag_url(alert, lang)}?state=open"' in page
+    assert f'action="{flag_url(by_severity[AlertKind.REFRESH_FAILING], lang)}' not in page  # only where needed
+    response = reviewer_client.post(flag_url(alert, lang) + "?state=open", {"reason": "Id 2222 is not ours."})
+    assert response.status_code == 302
+    channel = Channel.private_objects.get(pk=alert.channel_id)
+    assert channel.status == Status.COMPROMISED
+    event = ChannelEvent.objects.filter(channel=channel).latest("at", "id")
+    assert event.action == "flag_compromised" and event.comment == "Id 2222 is not ours."
+    assert state(alert) == OPEN  # resolved separately, with what was found
+
+
+def test_flagging_without_a_reason_is_refused_and_changes_nothing(reviewer_client, by_severity):
+    alert = by_severity[AlertKind.RENAMED]
+    response = reviewer_client.post(flag_url(alert) + "?state=open", {"reason": "  "})
+    assert response.status_code == 400
+    assert Channel.private_objects.get(pk=alert.channel_id).status == Status.APPROVED
+    assert not ChannelEvent.objects.filter(channel_id=alert.channel_id, action="flag_compromised").exists()
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_notifying_sends_one_email_per_active_editor_and_says_how_many(reviewer_client, people, by_severity,
+                                                                        make_user, mailoutbox, lang):
+    second = make_user(editor_of=people["entity"])
+    gone = make_user(editor_of=people["entity"])
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    alert = by_severity[AlertKind.SUSPENDED]
+    response = reviewer_client.post(notify_url(alert, lang) + "?state=open", follow=True)
+    assert response.status_code == 200
+    assert len(mailoutbox) == 2 and all(len(message.to) == 1 for message in mailoutbox)
+    assert sorted(message.to[0] for message in mailoutbox) == sorted([people["editor"].email, second.email])
+    assert "HushGov" in mailoutbox[0].body
+    if lang == "en":
+        assert "2 editors of the entity were emailed." in page_text(response)
+    assert state(alert) == OPEN
+
+
+def test_notifying_an_entity_without_editors_sends_nothing_and_says_so(reviewer_client, make_entity, make_channel,
+                                                                      mailoutbox):
+    channel = make_channel("https://x.com/lonelygov", entity=make_entity())
+    alert = Alert.objects.create(channel=channel, kind=AlertKind.NOT_FOUND, details=DETAILS[AlertKind.NOT_FOUND])
+    response = reviewer_client.post(notify_url(alert) + "?state=open", follow=True)
+    assert mailoutbox == []
+    assert "No one was emailed: the entity has no active editor." in page_text(response)
+
+
+@pytest.mark.parametrize("who", ["editor", "plain", None])
+def test_flag_and_notify_are_refused_to_editors_and_anonymous(client, people, by_severity, mailoutbox, who):
+    if who:
+        login(client, people[who])
+    alert = by_severity[AlertKind.ID_CHANGED]
+    for response in (client.post(flag_url(alert), {"reason": "Not mine."}), client.post(notify_url(alert))):
+        assert response.status_code == (403 if who else 302)
+    assert Channel.private_objects.get(pk=alert.channel_id).status == Status.APPROVED
+    assert mailoutbox == []
 
 
 # --- The API -------------------------------------------------------------------------------------
