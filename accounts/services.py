@@ -15,10 +15,16 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 from django.utils.formats import date_format, number_format
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -38,7 +44,9 @@ from accounts.models import (
     Status,
 )
 from accounts.platforms import AccountLinkError, PlatformMismatch, parse_account_link
-from accounts.selectors import count_before
+from accounts.review.selectors import active_editors
+from accounts.selectors import count_before, overdue_for_review
+from accounts.tasks.reminders import annual_review_email
 from accounts.tasks.report import schedule_scores
 from accounts.tasks.workflow import notify_event
 from accounts.workflow import (
@@ -50,9 +58,10 @@ from accounts.workflow import (
     require_editor,
     require_reviewer,
 )
-from entities.models import Entity, Official
+from entities.models import Entity, Membership, Official
 from registry.direction import isolate
 from registry.errors import Conflict, NotFound, RegistryError
+from registry.forms import ResetRequestForm
 
 LIVE_HANDLE_CONSTRAINT = "channel_handle_live_unique"
 # What an edit may change. The link (platform and handle) only while nobody has approved it:
@@ -723,3 +732,60 @@ def report_followers(*, user, channel_id: int, followers: int, on: date, confirm
             open_alerts([drop])
             schedule_scores()  # an open alert weighs on the presence report's scores
     return snapshot
+
+
+# --- The annual review: reminders and editors ------------------------------------------------
+
+def annual_review_remind(*, actor, entity_id: int, two_factor: bool = False) -> int:
+    """Send the entity's active editors the weekly annual-review reminder now, one email each;
+    returns how many were emailed (0 when nothing of the entity is overdue or it has no editor).
+
+    The weekly task's mark is left alone: a reminder asked for by a reviewer is on top of it."""
+    require_reviewer(actor, two_factor=two_factor)
+    channels = list(overdue_for_review(channels=Channel.private_objects.filter(entity_id=entity_id)))
+    if not channels:
+        return 0
+    recipients = sorted({user.email for user in active_editors([entity_id]).get(entity_id, [])})
+    for email in recipients:
+        transaction.on_commit(annual_review_email(channels, [email]).send)
+    return len(recipients)
+
+
+def entity_editor_invite(*, actor, entity_id: int, email: str, two_factor: bool = False):
+    """Make the person with `email` an editor of the entity (creating their account, without a
+    password, if there is none) and email them the link to set their password, as "Forgot your
+    password" does. Editors need no second factor, so no enrolment link is sent to them.
+
+    Returns the user and whether the account was created."""
+    require_reviewer(actor, two_factor=two_factor)
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise RegistryError(_("“%(email)s” is not an email address.") % {"email": email},
+                            code="invalid_email", field="email") from exc
+    entity = Entity.objects.filter(pk=entity_id).first()
+    if entity is None:
+        raise NotFound(_("This entity does not exist."))
+    User = get_user_model()  # noqa: N806 - the model, named as Django names it
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        created = user is None
+        if created:
+            user = User(email=email)
+            user.set_unusable_password()
+            user.save()
+        elif not user.is_active:
+            raise RegistryError(_("The account %(email)s is switched off: ask an administrator to switch it on.")
+                                % {"email": email}, code="inactive_user", field="email")
+        Membership.objects.get_or_create(user=user, entity=entity, defaults={"role": Membership.Role.EDITOR})
+        context = {
+            "email": user.email, "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user), "user": user,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        }
+        transaction.on_commit(lambda: ResetRequestForm().send_mail(
+            "registration/password_reset_subject.txt", "registration/password_reset_email.txt",
+            context, None, user.email))
+    return user, created
