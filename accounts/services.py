@@ -15,8 +15,6 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
-from django.conf import settings
-from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -39,9 +37,7 @@ from accounts.models import (
     RefreshStatus,
     Status,
 )
-from accounts.notifications import editor_emails
 from accounts.platforms import AccountLinkError, PlatformMismatch, parse_account_link
-from accounts.review.alerts import describe
 from accounts.selectors import count_before
 from accounts.tasks.report import schedule_scores
 from accounts.tasks.workflow import notify_event
@@ -56,7 +52,6 @@ from accounts.workflow import (
 )
 from entities.models import Entity, Official
 from registry.direction import isolate
-from registry.emails import bilingual_email
 from registry.errors import Conflict, NotFound, RegistryError
 
 LIVE_HANDLE_CONSTRAINT = "channel_handle_live_unique"
@@ -549,28 +544,6 @@ def resolve_alert(*, user, alert_id: int, note: str, two_factor: bool = False) -
     return alert
 
 
-def notify_editors_of_alert(*, user, alert_id: int, two_factor: bool = False) -> int:
-    """Email each active editor of the alert's entity what the refresh saw, one email each (no one
-    reads another editor's address), and answer how many were sent: 0 when the entity has no
-    active editor, which the reviewer must then be told. Reviewers only, with the second factor."""
-    require_reviewer(user, two_factor=two_factor)
-    alert = Alert.objects.select_related("channel__entity").filter(pk=alert_id).first()
-    if alert is None:
-        raise NotFound(_("There is no such alert."))
-    if alert.resolved_at is not None:
-        raise AlreadyResolved(_("This alert has already been resolved, by someone else or a moment ago."))
-    recipients = sorted(editor_emails(alert.channel.entity_id) - {user.email})
-
-    def context() -> dict:
-        return {"alert": alert, "channel": alert.channel, "summary": describe(alert),
-                "site_url": settings.SITE_URL.rstrip("/")}
-
-    with mail.get_connection() as connection:
-        for email in recipients:
-            bilingual_email("alert_editors", context, [email], connection=connection).send()
-    return len(recipients)
-
-
 # --- Opening alerts ----------------------------------------------------------------------------
 
 # What an alert is about, by kind: a resolved alert about the same thing is not opened again.
@@ -750,3 +723,5 @@ def report_followers(*, user, channel_id: int, followers: int, on: date, confirm
             open_alerts([drop])
             schedule_scores()  # an open alert weighs on the presence report's scores
     return snapshot
+
+

@@ -1,6 +1,6 @@
 """Alerts as reviewers read them, on the review page, through the API and in the daily digest:
 which ones, in what order, and what each kind's details say in words (resolving one is a service,
-`accounts.services.resolve_alert`; notifying editors, `notify_editors_of_alert`)."""
+`accounts.services.resolve_alert`; notifying editors, `accounts.review.services.notify_editors_of_alert`)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -9,8 +9,9 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 from django.db.models.functions import Coalesce
 
 from accounts.models import ALERT_KINDS_BY_SEVERITY, Alert, AlertKind, Channel, ChannelEvent, Status
+from accounts.selectors import overdue_for_review
 from accounts.workflow import TRANSITIONS, Transition, Who, check_allowed
-from entities.models import Membership
+from entities.models import Entity, Membership
 from registry.errors import RegistryError
 
 # --- Review area ---------------------------------------------------------------------------
@@ -134,3 +135,31 @@ def active_editors(entity_ids) -> dict[int, list]:
     for membership in memberships:
         editors.setdefault(membership.entity_id, []).append(membership.user)
     return editors
+
+
+@dataclass(frozen=True)
+class OverdueEntity:
+    """One entity's group on the annual review: its overdue channels on this page, how many it has
+    overdue in all, and who is responsible for certifying them (its active editors, maybe none)."""
+
+    entity: Entity
+    overdue: int
+    channels: list[Channel]
+    editors: list
+
+
+def annual_review_groups(channels) -> list[OverdueEntity]:
+    """`channels` (a page of `overdue_for_review`) grouped by entity, the entity whose channel is
+    the longest overdue first; two queries whatever the number of entities and editors."""
+    grouped: dict[int, list[Channel]] = {}
+    for channel in channels:
+        grouped.setdefault(channel.entity_id, []).append(channel)
+    counts = dict(
+        overdue_for_review().filter(entity_id__in=grouped).order_by().values_list("entity_id").annotate(n=Count("pk"))
+    )
+    editors = active_editors(grouped)
+    return [
+        OverdueEntity(entity=rows[0].entity, overdue=counts.get(entity_id, len(rows)), channels=rows,
+                      editors=editors.get(entity_id, []))
+        for entity_id, rows in grouped.items()
+    ]

@@ -24,18 +24,21 @@ from accounts.models import AlertKind, Channel, Status
 from accounts.radar.selectors import standing_mark
 from accounts.review.alerts import FLAGGABLE, SEVERITY_OF, AlertState, alert_on, alert_rows, describe
 from accounts.review.selectors import (
-    active_editors,
+    annual_review_groups,
     decision_buttons,
     earlier_registrations,
     review_queue,
     review_queue_counts,
 )
+from accounts.review.services import annual_review_remind, entity_editor_invite, notify_editors_of_alert
 from accounts.selectors import channel_page_rows, language_labels, overdue_for_review
-from accounts.services import channel_act, notify_editors_of_alert, resolve_alert
+from accounts.services import channel_act, resolve_alert
 from accounts.staff.selectors import channel_events, field_history, shown_proposal
 from accounts.web import act, action_buttons, action_from_slug, paginate, refused, render_page
 from accounts.workflow import TRANSITIONS, Action, NotAllowed, Who, require_reviewer
+from entities.models import Entity
 from registry.authentication import confirmed_totp_device, has_second_factor
+from registry.direction import isolate
 from registry.errors import RegistryError
 
 
@@ -199,7 +202,54 @@ def alert_notify(request, pk: int):
 @require_safe
 @reviewer_required
 def annual(request):
+    return render_annual(request)
+
+
+def render_annual(request, *, error: RegistryError | None = None, failed_entity: int | None = None,
+                  typed_email: str = ""):
+    """The annual review, grouped by entity; a refused invitation shows its sentence in its own
+    entity's form, with the address as typed."""
     page = paginate(request, overdue_for_review(), per_page=50)
-    editors = active_editors(channel.entity_id for channel in page)
-    rows = [(channel, editors.get(channel.entity_id, [])) for channel in page]
-    return render_page(request, "review/annual.html", {"page": page, "rows": rows})
+    return render_page(request, "review/annual.html", {
+        "page": page, "groups": annual_review_groups(page),
+        "error": error, "failed_entity": failed_entity, "typed_email": typed_email,
+    }, status=error.http_status if error else 200)
+
+
+def _back_to_annual(request):
+    page = request.POST.get("page", "")
+    return redirect(reverse("review:annual") + (f"?{urlencode({'page': page})}" if page.isdigit() else ""))
+
+
+@require_POST
+@reviewer_required
+def annual_remind(request, pk: int):
+    entity = get_object_or_404(Entity, pk=pk)
+    try:
+        sent = annual_review_remind(actor=request.user, entity_id=pk, two_factor=has_second_factor(request))
+    except RegistryError as error:
+        return render_annual(request, error=error, failed_entity=pk)
+    if sent:
+        messages.success(request, ngettext(
+            "Reminder sent to %(count)d editor of %(entity)s.", "Reminder sent to %(count)d editors of %(entity)s.",
+            sent) % {"count": sent, "entity": entity.name})
+    else:
+        messages.warning(request, _("Nobody was reminded: %(entity)s has no active editor or nothing overdue.")
+                         % {"entity": entity.name})
+    return _back_to_annual(request)
+
+
+@require_POST
+@reviewer_required
+def annual_invite(request, pk: int):
+    entity = get_object_or_404(Entity, pk=pk)
+    email = request.POST.get("email", "")
+    try:
+        user, _created = entity_editor_invite(actor=request.user, entity_id=pk, email=email,
+                                              two_factor=has_second_factor(request))
+    except RegistryError as error:
+        return render_annual(request, error=error, failed_entity=pk, typed_email=email)
+    messages.success(request, _(
+        "%(email)s is now an editor of %(entity)s; an email asks them to set their password."
+    ) % {"email": isolate(user.email, ltr=True), "entity": entity.name})
+    return _back_to_annual(request)

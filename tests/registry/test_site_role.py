@@ -24,6 +24,7 @@ from psycopg import errors, sql
 from accounts.models import ChannelEvent, FollowerSnapshot, Status
 from accounts.services import channel_act
 from accounts.workflow import Action
+from tests.accounts.complete import COMPLETE
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = "accounts_channelevent"
@@ -209,7 +210,7 @@ def as_site_role(site_role):
 def test_the_workflow_runs_as_the_site_role(site_role, make_user, make_entity, make_channel):
     entity = make_entity()
     editor = make_user(editor_of=entity)
-    channel = make_channel(status=Status.DRAFT, entity=entity)
+    channel = make_channel(status=Status.DRAFT, entity=entity, **COMPLETE)
     with as_site_role(site_role):
         channel_act(actor=editor, channel_id=channel.pk, action=Action.SUBMIT)
         assert channel.events.filter(action=Action.SUBMIT).exists()
