@@ -29,8 +29,8 @@ from confusable_homoglyphs.confusables import confusables_data
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _, ngettext
 
-from accounts.models import Channel, LookalikeKeys, Status
-from accounts.platforms import Platform
+from accounts.models import PUBLIC_STATUSES, Channel, LookalikeKeys, Status
+from accounts.platforms import AccountLinkError, Platform, parse_account_link
 from registry.compiled import CompiledRead
 from registry.direction import isolate
 
@@ -368,3 +368,31 @@ def similar_live_channels(channel: Channel) -> list[Channel]:
     others = _candidates(Channel.private_objects.live().with_owner().exclude(pk=channel.pk), channel.platform,
                          channel.handle_key)
     return [other for other in others if looks_alike(channel.handle_key, other.handle_key)]
+
+
+LOOKALIKES_SHOWN = 3  # as verify shows
+
+
+def lookalike_officials(channel: Channel, *, link: str | None = None,
+                        platform: str | None = None) -> list[tuple[Channel, str]]:
+    """Other entities' official accounts the channel's handle looks like, closest first as verify
+    ranks them, at most three, each with how it differs: asked while the link can still change
+    (a draft, changes requested), by the staff pages and by the submit rule
+    (`Transition.confirms_lookalikes`). `link` (and `platform`): a link typed but not yet saved,
+    read in its place; one that cannot be read warns of nothing (the service refuses it). The
+    channel's own entity's accounts are not a warning: asked for as many more as it has, then left out."""
+    if channel.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        return []
+    key, on = channel.handle_key, channel.platform
+    if link:
+        try:
+            account = parse_account_link(link, platform or None)
+        except AccountLinkError:
+            return []
+        key, on = account.handle_key, account.platform.value
+    own = Channel.private_objects.filter(entity_id=channel.entity_id, platform=on,
+                                         status__in=PUBLIC_STATUSES).count()
+    ranked = closest_officials(key, on, limit=LOOKALIKES_SHOWN + own)
+    others = [(other, reason) for other, reason in ranked
+              if other.entity_id != channel.entity_id and other.pk != channel.pk]
+    return others[:LOOKALIKES_SHOWN]

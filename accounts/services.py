@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts import platforms
-from accounts.lookalikes import lookalike_keys_update
+from accounts.lookalikes import lookalike_keys_update, lookalike_officials
 from accounts.models import (
     REFRESHED_FIELDS,
     WATCHED_STATUSES,
@@ -44,6 +44,7 @@ from accounts.tasks.workflow import notify_event
 from accounts.workflow import (
     TRANSITIONS,
     Action,
+    LookalikesUnconfirmed,
     Transition,
     check_allowed,
     may_act_for_entity,
@@ -312,7 +313,8 @@ def channel_edit(
 
 
 def channel_resubmit(
-    *, actor, channel_id: int, expected_version: int | None = None, two_factor: bool = False, **edit: Any,
+    *, actor, channel_id: int, expected_version: int | None = None, two_factor: bool = False,
+    lookalikes_confirmed: bool = False, **edit: Any,
 ) -> Channel:
     """Save an editor's changes and submit the channel for review, as one step: the same checks,
     events and emails as `channel_edit` then `channel_act(submit)`, in one transaction, so a
@@ -321,7 +323,8 @@ def channel_resubmit(
         channel_edit(actor=actor, channel_id=channel_id, expected_version=expected_version,
                      two_factor=two_factor, **edit)
         # The edit held the lock and bumped the version; the submission is of what was just saved.
-        return channel_act(actor=actor, channel_id=channel_id, action=Action.SUBMIT, two_factor=two_factor)
+        return channel_act(actor=actor, channel_id=channel_id, action=Action.SUBMIT, two_factor=two_factor,
+                           lookalikes_confirmed=lookalikes_confirmed)
 
 
 def proposal_diff(channel: Channel) -> list[tuple[str, Any, Any]]:
@@ -340,12 +343,15 @@ def proposal_diff(channel: Channel) -> list[tuple[str, Any, Any]]:
 # --- Transitions ---------------------------------------------------------------------------
 
 def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "",
-                expected_version: int | None = None, two_factor: bool = False) -> Channel:
+                expected_version: int | None = None, two_factor: bool = False,
+                lookalikes_confirmed: bool = False) -> Channel:
     """Take a workflow action (submit, approve, request_changes, reject, retire, flag_compromised,
     restore, certify, approve_changes, reject_changes) on a channel, under its row lock.
 
     Of two reviewers deciding one submission at once, the second waits for the lock, then
     finds the submission decided and gets AlreadyDecided: exactly one decision is recorded.
+    `lookalikes_confirmed`: the submitter's word that a handle like another entity's official
+    account is their entity's (refused with LookalikesUnconfirmed without it).
     """
     action = _workflow_action(action)
     reason = _checked_reason(reason)
@@ -353,6 +359,7 @@ def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "
         channel = _locked(channel_id)
         transition = check_allowed(actor, action, channel, reason=reason, two_factor=two_factor)
         _check_version(channel, expected_version)
+        _check_lookalikes(transition, channel, confirmed=lookalikes_confirmed)
         from_status = channel.status
         proposal_before = dict(channel.proposed_changes)
         now = timezone.now()
@@ -398,6 +405,13 @@ def check_act(*, actor, channel: Channel, action: Action | str, reason: str = ""
     transition = check_allowed(actor, action, channel, reason=_checked_reason(reason), two_factor=two_factor)
     _check_version(channel, expected_version)
     return transition
+
+
+def _check_lookalikes(transition: Transition, channel: Channel, *, confirmed: bool) -> None:
+    if transition.confirms_lookalikes and not confirmed:
+        lookalikes = lookalike_officials(channel)
+        if lookalikes:
+            raise LookalikesUnconfirmed(lookalikes)
 
 
 def _workflow_action(action: Action | str) -> Action:

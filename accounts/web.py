@@ -102,6 +102,9 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     # Sent only by the "Yes, ..." button of a confirmation page (`Transition.confirm`).
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # Ticked by an editor submitting a handle like another entity's official one
+    # (templates/staff/_lookalikes_confirm.html; `LookalikesUnconfirmed` without it).
+    lookalikes_confirmed = forms.BooleanField(required=False)
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,7 @@ def act(request, pk: int, action: Action, *, render, done: str, visible: bool, r
         channel_act(
             actor=request.user, channel_id=pk, action=action, reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"], two_factor=has_second_factor(request),
+            lookalikes_confirmed=form.cleaned_data["lookalikes_confirmed"],
         )
     except RegistryError as error:
         if error.code == "not_found":

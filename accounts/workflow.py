@@ -63,6 +63,10 @@ class Transition:
     # The fields a reviewer needs to judge the channel: a submission without them is refused
     # (drafts may stay incomplete).
     needs_fields: tuple[str, ...] = ()
+    # A handle that looks like another entity's official account goes to review only on the
+    # submitter's word that it is their entity's (`lookalikes_confirmed`); the services ask, since
+    # it takes a read of the register (`accounts.lookalikes.lookalike_officials`).
+    confirms_lookalikes: bool = False
 
 
 def _t(action, sources, target, who, label, **rules) -> tuple[Action, Transition]:
@@ -73,7 +77,7 @@ S = Status
 TRANSITIONS: dict[Action, Transition] = dict([
     _t(Action.EDIT, [S.DRAFT, S.CHANGES_REQUESTED], None, Who.STAFF, gettext_lazy("Edit")),
     _t(Action.SUBMIT, [S.DRAFT, S.CHANGES_REQUESTED], S.SUBMITTED, Who.STAFF, gettext_lazy("Submit for review"),
-       needs_fields=("display_name", "languages", "description")),
+       needs_fields=("display_name", "languages", "description"), confirms_lookalikes=True),
     _t(Action.APPROVE, [S.SUBMITTED], S.APPROVED, Who.REVIEWER, gettext_lazy("Approve"), four_eyes=True),
     _t(Action.REQUEST_CHANGES, [S.SUBMITTED], S.CHANGES_REQUESTED, Who.REVIEWER, gettext_lazy("Request changes"),
        needs_reason=True, four_eyes=True),
@@ -141,6 +145,21 @@ class Incomplete(RegistryError):
             _("Fill in before submitting: %(fields)s. You can save it as a draft meanwhile.")
             % {"fields": _(", ").join(str(REQUIRED_FIELD_LABELS[name]) for name in missing)},
             field=missing[0] if len(missing) == 1 else None,
+        )
+
+
+class LookalikesUnconfirmed(RegistryError):
+    """A submission whose handle looks like another entity's official account, sent without the
+    submitter's confirmation that the account is theirs; `lookalikes` are (channel, how it differs)."""
+
+    code = "lookalikes_unconfirmed"
+
+    def __init__(self, lookalikes: list):
+        self.lookalikes = lookalikes
+        super().__init__(
+            _("Nothing was submitted: its handle looks like another entity's official account. If this account "
+              "is really your entity's, confirm that it is and submit again."),
+            field="lookalikes_confirmed",
         )
 
 

@@ -76,6 +76,13 @@ def _registry_error(exc: RegistryError) -> Response:
     missing = getattr(exc, "missing", None)  # the fields an incomplete submission lacks
     if missing:
         body["missing"] = list(missing)
+    lookalikes = getattr(exc, "lookalikes", None)  # other entities' official accounts a handle looks like
+    if lookalikes:
+        body["lookalikes"] = [
+            {"id": channel.pk, "platform": channel.platform, "handle": channel.handle,
+             "entity": channel.entity.slug, "reason": reason}
+            for channel, reason in lookalikes
+        ]
     holder = getattr(exc, "holder", None)  # the registration that already holds a handle
     if holder is not None:
         body["holder"] = {"id": holder.pk, "entity": holder.entity.slug}

@@ -354,7 +354,7 @@ class ChannelViewSet(viewsets.GenericViewSet):
             actor=request.user, channel_id=channel_id, action=action,
             reason=serializer.validated_data.get("reason") or "",
             expected_version=expected_version(request, serializer.validated_data.get("version")),
-            two_factor=self.two_factor,
+            two_factor=self.two_factor, lookalikes_confirmed=serializer.validated_data["lookalikes_confirmed"],
         )
         return self.channel_response(channel.pk)
 

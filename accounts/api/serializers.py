@@ -219,6 +219,12 @@ class ChannelActionSerializer(_Input):
         required=False, min_value=1,
         help_text=gettext_lazy("The version you read; a stale one is refused with 409 `stale`. Or send If-Match."),
     )
+    lookalikes_confirmed = serializers.BooleanField(
+        required=False, default=False,
+        help_text=gettext_lazy("Submit only: true to confirm that a handle like another entity's official account "
+                               "is really yours; without it such a submission is refused with 400 "
+                               "`lookalikes_unconfirmed`, which lists the look-alikes."),
+    )
 
 
 

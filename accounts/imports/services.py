@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.imports.files import SheetRow, check_size, open_import_file
 from accounts.imports.plan import Planned, Planner
+from accounts.lookalikes import lookalike_officials
 from accounts.models import REGISTERING_OUTCOMES, ChannelImport, ImportRow, ImportStatus
 from accounts.search import normalize
 from accounts.services import channel_act, channel_create, entity_create
@@ -174,9 +175,12 @@ def _register(actor, channel_import: ChannelImport, rows: list[Planned], *, two_
                 languages=row.languages, description=row.given.get("description", ""), two_factor=two_factor,
                 channel_import=channel_import,
             )
-            # A row without what a submission needs stays a draft for the entity's editors to complete
-            # (the workflow refuses to submit it, and one such row must not refuse the whole file).
-            if submit and not missing_fields(channel, TRANSITIONS[Action.SUBMIT].needs_fields):
+            # A row without what a submission needs, or whose handle looks like another entity's
+            # official account, stays a draft for the entity's editors to complete or to vouch for
+            # (the workflow refuses to submit it unconfirmed, and one such row must not refuse the
+            # whole file; the reviewer importing it is not the one who knows whose account it is).
+            if submit and not missing_fields(channel, TRANSITIONS[Action.SUBMIT].needs_fields) \
+                    and not lookalike_officials(channel):
                 channel_act(actor=actor, channel_id=channel.pk, action=Action.SUBMIT, two_factor=two_factor)
         except RegistryError as refused:
             # Planned a moment ago, refused now: the register changed under the import. All or none.

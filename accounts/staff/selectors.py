@@ -10,9 +10,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from accounts.lookalikes import closest_officials
-from accounts.models import PUBLIC_STATUSES, Channel, ChannelEvent, Language, Status
-from accounts.platforms import AccountLinkError, parse_account_link
+from accounts.models import Channel, ChannelEvent, Language, Status
 from accounts.selectors import channels_for, language_labels, overdue_for_review, with_annual_review
 from accounts.services import proposal_diff
 from accounts.workflow import TRANSITIONS, Action, Transition, check_allowed, editor_entity_ids, is_reviewer
@@ -24,33 +22,6 @@ HISTORY_HIDDEN_FIELDS = frozenset({"updated_at", "created_at", "handle_key"})
 
 
 # --- Staff area ----------------------------------------------------------------------------
-
-LOOKALIKES_SHOWN = 3  # as verify shows
-
-
-def lookalike_officials(channel: Channel, *, link: str | None = None,
-                        platform: str | None = None) -> list[tuple[Channel, str]]:
-    """Other entities' official accounts the channel's handle looks like, closest first as verify
-    ranks them, at most three, each with how it differs: asked while the link can still change
-    (a draft, changes requested). `link` (and `platform`): a link typed but not yet saved, read in
-    its place; one that cannot be read warns of nothing (the service refuses it). The channel's own
-    entity's accounts are not a warning: asked for as many more as it has, then left out."""
-    if channel.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
-        return []
-    key, on = channel.handle_key, channel.platform
-    if link:
-        try:
-            account = parse_account_link(link, platform or None)
-        except AccountLinkError:
-            return []
-        key, on = account.handle_key, account.platform.value
-    own = Channel.private_objects.filter(entity_id=channel.entity_id, platform=on,
-                                         status__in=PUBLIC_STATUSES).count()
-    ranked = closest_officials(key, on, limit=LOOKALIKES_SHOWN + own)
-    others = [(other, reason) for other, reason in ranked
-              if other.entity_id != channel.entity_id and other.pk != channel.pk]
-    return others[:LOOKALIKES_SHOWN]
-
 
 def staff_channels(user, *, entity_id: int | None = None, status: str | None = None) -> QuerySet[Channel]:
     """The channels of the staff home page: the user's entities' (reviewers: all), newest first,

@@ -6,6 +6,8 @@ was on, with what they typed; its HTTP status says what kind of refusal it was.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
@@ -16,6 +18,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.lookalikes import lookalike_officials
 from accounts.models import Channel, Status
 from accounts.platforms import link_examples
 from accounts.selectors import channel_page_rows, channels_for, count_before, follower_history, language_labels
@@ -37,7 +40,6 @@ from accounts.staff.selectors import (
     edit_transition,
     entities_for,
     field_history,
-    lookalike_officials,
     officials_for,
     overdue_of_my_entities,
     shown_proposal,
@@ -54,7 +56,15 @@ from accounts.web import (
     paginate,
     render_page,
 )
-from accounts.workflow import TRANSITIONS, Action, Transition, Who, allowed_actions, is_reviewer
+from accounts.workflow import (
+    TRANSITIONS,
+    Action,
+    LookalikesUnconfirmed,
+    Transition,
+    Who,
+    allowed_actions,
+    is_reviewer,
+)
 from entities.models import Official
 from registry.authentication import has_second_factor
 from registry.direction import isolate
@@ -62,14 +72,6 @@ from registry.errors import RegistryError
 
 # The box an editor ticks to submit a channel whose handle looks like another entity's official one.
 LOOKALIKES_CONFIRMED = "lookalikes_confirmed"
-
-
-def _unconfirmed_lookalikes() -> RegistryError:
-    return RegistryError(
-        _("Nothing was submitted: its handle looks like another entity's official account. If this account is "
-          "really your entity's, tick the box that says so and submit again."),
-        code="lookalikes_unconfirmed",
-    )
 
 
 def _int_or_none(value) -> int | None:
@@ -190,17 +192,17 @@ def channel_edit_view(request, pk: int):
     # "Save and resubmit" (offered while changes are requested): the edit and the submission as one
     # step, so a refused submission saves nothing either.
     resubmit = "resubmit" in request.POST and channel.status == Status.CHANGES_REQUESTED
-    if resubmit and LOOKALIKES_CONFIRMED not in request.POST:
-        typed = form.cleaned_data
-        lookalikes = lookalike_officials(channel, link=typed.get("link"), platform=typed.get("platform"))
-        if lookalikes:
-            return _edit_page(request, channel, form, status=400, error=_unconfirmed_lookalikes(),
-                              nothing_saved=True, lookalikes=lookalikes)
+    save = partial(channel_resubmit, lookalikes_confirmed=LOOKALIKES_CONFIRMED in request.POST) if resubmit \
+        else channel_edit
     try:
-        channel = (channel_resubmit if resubmit else channel_edit)(
+        channel = save(
             actor=request.user, channel_id=pk, expected_version=form.cleaned_data["version"],
             two_factor=has_second_factor(request), **form.service_fields(),
         )
+    except LookalikesUnconfirmed as error:
+        # Refused after the typed link was read: its look-alikes are the ones to show, not the saved link's.
+        return _edit_page(request, channel, form, status=400, error=error, nothing_saved=True,
+                          lookalikes=error.lookalikes)
     except RegistryError as error:
         if error.code == "not_found":
             raise Http404(error.message) from error
@@ -343,11 +345,6 @@ def channel_followers(request, pk: int):
 @login_required
 def channel_action(request, pk: int, action: str):
     action = action_from_slug(action, who=Who.STAFF)
-    if action == Action.SUBMIT and LOOKALIKES_CONFIRMED not in request.POST:
-        # Submitting a handle like another entity's official one takes the editor's word that it is theirs.
-        channel = get_object_or_404(channel_page_rows(channels_for(request.user)), pk=pk)
-        if lookalike_officials(channel):
-            return render_detail(request, channel, failed=action, error=_unconfirmed_lookalikes(), status=400)
     return act(request, pk, action, render=render_detail, done="staff:channel_detail",
                visible=channels_for(request.user).filter(pk=pk).exists(), render_confirmation=render_confirmation)
 

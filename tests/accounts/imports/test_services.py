@@ -282,3 +282,14 @@ def test_a_reviewers_import_leaves_a_row_without_the_basic_fields_as_a_draft(tea
     import_confirm(actor=team["reviewer"], import_id=preview(team["reviewer"], data).pk, two_factor=True)
     assert Channel.private_objects.get(handle_key="mofauae").status == Status.SUBMITTED
     assert Channel.private_objects.get(handle_key="moiuae").status == Status.DRAFT  # for its editors to complete
+
+
+def test_a_reviewers_import_leaves_a_look_alike_of_another_entitys_account_as_a_draft(team, make_channel):
+    make_channel("https://x.com/MOIUAE", entity=team["moi"], status=Status.APPROVED)
+    data = csv_bytes([["entity", "link", "display_name", "languages", "description"],
+                      ["mofa", "https://x.com/MOFAUAE", "MOFA", "English", "Foreign affairs news."],
+                      ["mofa", "https://x.com/M0IUAE", "MOI?", "English", "Looks like the interior ministry."]])
+    import_confirm(actor=team["reviewer"], import_id=preview(team["reviewer"], data).pk, two_factor=True)
+    assert Channel.private_objects.get(handle_key="mofauae").status == Status.SUBMITTED
+    # Only the entity's editors can vouch that it is theirs: the reviewer's file does not.
+    assert Channel.private_objects.get(handle_key="m0iuae").status == Status.DRAFT

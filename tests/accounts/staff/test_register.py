@@ -9,7 +9,7 @@ from django.utils import translation
 from accounts.lookalikes import closest_officials
 from accounts.models import Channel, Status
 from accounts.services import channel_act, channel_create
-from accounts.workflow import Incomplete
+from accounts.workflow import Incomplete, LookalikesUnconfirmed
 from registry.direction import without_isolates
 from tests.accounts.api.test_channels import assert_error, detail, token_client
 from tests.accounts.complete import COMPLETE
@@ -84,7 +84,7 @@ def test_the_editors_own_entitys_accounts_are_no_warning(client, cast, make_chan
 def test_save_and_resubmit_asks_to_confirm_a_look_alike_keeping_what_was_typed(client, cast, make_user, lang):
     reviewer = make_user(reviewer=True)
     channel = channel_create(**COMPLETE, actor=cast["editor"], entity=cast["ours"], link="https://x.com/MOIUAE_demo2")
-    channel_act(actor=cast["editor"], channel_id=channel.pk, action="submit")
+    channel_act(actor=cast["editor"], channel_id=channel.pk, action="submit", lookalikes_confirmed=True)
     channel = channel_act(actor=reviewer, channel_id=channel.pk, action="request_changes", reason="Check it.",
                           two_factor=True)
     login(in_lang(client, lang), cast["editor"])
@@ -143,6 +143,39 @@ def test_the_api_refuses_an_incomplete_submission_with_the_missing_fields(cast):
                         400, "incomplete")
     assert body["missing"] == ["display_name", "description"]
     assert Channel.private_objects.get(pk=draft.pk).status == Status.DRAFT
+
+
+def test_the_services_refuse_an_unconfirmed_look_alike_submission_whatever_the_door(cast):
+    draft = channel_create(actor=cast["editor"], entity=cast["ours"], link="https://x.com/MOIUAE_demo2", **COMPLETE)
+    with pytest.raises(LookalikesUnconfirmed) as refused:
+        channel_act(actor=cast["editor"], channel_id=draft.pk, action="submit")
+    assert [channel.pk for channel, _ in refused.value.lookalikes] == [cast["official"].pk]
+    assert Channel.private_objects.get(pk=draft.pk).status == Status.DRAFT
+    channel_act(actor=cast["editor"], channel_id=draft.pk, action="submit", lookalikes_confirmed=True)
+    assert Channel.private_objects.get(pk=draft.pk).status == Status.SUBMITTED
+
+
+def test_the_api_refuses_an_unconfirmed_look_alike_submission_and_lists_the_look_alikes(cast):
+    draft = channel_create(actor=cast["editor"], entity=cast["ours"], link="https://x.com/MOIUAE_demo2", **COMPLETE)
+    api = token_client(cast["editor"])
+    body = assert_error(api.post(detail(draft.pk, "submit"), {}, format="json"), 400, "lookalikes_unconfirmed",
+                        field="lookalikes_confirmed")
+    assert body["lookalikes"] == [{
+        "id": cast["official"].pk, "platform": "x", "handle": "MOIUAE_demo1", "entity": cast["theirs"].slug,
+        "reason": body["lookalikes"][0]["reason"],
+    }]
+    assert body["lookalikes"][0]["reason"]
+    assert Channel.private_objects.get(pk=draft.pk).status == Status.DRAFT
+
+    done = api.post(detail(draft.pk, "submit"), {"lookalikes_confirmed": True}, format="json")
+    assert done.status_code == 200, done.content
+    assert done.json()["status"] == Status.SUBMITTED
+
+
+def test_a_channel_like_nobody_elses_account_submits_without_confirming(cast):
+    draft = channel_create(actor=cast["editor"], entity=cast["ours"], link="https://x.com/QuiteUnlike", **COMPLETE)
+    done = token_client(cast["editor"]).post(detail(draft.pk, "submit"), {}, format="json")
+    assert done.status_code == 200, done.content
 
 
 def test_a_taken_public_handle_names_the_entity_without_a_number(client, cast):

@@ -59,8 +59,9 @@ def snapshot(channel: Channel) -> tuple:
 
 
 def submitted(entity, editor, link: str) -> Channel:
+    """A submission, on the editor's word where its handle looks like another entity's account."""
     channel = channel_create(**COMPLETE, actor=editor, entity=entity, link=link)
-    return channel_act(actor=editor, channel_id=channel.pk, action="submit")
+    return channel_act(actor=editor, channel_id=channel.pk, action="submit", lookalikes_confirmed=True)
 
 
 def approved(entity, editor, reviewer, link: str) -> Channel:
