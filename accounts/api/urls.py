@@ -31,5 +31,7 @@ urlpatterns = [
     path("v1/report/", ReportView.as_view(), name="api-report"),
     re_path(r"^v1/", endpoint_not_found),
     # drf-spectacular-sidecar: Swagger UI's files come from our static files, never a CDN.
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # GET only: an OPTIONS request (a browser's preflight) found no template to answer with, a 500.
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", http_method_names=["get", "head"]),
+         name="api-docs"),
 ]
