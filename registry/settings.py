@@ -364,6 +364,8 @@ CORS_URLS_REGEX = (
     r"|channels/([0-9]+/(followers/)?)?|channels\.(csv|json|xlsx)|presence\.csv"
     r"|entities/([^/]+/)?|officials/([^/]+/)?"
     r")$"
+    # The change feed as Atom and JSON Feed, in each language, whole or per entity.
+    rf"|^/({'|'.join(code for code, _name in LANGUAGES)})/feeds/(entities/[^/]+/)?changes\.(atom|json)$"
 )
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False

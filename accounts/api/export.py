@@ -36,7 +36,9 @@ REGISTER_COLUMNS = (
     Column("id", INTEGER, _("The channel's number in the register; the same in the API, the change feed and "
                             "the channel's page."), "1042"),
     Column("platform", CODE, _("The platform, as the API's code (x, instagram, facebook, youtube...)."), "x"),
-    Column("handle", TEXT, _("The account's handle on the platform, as it appears in the account's link (on X, without the @)."), "MOFAUAE"),
+    Column("handle", TEXT, _(
+        "The account's handle on the platform, as it appears in the account's link (on X, without the @)."
+    ), "MOFAUAE"),
     Column("url", LINK, _("The account's link, as the register writes it."), "https://x.com/MOFAUAE"),
     Column("display_name", TEXT, _("The account's display name on the platform."), "MoFA UAE",
            _("No display name is recorded.")),
