@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from accounts.models import Status
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.test_public_journeys import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -144,13 +145,16 @@ def test_another_website_reads_the_verify_api_and_shows_the_badge(browser, live_
 @pytest.mark.parametrize("language", ["ar", "en"])
 def test_the_open_data_pages_and_the_api_examples_in_a_browser(page, language, make_channel):
     """Nothing blocked by the Content-Security-Policy, nothing asked of another host (the `page` fixture
-    checks both), the code left to right on an Arabic page."""
+    checks both), no serious accessibility fault, the code left to right on an Arabic page."""
     make_channel("https://x.com/OpenDataMin")
     page.set_extra_http_headers({"Accept-Language": language})
     for address in (f"/{language}/open-data/", f"/{language}/open-data/register/", f"/{language}/open-data/presence/",
                     "/api/docs/"):
         page.goto(address)
         expect(page.locator("h1, h2").first).to_be_visible()
+        if address != "/api/docs/":  # Swagger UI's own page is drf-spectacular's
+            faults = serious_violations(page)
+            assert not faults, (address, faults)
     expect(page.locator("#api-examples pre").first).to_have_css("direction", "ltr")
     expect(page.locator(".api-intro")).to_have_attribute("dir", "rtl" if language == "ar" else "ltr")
     page.goto(f"/{language}/open-data/")
