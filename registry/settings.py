@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "corsheaders",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -61,6 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outside the replay, so a replayed public answer gets the same CORS headers as one the site drew
+    # (the replay keys no answer by Origin); only the public read API, GET/HEAD (accounts/api/cors.py).
+    "accounts.api.cors.PublicReadCorsMiddleware",
     # First: an anonymous GET the site answered once at this register version is replayed from the
     # cache without the rest (accounts/public/replay.py); anything else goes on through the list.
     "accounts.public.replay.PublicReplayMiddleware",
@@ -350,6 +354,25 @@ SPECTACULAR_SETTINGS = {
     },
     "DEFAULT_QUERY_MANAGER": "_default_manager",  # Channel has no `objects`, on purpose
 }
+
+# Cross-origin reads (django-cors-headers, through accounts/api/cors.py): another site's script may read
+# the public read API, from any origin, without credentials; nothing else on the site is readable so.
+# https://github.com/adamchainz/django-cors-headers#configuration
+CORS_URLS_REGEX = (
+    r"^/api/v1/("
+    r"verify/|stats/|changes/"
+    r"|channels/([0-9]+/(followers/)?)?|channels\.(csv|json|xlsx)|presence\.csv"
+    r"|entities/([^/]+/)?|officials/([^/]+/)?"
+    r")$"
+    # The change feed as Atom and JSON Feed, in each language, whole or per entity.
+    rf"|^/({'|'.join(code for code, _name in LANGUAGES)})/feeds/(entities/[^/]+/)?changes\.(atom|json)$"
+)
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match"]  # no authorization, no CSRF token
+CORS_EXPOSE_HEADERS = ["etag", "content-language", "retry-after", "content-disposition"]
+CORS_PREFLIGHT_MAX_AGE = 86400
 
 # --- Imports from a spreadsheet (accounts/imports/) -----------------------------------------
 # A file over either limit is refused whole, with the limit in the sentence. 10,000 rows preview in

@@ -3,7 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.public import views as public_views
+from accounts.public import open_data, views as public_views
 from accounts.report import views as report_views
 from registry import views
 
@@ -26,6 +26,9 @@ urlpatterns += i18n_patterns(
     path("entities/<slug:slug>/", public_views.entity, name="entity"),
     path("channels/<int:pk>/", public_views.channel, name="channel"),
     path("presence/", report_views.presence, name="presence"),
+    path("open-data/", open_data.open_data, name="open_data"),
+    path("open-data/register/", open_data.register_dictionary, name="open_data_register"),
+    path("open-data/presence/", open_data.presence_dictionary, name="open_data_presence"),
     path("auth/", include("registry.auth.urls")),
     path("staff/", include("accounts.staff.urls", namespace="staff")),
     # Before review/: the report is the review area's too, but has its own URLs (accounts/report/urls.py).

@@ -7,18 +7,62 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from rest_framework.renderers import BaseRenderer
 
 from accounts.models import Channel
 
-COLUMNS = (
-    "id", "platform", "handle", "url", "display_name", "entity_slug", "entity_name_ar", "entity_name_en",
-    "official_slug", "official_name_ar", "official_name_en", "languages", "status", "followers", "followers_at",
-    "since",
+# The register's columns, in order: the CSV's header, the JSON's keys and the XLSX's first row, and
+# what the data dictionary (accounts/public/open_data.py) says of each. A column is added here or
+# nowhere, so no download can have a column its dictionary does not describe.
+INTEGER, TEXT, LINK, DATE_TIME, CODE, CODES = "integer", "text", "link", "date-time", "code", "codes"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # INTEGER, TEXT...: what the dictionary calls its type
+    meaning: Promise
+    example: str
+    empty: Promise | None = None  # what an empty cell (JSON: null or "") means; None: never empty
+
+
+REGISTER_COLUMNS = (
+    Column("id", INTEGER, _("The channel's number in the register; the same in the API, the change feed and "
+                            "the channel's page."), "1042"),
+    Column("platform", CODE, _("The platform, as the API's code (x, instagram, facebook, youtube...)."), "x"),
+    Column("handle", TEXT, _(
+        "The account's handle on the platform, as it appears in the account's link (on X, without the @)."
+    ), "MOFAUAE"),
+    Column("url", LINK, _("The account's link, as the register writes it."), "https://x.com/MOFAUAE"),
+    Column("display_name", TEXT, _("The account's display name on the platform."), "MoFA UAE",
+           _("No display name is recorded.")),
+    Column("entity_slug", CODE, _("The entity's short name in the register's addresses."), "mofa"),
+    Column("entity_name_ar", TEXT, _("The entity's name in Arabic."), "وزارة الخارجية"),
+    Column("entity_name_en", TEXT, _("The entity's name in English."), "Ministry of Foreign Affairs"),
+    Column("official_slug", CODE, _("The official's short name, when the account is an official's."),
+           "minister-foreign-affairs", _("The account is the entity's own, not an official's.")),
+    Column("official_name_ar", TEXT, _("The official's name in Arabic."), "عبدالله بن زايد",
+           _("The account is the entity's own, not an official's.")),
+    Column("official_name_en", TEXT, _("The official's name in English."), "Abdullah bin Zayed",
+           _("The account is the entity's own, not an official's.")),
+    Column("languages", CODES, _("The languages the account publishes in, as two-letter codes (separated by ; in "
+                                 "CSV and XLSX, a list in JSON)."), "ar;en", _("No language is recorded.")),
+    Column("status", CODE, _("approved: official now; retired: was official, no longer; compromised: official "
+                             "but taken over, not to be trusted now."), "approved"),
+    Column("followers", INTEGER, _("The latest follower count read from the platform."), "1250000",
+           _("Not read yet, or the platform does not say.")),
+    Column("followers_at", DATE_TIME, _("When the follower count was read (ISO 8601, with its offset)."),
+           "2026-11-30T03:30:00+00:00", _("Not read yet.")),
+    Column("since", DATE_TIME, _("When the account was approved as official (ISO 8601, with its offset)."),
+           "2025-01-15T09:12:00+00:00", _("Not recorded (an account registered before the register kept it).")),
 )
+COLUMNS = tuple(column.name for column in REGISTER_COLUMNS)
 BOM = "\ufeff"
 # A cell starting with one of these is a formula to a spreadsheet program: quote it as text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -57,18 +101,45 @@ _FIELDS = (
 BLOCK_ROWS = 1000
 
 
-def channel_row(values: tuple) -> list:
+def channel_record(values: tuple) -> list:
+    """A row as read, in REGISTER_COLUMNS' order, typed as JSON gives it: numbers, lists, None where empty,
+    dates as ISO 8601 text. Each format writes it its way (`csv_cells`, the JSON and XLSX downloads)."""
     (pk, platform, handle, url, display_name, entity_slug, entity_ar, entity_en, official_slug, official_ar,
      official_en, languages, status, followers, followers_at, approved_at) = values
     return [
-        pk, platform, as_text(handle), url, as_text(display_name),
-        entity_slug, as_text(entity_ar), as_text(entity_en),
-        official_slug or "", as_text(official_ar or ""), as_text(official_en or ""),
-        ";".join(languages), status,
-        "" if followers is None else followers,
-        followers_at.isoformat() if followers_at else "",
-        approved_at.isoformat() if approved_at else "",
+        pk, platform, handle, url, display_name, entity_slug, entity_ar, entity_en,
+        official_slug, official_ar, official_en, list(languages), status, followers,
+        followers_at.isoformat() if followers_at else None,
+        approved_at.isoformat() if approved_at else None,
     ]
+
+
+# The columns a spreadsheet program could read as a formula: everything people or platforms wrote.
+_FREE_TEXT = tuple(column.kind == TEXT for column in REGISTER_COLUMNS)
+
+
+def flat(value) -> str | int:
+    """A value as one spreadsheet cell: a list joined by ";", nothing as an empty cell."""
+    if value is None:
+        return ""
+    return ";".join(value) if isinstance(value, list) else value
+
+
+def csv_cells(record: list) -> list:
+    return [as_text(flat(value)) if free else flat(value) for value, free in zip(record, _FREE_TEXT, strict=True)]
+
+
+def channel_records(channels: QuerySet[Channel]) -> Iterator[list[list]]:
+    """The channels' records (`channel_record`) in blocks of BLOCK_ROWS, read through a server-side cursor:
+    what every download of the register writes."""
+    block = []
+    for values in channels.values_list(*_FIELDS).iterator(chunk_size=BLOCK_ROWS):
+        block.append(channel_record(values))
+        if len(block) == BLOCK_ROWS:
+            yield block
+            block = []
+    if block:
+        yield block
 
 
 class Lines:
@@ -86,18 +157,14 @@ class Lines:
 
 
 def csv_lines(channels: QuerySet[Channel]) -> Iterator[str]:
-    """The header, then the channels' rows in blocks of BLOCK_ROWS, read through a server-side cursor."""
+    """The header, then the channels' rows in blocks of BLOCK_ROWS."""
     lines = Lines()
     writer = csv.writer(lines)
     writer.writerow(COLUMNS)
     yield BOM + lines.take()
-    for count, values in enumerate(channels.values_list(*_FIELDS).iterator(chunk_size=BLOCK_ROWS), 1):
-        writer.writerow(channel_row(values))
-        if count % BLOCK_ROWS == 0:
-            yield lines.take()
-    rest = lines.take()
-    if rest:
-        yield rest
+    for block in channel_records(channels):
+        writer.writerows(csv_cells(record) for record in block)
+        yield lines.take()
 
 
 def csv_response(channels: QuerySet[Channel], filename: str = "channels.csv") -> StreamingHttpResponse:

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from accounts.api.alerts import AlertViewSet
 from accounts.api.channels import ChannelCsvView, ChannelViewSet
+from accounts.api.downloads import ChannelJsonView, ChannelXlsxView, PresenceCsvView
 from accounts.api.entities import EntityViewSet, OfficialViewSet, StatsView
 from accounts.api.imports import ImportViewSet
 from accounts.api.report import ReportView
@@ -21,11 +22,16 @@ router.register("imports", ImportViewSet, basename="api-import")
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("v1/channels.csv", ChannelCsvView.as_view({"get": "list"}), {"format": "csv"}, name="api-channel-csv"),
+    path("v1/channels.json", ChannelJsonView.as_view({"get": "list"}), {"format": "json"}, name="api-channel-json"),
+    path("v1/channels.xlsx", ChannelXlsxView.as_view({"get": "list"}), {"format": "xlsx"}, name="api-channel-xlsx"),
+    path("v1/presence.csv", PresenceCsvView.as_view(), name="api-presence-csv"),
     path("v1/stats/", StatsView.as_view(), name="api-stats"),
     path("v1/", include(router.urls)),
     path("v1/verify/", VerifyView.as_view(), name="api-verify"),
     path("v1/report/", ReportView.as_view(), name="api-report"),
     re_path(r"^v1/", endpoint_not_found),
     # drf-spectacular-sidecar: Swagger UI's files come from our static files, never a CDN.
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # GET only: an OPTIONS request (a browser's preflight) found no template to answer with, a 500.
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", http_method_names=["get", "head"]),
+         name="api-docs"),
 ]

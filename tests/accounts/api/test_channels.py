@@ -573,6 +573,8 @@ def test_the_docs_page_loads_everything_from_this_site():
     assert response.status_code == 200
     page = response.content.decode()
     assert "swagger-ui" in page
+    # The examples to copy (templates/accounts/_api_examples.html) are text: their links load nothing.
+    page = re.sub(r'<pre dir="ltr" class="example".*?</pre>', "", page, flags=re.S)
     assert not re.search(r"(?:https?:)?//(?!testserver)[a-z0-9.-]+\.[a-z]{2,}", page, re.I), "an external host"
     # The CSP nonces are random base64: one may spell "cdn" by chance, so they are left out of this check.
     assert "cdn" not in re.sub(r'nonce="[^"]*"', "", page).lower()
