@@ -173,6 +173,7 @@ def register_a_look_alike(page, live_server, cast: Cast, lang: str, screen: str)
     page.locator("form.action-submit button[type=submit]").click()
     expect(page.locator(".error-summary")).to_have_count(0)
     expect(page.locator("dl.facts")).to_contain_text(status_word(lang, Status.SUBMITTED))
+    looks_right(page, lang)
     assert Channel.private_objects.get(pk=channel.pk).status == Status.SUBMITTED
 
 
