@@ -82,6 +82,7 @@ def test_a_reviewers_journeys(page, live_server, register, mailoutbox, lang, scr
 def log_in_with_a_wrong_code_then_the_right_one(page, register: dict, lang: str) -> None:
     device: TOTPDevice = register["device"]
     page.goto(f"/{lang}/auth/login/")
+    looks_right(page, lang)
     login = page.locator("main form")
     login.locator("input[name=username]").fill("reviewer@gco.example")
     login.locator("input[name=password]").fill(PASSWORD)
