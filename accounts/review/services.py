@@ -26,7 +26,6 @@ from accounts.workflow import require_reviewer
 from entities.models import Entity, Membership
 from registry.emails import bilingual_email
 from registry.errors import NotFound, RegistryError
-from registry.forms import ResetRequestForm
 
 
 def notify_editors_of_alert(*, user, alert_id: int, two_factor: bool = False) -> int:
@@ -68,8 +67,11 @@ def annual_review_remind(*, actor, entity_id: int, two_factor: bool = False) -> 
 
 def entity_editor_invite(*, actor, entity_id: int, email: str, two_factor: bool = False):
     """Make the person with `email` an editor of the entity (creating their account, without a
-    password, if there is none) and email them the link to set their password, as "Forgot your
-    password" does. Editors need no second factor, so no enrolment link is sent to them.
+    password, if there is none) and email them, in both languages, that they are one and the
+    single-use link to set their password (the reset link of "Forgot your password", in the words
+    of an invitation: nobody asked to reset anything). Someone who already has a password is told
+    to log in as usual, the link offered only if they have forgotten it. Editors need no second
+    factor, so no enrolment link is sent to them.
 
     Returns the user and whether the account was created."""
     require_reviewer(actor, two_factor=two_factor)
@@ -94,13 +96,11 @@ def entity_editor_invite(*, actor, entity_id: int, email: str, two_factor: bool 
             raise RegistryError(_("The account %(email)s is switched off: ask an administrator to switch it on.")
                                 % {"email": email}, code="inactive_user", field="email")
         Membership.objects.get_or_create(user=user, entity=entity, defaults={"role": Membership.Role.EDITOR})
-        context = {
-            "email": user.email, "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user), "user": user,
+        values = {
+            "email": user.email, "entity": entity, "has_password": user.has_usable_password(),
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user),
             "site_url": settings.SITE_URL.rstrip("/"),
             "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         }
-        transaction.on_commit(lambda: ResetRequestForm().send_mail(
-            "registration/password_reset_subject.txt", "registration/password_reset_email.txt",
-            context, None, user.email))
+        transaction.on_commit(bilingual_email("editor_invite", lambda: values, [user.email]).send)
     return user, created

@@ -477,7 +477,7 @@ def test_the_channel_page_lists_its_events_newest_first_with_who_and_reason(clie
                 reason="Add the English description.", two_factor=True)
     login(client, team["editor"])
     content = client.get(staff_url("channel_detail", channel)).content.decode()
-    events = re.search(r'<section aria-labelledby="events-heading">.*?</section>', content, re.S).group(0)
+    events = re.search(r'<section class="workflow-history">.*?</section>', content, re.S).group(0)
     text = page_text(client.get(staff_url("channel_detail", channel)))
     assert "Add the English description." in text
     assert "Submitted → Changes requested" in text and team["reviewer"].email in text
