@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("entities/<slug:slug>/", public_views.entity, name="entity"),
     path("channels/<int:pk>/", public_views.channel, name="channel"),
     path("presence/", report_views.presence, name="presence"),
+    path("feeds/", include("accounts.opendata.feeds_urls")),
     path("auth/", include("registry.auth.urls")),
     path("staff/", include("accounts.staff.urls", namespace="staff")),
     # Before review/: the report is the review area's too, but has its own URLs (accounts/report/urls.py).
