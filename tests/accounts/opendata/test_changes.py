@@ -18,8 +18,14 @@ from accounts.opendata.changes import (
     read_limit,
 )
 from accounts.workflow import PUBLIC_CHANGES, TRANSITIONS, Action
+from tests.accounts.opendata.steps import Workflow, workflow_for
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def workflow(make_entity, make_user) -> Workflow:
+    return workflow_for(make_entity, make_user)
 
 
 def kinds(events) -> list[str]:

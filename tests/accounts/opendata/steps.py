@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
-
 from accounts.models import Channel
 from accounts.services import channel_act, channel_create, channel_edit
 from entities.models import Entity
@@ -37,7 +35,7 @@ class Workflow:
         return channel_edit(actor=self.editor, channel_id=channel.pk, **fields)
 
 
-@pytest.fixture
-def workflow(make_entity, make_user) -> Workflow:
+def workflow_for(make_entity, make_user) -> Workflow:
+    """An entity with an editor, and a reviewer: each test module's `workflow` fixture."""
     entity = make_entity(slug="ministry-of-tests", name_en="Ministry of Tests", name_ar="وزارة الاختبارات")
     return Workflow(editor=make_user(editor_of=entity), reviewer=make_user(reviewer=True), entity=entity)
