@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+NEWEST_FIRST = ("theirs", "second", "second", "first")
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_the_atom_feed_lists_public_changes_newest_first(changes, language):
     assert feed.findtext(f"{ATOM}title")
     entries = feed.findall(f"{ATOM}entry")
     assert [entry.find(f"{ATOM}link").get("href") for entry in entries] == [
-        f"http://testserver/{language}/channels/{changes[name].pk}/" for name in ("theirs", "second", "second", "first")]
+        f"http://testserver/{language}/channels/{changes[name].pk}/" for name in NEWEST_FIRST]
     ids = [entry.findtext(f"{ATOM}id") for entry in entries]
     assert len(set(ids)) == 4 and all(entry_id.startswith("tag:") for entry_id in ids)
     for entry in entries:
@@ -76,10 +77,11 @@ def test_the_json_feed_has_the_same_entries(changes, language):
     assert feed["feed_url"] == f"http://testserver/{language}/feeds/changes.json"
     items = feed["items"]
     assert [item["url"] for item in items] == [
-        f"http://testserver/{language}/channels/{changes[name].pk}/" for name in ("theirs", "second", "second", "first")]
+        f"http://testserver/{language}/channels/{changes[name].pk}/" for name in NEWEST_FIRST]
     assert [item["_registry"]["kind"] for item in items] == ["approved", "compromised", "approved", "approved"]
     assert all(item["id"] and item["title"] and item["date_published"] for item in items)
-    atom_ids = [entry.findtext(f"{ATOM}id") for entry in atom(f"/{language}/feeds/changes.atom").findall(f"{ATOM}entry")]
+    entries = atom(f"/{language}/feeds/changes.atom").findall(f"{ATOM}entry")
+    atom_ids = [entry.findtext(f"{ATOM}id") for entry in entries]
     assert [item["id"] for item in items] == atom_ids
 
 
