@@ -21,6 +21,10 @@ def deliver_webhook(self, delivery_id: int) -> bool:
     """One attempt at a delivery; the service decides whether and when to try again (its backoff and its
     limit of attempts), so Celery's own retry limit is not used."""
     attempt = webhook_deliver(delivery_id=delivery_id)
+    while attempt.retry_in is not None and self.request.is_eager:
+        # Jobs run inline (no broker: development without Redis, the tests): no later run can be
+        # scheduled, so the attempts follow at once, still bounded by WEBHOOK_MAX_ATTEMPTS.
+        attempt = webhook_deliver(delivery_id=delivery_id)
     if attempt.retry_in is not None:
         raise self.retry(countdown=attempt.retry_in)
     return attempt.delivered
