@@ -13,7 +13,7 @@ from accounts.opendata.webhooks_signing import (
 )
 
 SECRET = "s3cret-shared-with-the-subscriber"
-BODY = '{"kind":"approved","channel":{"handle":"UAEGov"}}'.encode()
+BODY = b'{"kind":"approved","channel":{"handle":"UAEGov"}}'
 NOW = 1_767_225_600
 
 
