@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -98,6 +99,10 @@ def check_url(url: str) -> Target:
         raise UnsafeWebhookURL(_("Give the URL without a user name or password: the signature proves the sender."),
                                field="url")
     host = (parts.hostname or "").rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii")  # the name as DNS, the Host header and SNI carry it
+    except UnicodeError:
+        host = ""
     if not host:
         raise UnsafeWebhookURL(_("This is not a valid URL."), field="url")
     port = port or (443 if parts.scheme == "https" else 80)
@@ -142,8 +147,11 @@ def post_pinned(url: str, *, body: bytes, headers: dict[str, str]) -> Answer:
         with client.stream("POST", target.pinned_url(address), content=body,
                            headers={**headers, "Host": target.host_header}, extensions=extensions) as response:
             start = b""
+            # A receiver dripping its answer a byte at a time resets the read timeout at each byte: the
+            # whole answer gets one more timeout's time, then what came is enough (only the status matters).
+            deadline = time.monotonic() + settings.WEBHOOK_TIMEOUT_SECONDS
             for chunk in response.iter_raw():
                 start += chunk
-                if len(start) >= limit:
+                if len(start) >= limit or time.monotonic() > deadline:
                     break
             return Answer(status_code=response.status_code, start=start[:limit])

@@ -16,7 +16,9 @@ def announce_change(event_id: int) -> int:
     return len(deliveries)
 
 
-@shared_task(name="accounts.tasks.deliver_webhook", bind=True, acks_late=True, max_retries=None)
+# Time-limited far below the default: an attempt is a few seconds (WEBHOOK_TIMEOUT_SECONDS per step).
+@shared_task(name="accounts.tasks.deliver_webhook", bind=True, acks_late=True, max_retries=None,
+             soft_time_limit=90, time_limit=120)
 def deliver_webhook(self, delivery_id: int) -> bool:
     """One attempt at a delivery; the service decides whether and when to try again (its backoff and its
     limit of attempts), so Celery's own retry limit is not used."""

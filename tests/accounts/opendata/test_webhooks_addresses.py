@@ -94,6 +94,12 @@ def test_a_public_https_url_is_accepted_with_every_address_checked(dns):
     assert target.host_header == "hooks.example.com"
 
 
+def test_an_international_name_is_resolved_and_sent_as_dns_spells_it(dns):
+    dns.table["xn--mgbh0fb.example"] = [PUBLIC]
+    target = check_url("https://مثال.example/hook")
+    assert dns.asked == ["xn--mgbh0fb.example"] and target.host_header == "xn--mgbh0fb.example"
+
+
 def test_plain_http_only_where_the_setting_allows_it(dns, settings):
     settings.WEBHOOK_ALLOW_HTTP = True
     assert check_url("http://hooks.example.com:8080/hook").host_header == "hooks.example.com:8080"
