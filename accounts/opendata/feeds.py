@@ -102,6 +102,10 @@ class ChangesAtomFeed(Feed):
     def link(self, of: FeedOf) -> str:
         return of.home
 
+    def author_name(self) -> str:
+        # Atom wants an author for the feed or every entry: the register's keeper.
+        return _("UAE Government Communication Office")
+
     def feed_url(self, of: FeedOf) -> str:
         return of.feed_path("atom")
 
@@ -147,6 +151,7 @@ def changes_json_feed(request: HttpRequest, slug: str | None = None) -> JsonResp
         "home_page_url": request.build_absolute_uri(of.home),
         "feed_url": request.build_absolute_uri(of.feed_path("json")),
         "language": language,
+        "authors": [{"name": _("UAE Government Communication Office")}],
         "items": [{
             "id": entry_id(event),
             "url": request.build_absolute_uri(_channel_path(event)),

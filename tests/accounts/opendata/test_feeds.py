@@ -52,7 +52,8 @@ def json_feed(path: str) -> dict:
 def test_the_atom_feed_lists_public_changes_newest_first(changes, language):
     feed = atom(f"/{language}/feeds/changes.atom")
     assert feed.tag == f"{ATOM}feed" and feed.get(XML_LANG) == language
-    assert feed.findtext(f"{ATOM}title")
+    assert feed.findtext(f"{ATOM}title") and feed.findtext(f"{ATOM}id") and feed.findtext(f"{ATOM}updated")
+    assert feed.findtext(f"{ATOM}author/{ATOM}name")  # required when the entries name none
     entries = feed.findall(f"{ATOM}entry")
     assert [entry.find(f"{ATOM}link").get("href") for entry in entries] == [
         f"http://testserver/{language}/channels/{changes[name].pk}/" for name in NEWEST_FIRST]
