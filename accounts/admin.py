@@ -1,7 +1,20 @@
-"""Admin pages for channels and their records, read-only: the admin never writes around the services."""
+"""Admin pages for channels and their records, read-only: the admin never writes around the services;
+and the webhook subscribers, which an admin registers, with their delivery log (read-only)."""
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _, ngettext
 
-from accounts.models import Alert, Channel, ChannelEvent, FollowerSnapshot
+from accounts.models import (
+    Alert,
+    ChangeKind,
+    Channel,
+    ChannelEvent,
+    FollowerSnapshot,
+    WebhookDelivery,
+    WebhookSubscriber,
+)
+from accounts.opendata.webhooks import webhook_subscribers_pause, webhook_subscribers_resume
+from accounts.opendata.webhooks_addresses import UnsafeWebhookURL, check_url
 from registry.admin import HistoryAdmin
 
 
@@ -64,3 +77,62 @@ class AlertAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["kind", ("resolved_at", admin.EmptyFieldListFilter)]
     list_select_related = ["channel", "resolved_by"]
     search_fields = ["channel__handle"]
+
+
+# --- Webhooks (accounts/opendata/webhooks.py) --------------------------------------------------
+
+class WebhookSubscriberForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("URL"), max_length=500, assume_scheme="https",
+        help_text=_("Where changes are sent: https only, and never a private, loopback or link-local address."),
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("kinds of change"), choices=ChangeKind.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Leave empty for every kind."),
+    )
+
+    class Meta:
+        model = WebhookSubscriber
+        fields = ["name", "url", "secret", "kinds", "entities"]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            check_url(url)  # checked again at every delivery: DNS answers change
+        except UnsafeWebhookURL as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+        return url
+
+
+@admin.register(WebhookSubscriber)
+class WebhookSubscriberAdmin(admin.ModelAdmin):
+    """Subscribers are registered here; pausing and resuming go through the webhook services."""
+
+    form = WebhookSubscriberForm
+    list_display = ["name", "url", "is_active", "consecutive_failures", "paused_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    filter_horizontal = ["entities"]
+    readonly_fields = ["is_active", "consecutive_failures", "paused_at", "paused_reason", "created_at"]
+    actions = ["pause", "resume"]
+
+    @admin.action(description=_("Pause the selected subscribers"))
+    def pause(self, request, queryset):
+        count = webhook_subscribers_pause(subscriber_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, ngettext("%(count)d subscriber paused.", "%(count)d subscribers paused.", count)
+                          % {"count": count})
+
+    @admin.action(description=_("Resume the selected subscribers"))
+    def resume(self, request, queryset):
+        count = webhook_subscribers_resume(subscriber_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, ngettext("%(count)d subscriber resumed.", "%(count)d subscribers resumed.", count)
+                          % {"count": count})
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["created_at", "subscriber", "event", "status", "attempts", "response_code", "last_attempt_at"]
+    list_filter = ["status", "subscriber"]
+    list_select_related = ["subscriber", "event__channel"]
+    date_hierarchy = "created_at"
+    search_fields = ["subscriber__name", "error"]

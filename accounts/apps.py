@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Celery's autodiscovery imports the package `accounts.tasks` only, and its modules may not be
         # imported by it (the services enqueue some of them): every process registers them here.
-        from accounts.tasks import alerts, radar, refresh, reminders, report, workflow  # noqa: F401
+        from accounts.tasks import alerts, radar, refresh, reminders, report, webhooks, workflow  # noqa: F401

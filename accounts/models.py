@@ -16,6 +16,8 @@ through `Channel.public_objects`. `Channel.private_objects` is for staff and rev
 """
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -768,3 +770,110 @@ class ImportRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_import_id}:{self.number} {self.outcome}"
+
+
+# --- Open data: the change feed and its webhooks ----------------------------------------------
+
+class ChangeKind(models.TextChoices):
+    """What the public is told changed about a channel: the workflow steps that change the public
+    register (accounts/workflow.py names each transition's kind). Drafts, submissions, rejections and
+    requested changes are never one."""
+
+    APPROVED = "approved", _("Became official")
+    RETIRED = "retired", _("Retired")
+    COMPROMISED = "compromised", _("Flagged as compromised")
+    RESTORED = "restored", _("Restored after being compromised")
+    CHANGED = "changed", _("Details changed")
+
+
+def _webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class WebhookSubscriber(models.Model):
+    """Someone (a platform's trust-and-safety team, a newsroom) told of every public change by a
+    signed POST (accounts/opendata/webhooks.py); registered by an admin. Paused by hand, or by itself
+    after WEBHOOK_PAUSE_AFTER deliveries in a row have failed."""
+
+    name = models.CharField(_("name"), max_length=200)
+    url = models.URLField(
+        _("URL"), max_length=500,
+        help_text=_("Where changes are sent: https only, and never a private, loopback or link-local address."),
+    )
+    secret = models.CharField(
+        _("secret"), max_length=200, default=_webhook_secret,
+        help_text=_("Shared with the subscriber, who checks each delivery's signature with it."),
+    )
+    kinds = ArrayField(
+        models.CharField(max_length=20, choices=ChangeKind.choices), verbose_name=_("kinds of change"),
+        default=list, blank=True, help_text=_("Leave empty for every kind."),
+    )
+    entities = models.ManyToManyField(
+        "entities.Entity", verbose_name=_("entities"), blank=True, related_name="+",
+        help_text=_("Leave empty for every entity."),
+    )
+    is_active = models.BooleanField(_("active"), default=True, help_text=_("A paused subscriber is sent nothing."))
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    paused_at = models.DateTimeField(_("paused"), null=True, blank=True)
+    paused_reason = models.CharField(_("why paused"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook subscriber")
+        verbose_name_plural = _("webhook subscribers")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, *, kind: str, entity_id: int, entity_ids: set[int]) -> bool:
+        """Whether this subscriber asked for a change of this kind, of this entity's channel
+        (`entity_ids`: the entities it chose, read once by the caller)."""
+        return (not self.kinds or kind in self.kinds) and (not entity_ids or entity_id in entity_ids)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed, given up")
+    CANCELLED = "cancelled", _("Not sent: the subscriber is paused")
+
+
+class WebhookDelivery(models.Model):
+    """One public change sent (or being sent) to one subscriber: the log the admin reads. The body is
+    kept as it was first built, so every attempt signs and sends the same bytes' content."""
+
+    subscriber = models.ForeignKey(
+        WebhookSubscriber, verbose_name=_("subscriber"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.ForeignKey(
+        ChannelEvent, verbose_name=_("change"), on_delete=models.PROTECT, related_name="+"
+    )
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    response_code = models.PositiveIntegerField(_("response code"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # A change is sent to a subscriber once, however often the fan-out job runs.
+            models.UniqueConstraint(fields=["subscriber", "event"], name="webhook_delivery_once"),
+            models.CheckConstraint(condition=Q(status__in=DeliveryStatus.values), name="webhook_delivery_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=DeliveryStatus.DELIVERED) | Q(delivered_at__isnull=False),
+                name="webhook_delivered_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} #{self.event_id}: {self.status}"

@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.text import slugify
@@ -40,8 +40,10 @@ from accounts.models import (
 from accounts.platforms import AccountLinkError, PlatformMismatch, parse_account_link
 from accounts.selectors import count_before
 from accounts.tasks.report import schedule_scores
+from accounts.tasks.webhooks import announce_change
 from accounts.tasks.workflow import notify_event
 from accounts.workflow import (
+    PUBLIC_CHANGES,
     TRANSITIONS,
     Action,
     LookalikesUnconfirmed,
@@ -192,14 +194,29 @@ def _check_version(channel: Channel, expected_version: int | None) -> None:
         raise StaleChannel()
 
 
+# The transaction-level advisory lock every public change's event is written under (any number: it
+# only has to be the same everywhere).
+PUBLIC_CHANGE_LOCK = 0x0C4A_46E0
+
+
 def _record(channel: Channel, *, action: Action, actor, from_status: str, comment: str = "",
             changes: dict | None = None, channel_import: ChannelImport | None = None) -> ChannelEvent:
+    public = action in PUBLIC_CHANGES
+    if public:
+        # The change feed reads public changes in id order and resumes after the last id a reader saw
+        # (accounts/opendata/changes.py). Ids are handed out when the row is inserted, not when it
+        # commits: without this lock, held until commit, a change could commit after a reader has
+        # passed its id and be missed. Public changes are a few a day; they wait for each other only.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLIC_CHANGE_LOCK])
     event = ChannelEvent.objects.create(
         channel=channel, action=action, from_status=from_status, to_status=channel.status, actor=actor,
         comment=comment, changes=changes or {}, channel_import=channel_import,
     )
 
     transaction.on_commit(lambda: notify_event.delay(event.pk))
+    if public:
+        transaction.on_commit(lambda: announce_change.delay(event.pk))  # to the webhook subscribers
     schedule_scores()  # every decision can change the presence report's scores
     return event
 

@@ -20,7 +20,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext as _, gettext_lazy
 
-from accounts.models import Channel, Status
+from accounts.models import ChangeKind, Channel, Status
 from registry.authentication import needs_second_factor
 from registry.errors import Conflict, RegistryError
 
@@ -67,6 +67,9 @@ class Transition:
     # submitter's word that it is their entity's (`lookalikes_confirmed`); the services ask, since
     # it takes a read of the register (`accounts.lookalikes.lookalike_officials`).
     confirms_lookalikes: bool = False
+    # What the public is told changed (the change feed, its Atom and JSON feeds, the webhooks):
+    # None for the steps the public never sees (drafts, submissions, decisions against them).
+    change: ChangeKind | None = None
 
 
 def _t(action, sources, target, who, label, **rules) -> tuple[Action, Transition]:
@@ -78,23 +81,29 @@ TRANSITIONS: dict[Action, Transition] = dict([
     _t(Action.EDIT, [S.DRAFT, S.CHANGES_REQUESTED], None, Who.STAFF, gettext_lazy("Edit")),
     _t(Action.SUBMIT, [S.DRAFT, S.CHANGES_REQUESTED], S.SUBMITTED, Who.STAFF, gettext_lazy("Submit for review"),
        needs_fields=("display_name", "languages", "description"), confirms_lookalikes=True),
-    _t(Action.APPROVE, [S.SUBMITTED], S.APPROVED, Who.REVIEWER, gettext_lazy("Approve"), four_eyes=True),
+    _t(Action.APPROVE, [S.SUBMITTED], S.APPROVED, Who.REVIEWER, gettext_lazy("Approve"), four_eyes=True,
+       change=ChangeKind.APPROVED),
     _t(Action.REQUEST_CHANGES, [S.SUBMITTED], S.CHANGES_REQUESTED, Who.REVIEWER, gettext_lazy("Request changes"),
        needs_reason=True, four_eyes=True),
     _t(Action.REJECT, [S.SUBMITTED], S.REJECTED, Who.REVIEWER, gettext_lazy("Reject"), needs_reason=True,
        four_eyes=True),
     _t(Action.PROPOSE, [S.APPROVED], None, Who.STAFF, gettext_lazy("Propose changes")),
     _t(Action.APPROVE_CHANGES, [S.APPROVED], None, Who.REVIEWER, gettext_lazy("Approve changes"),
-       four_eyes=True, needs_proposal=True),
+       four_eyes=True, needs_proposal=True, change=ChangeKind.CHANGED),
     _t(Action.REJECT_CHANGES, [S.APPROVED], None, Who.REVIEWER, gettext_lazy("Reject changes"),
        needs_reason=True, four_eyes=True, needs_proposal=True),
     _t(Action.RETIRE, [S.APPROVED, S.COMPROMISED], S.RETIRED, Who.STAFF, gettext_lazy("Retire"),
-       needs_reason=True, confirm=True),
+       needs_reason=True, confirm=True, change=ChangeKind.RETIRED),
     _t(Action.FLAG_COMPROMISED, [S.APPROVED], S.COMPROMISED, Who.STAFF, gettext_lazy("Report as compromised"),
-       needs_reason=True, confirm=True),
-    _t(Action.RESTORE, [S.COMPROMISED], S.APPROVED, Who.REVIEWER, gettext_lazy("Restore")),
+       needs_reason=True, confirm=True, change=ChangeKind.COMPROMISED),
+    _t(Action.RESTORE, [S.COMPROMISED], S.APPROVED, Who.REVIEWER, gettext_lazy("Restore"),
+       change=ChangeKind.RESTORED),
     _t(Action.CERTIFY, [S.APPROVED], None, Who.STAFF, gettext_lazy("Certify as current")),
 ])
+# The workflow actions whose events are public changes, and the kind each one is.
+PUBLIC_CHANGES: dict[Action, ChangeKind] = {
+    action: transition.change for action, transition in TRANSITIONS.items() if transition.change is not None
+}
 SUBMISSION_DECISIONS = frozenset({Action.APPROVE, Action.REQUEST_CHANGES, Action.REJECT})
 # States a submission can be in once a reviewer has decided it (and what may follow).
 DECIDED = frozenset({S.APPROVED, S.REJECTED, S.CHANGES_REQUESTED, S.RETIRED, S.COMPROMISED})

@@ -380,6 +380,19 @@ CORS_PREFLIGHT_MAX_AGE = 86400
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 
+# --- Webhooks: public changes POSTed to subscribers (accounts/opendata/webhooks.py, docs/webhooks.md) ---
+# Plain http subscriber URLs only in development; production sends over https only.
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+# Loopback addresses are refused like private ones; only the tests' local receiver turns this on,
+# in the test itself. Not read from the environment on purpose.
+WEBHOOK_ALLOW_LOOPBACK = False
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+# Attempts per delivery, the first retry's wait (then doubling), and failed attempts in a row that pause a subscriber.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_PAUSE_AFTER = env.int("WEBHOOK_PAUSE_AFTER", default=10)
+WEBHOOK_MAX_RESPONSE_BYTES = 4096  # of a subscriber's answer, only its status matters
+
 # --- Content-Security-Policy and Permissions-Policy ----------------------------------------
 # https://django-csp.readthedocs.io/en/latest/configuration.html
 # Everything from this site only: no inline script or style (the pages use static files; the charts

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("open-data/", open_data.open_data, name="open_data"),
     path("open-data/register/", open_data.register_dictionary, name="open_data_register"),
     path("open-data/presence/", open_data.presence_dictionary, name="open_data_presence"),
+    path("feeds/", include("accounts.opendata.feeds_urls")),
     path("auth/", include("registry.auth.urls")),
     path("staff/", include("accounts.staff.urls", namespace="staff")),
     # Before review/: the report is the review area's too, but has its own URLs (accounts/report/urls.py).

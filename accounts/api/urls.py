@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from accounts.api.alerts import AlertViewSet
+from accounts.api.changes import ChangeListView
 from accounts.api.channels import ChannelCsvView, ChannelViewSet
 from accounts.api.downloads import ChannelJsonView, ChannelXlsxView, PresenceCsvView
 from accounts.api.entities import EntityViewSet, OfficialViewSet, StatsView
@@ -28,6 +29,7 @@ urlpatterns = [
     path("v1/stats/", StatsView.as_view(), name="api-stats"),
     path("v1/", include(router.urls)),
     path("v1/verify/", VerifyView.as_view(), name="api-verify"),
+    path("v1/changes/", ChangeListView.as_view(), name="api-changes"),
     path("v1/report/", ReportView.as_view(), name="api-report"),
     re_path(r"^v1/", endpoint_not_found),
     # drf-spectacular-sidecar: Swagger UI's files come from our static files, never a CDN.
