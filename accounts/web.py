@@ -139,8 +139,9 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
 
 def act(request, pk: int, action: Action, *, render, done, visible: bool, render_confirmation=None):
     """Take a workflow action through the service and answer: back to the channel's page on
-    success (`done`: its URL name, or a function of the channel's id answering instead); the same page with the sentence and the typed reason on refusal. A channel the user
-    may not see (`visible`) is a 404, as its page is, whether or not the id exists.
+    success (`done`: its URL name, or a function of the channel's id answering instead); the same
+    page with the sentence and the typed reason on refusal. A channel the user may not see
+    (`visible`) is a 404, as its page is, whether or not the id exists.
 
     An action that needs confirming (`Transition.confirm`) is only checked on its first press,
     as the service would check it, and answered by `render_confirmation(request, channel, form, transition)`:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import AlertKind, Channel, Status
+from accounts.review.alerts import FLAGGABLE, SEVERITY_OF, AlertState, alert_on, alert_rows, describe
 from accounts.review.decision import (
     decision_warnings,
     next_in_queue,
@@ -27,7 +28,6 @@ from accounts.review.decision import (
     resubmission,
     unacknowledged_warnings,
 )
-from accounts.review.alerts import FLAGGABLE, SEVERITY_OF, AlertState, alert_on, alert_rows, describe
 from accounts.review.selectors import (
     annual_review_groups,
     decision_buttons,

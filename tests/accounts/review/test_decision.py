@@ -79,7 +79,7 @@ def test_warnings_are_ranked_and_at_most_three(team, make_entity, make_user, lan
         submitted(pending, make_user(editor_of=pending), f"https://x.com/Ministry_{n}x")
     retired = approved(team["other_entity"], team["other_editor"], team["second_reviewer"], "https://x.com/ministry")
     channel_act(actor=team["other_editor"], channel_id=retired.pk, action="retire", reason="Moved.")
-    for n in range(2):
+    for _n in range(2):
         rejected = submitted(team["entity"], team["editor"], "https://x.com/ministry")
         channel_act(actor=team["reviewer"], channel_id=rejected.pk, action="reject", reason="No.", two_factor=True)
     channel = submitted(team["entity"], team["editor"], "https://x.com/ministry")
