@@ -34,7 +34,12 @@ from accounts.review.selectors import (
     review_queue,
     review_queue_counts,
 )
-from accounts.review.services import annual_review_remind, entity_editor_invite, notify_editors_of_alert
+from accounts.review.services import (
+    accept_rename,
+    annual_review_remind,
+    entity_editor_invite,
+    notify_editors_of_alert,
+)
 from accounts.selectors import channel_page_rows, language_labels, overdue_for_review
 from accounts.services import channel_act, resolve_alert
 from accounts.staff.selectors import channel_events, field_history, shown_proposal
@@ -173,6 +178,7 @@ def render_alerts(request, *, error: RegistryError | None = None, failed_id: int
         alert.summary = describe(alert)
         alert.severity = SEVERITY_OF[alert.kind]
         alert.flaggable = alert.is_open and alert.kind in FLAGGABLE and alert.channel.status == Status.APPROVED
+        alert.renamable = alert.is_open and alert.kind == AlertKind.RENAMED and alert.channel.status == Status.APPROVED
         if alert.pk == failed_id and alert.is_open:
             alert.typed_note, alert.error, failed_shown = typed_note, error, True
     return render_page(request, "review/alerts.html", {
@@ -231,6 +237,23 @@ def alert_notify(request, pk: int):
     else:
         messages.warning(request, _("No one was emailed: the entity has no active editor."))
     return redirect(f"{reverse('review:alerts')}?{_alert_query(*_alert_filters(request))}")
+
+
+@require_POST
+@reviewer_required
+def alert_accept_rename(request, pk: int):
+    """Propose the new handle and link a "renamed" alert saw; another reviewer decides it."""
+    try:
+        channel = accept_rename(actor=request.user, alert_id=pk, two_factor=has_second_factor(request))
+    except RegistryError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
+        return render_alerts(request, error=error, failed_id=pk)
+    messages.success(request, _(
+        "The new handle %(handle)s is proposed. Another reviewer must approve it; until then the public sees the "
+        "registered one. Resolve the alert with a note when that is done."
+    ) % {"handle": isolate(channel.proposed_changes.get("handle", ""), ltr=True)})
+    return redirect("review:channel", pk=channel.pk)
 
 
 @require_safe
