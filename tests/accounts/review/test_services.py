@@ -108,8 +108,8 @@ def test_the_alerts_page_offers_accept_the_rename_and_the_decision_page_shows_it
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = lang
     accept_url = review_url("alerts", lang=lang) + f"{alert.pk}/accept-rename/"
     page = client.get(review_url("alerts", lang=lang)).content.decode()
-    assert re.search(rf'<form method="post" action="{re.escape(accept_url)}\?[^"]*" class="action action-accept-rename">',
-                     page)
+    form = rf'<form method="post" action="{re.escape(accept_url)}\?[^"]*" class="action action-accept-rename">'
+    assert re.search(form, page)
 
     response = client.post(accept_url)
     assert response.status_code == 302 and response.headers["Location"] == review_url("channel", channel, lang=lang)
