@@ -33,8 +33,8 @@ def warning_kinds(response) -> list[str]:
     return re.findall(r'data-warning="([a-z_]+)"', section(response, "warnings-heading"))
 
 
-def _resubmitted(team, link: str, *, reason: str = "Add the account's Arabic name.", **changes) -> Channel:
-    channel = submitted(team["entity"], team["editor"], link)
+def _resubmitted(team, registered: str, *, reason: str = "Add the account's Arabic name.", **changes) -> Channel:
+    channel = submitted(team["entity"], team["editor"], registered)
     channel_act(actor=team["second_reviewer"], channel_id=channel.pk, action="request_changes", reason=reason,
                 two_factor=True)
     if changes:
@@ -119,6 +119,16 @@ def test_no_lookalike_warnings_when_a_resubmission_leaves_the_handle(team, lang)
     assert decision_warnings(submitted(team["entity"], team["editor"], "https://x.com/GCOUAE_y")).official
     page = reviewer_in(team, lang).get(review_url("channel", channel, lang=lang))
     assert section(page, "warnings-heading") == ""
+
+
+@LANGS
+def test_a_resubmission_that_changes_the_handle_is_checked_again(team, lang):
+    approved(team["other_entity"], team["other_editor"], team["second_reviewer"], "https://x.com/MOCCAE")
+    channel = _resubmitted(team, "https://x.com/ClimateOffice", link="https://x.com/M0CCAE")
+    assert resubmission(channel).handle_changed
+    page = reviewer_in(team, lang).get(review_url("channel", channel, lang=lang))
+    assert warning_kinds(page)[0] == "official_lookalike"
+    assert 'name="warnings_checked"' in section(page, "decision-heading")
 
 
 @LANGS
