@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from accounts.lookalikes import closest, similar_live_channels
@@ -22,7 +22,7 @@ from accounts.radar.selectors import standing_mark
 from accounts.review.alerts import Severity
 from accounts.review.selectors import earlier_registrations, review_queue
 from accounts.staff.selectors import officials_alike
-from accounts.workflow import REQUIRED_FIELD_LABELS, Action
+from accounts.workflow import AUTHORING, REQUIRED_FIELD_LABELS, Action
 
 MAX_WARNINGS = 3  # as verify shows three look-alikes: more is a wall nobody reads
 
@@ -164,10 +164,16 @@ def queue_position(channel_id: int) -> tuple[Any, int] | None:
     return review_queue().filter(pk=channel_id).values_list("waiting_since", "id").first()
 
 
-def next_in_queue(channel_id: int, position: tuple[Any, int] | None) -> Channel | None:
+def next_in_queue(channel_id: int, position: tuple[Any, int] | None, *, user=None) -> Channel | None:
     """The queue's next item after the channel that was at `position` (in the queue's own order),
-    or, past the end, its first; None when nothing else waits."""
+    or, past the end, its first; None when nothing else waits. With `user`, only what they may
+    decide: not what they made or edited (four eyes, as `workflow.authors` counts it)."""
     rest = review_queue().exclude(pk=channel_id)
+    if user is not None:
+        theirs = ChannelEvent.objects.filter(channel=OuterRef("pk"), actor=user)
+        rest = rest.exclude(Q(status=Status.SUBMITTED) & Exists(theirs.filter(action__in=AUTHORING["submission"])))
+        rest = rest.exclude(Q(status=Status.APPROVED) & Exists(
+            theirs.filter(action__in=AUTHORING["proposal"], at__gte=OuterRef("proposed_at"))))
     if position is not None:
         since, pk = position
         later = rest.filter(Q(waiting_since__gt=since) | Q(waiting_since=since, id__gt=pk)).first()

@@ -141,7 +141,7 @@ def channel_action(request, pk: int, action: str):
         position = queue_position(pk)  # before the decision takes it out of the queue
 
         def done(pk):
-            following = next_in_queue(pk, position)
+            following = next_in_queue(pk, position, user=request.user)
             if following is None:
                 messages.info(request, _("The queue is empty: nothing else waits for a decision."))
                 return redirect("review:queue")

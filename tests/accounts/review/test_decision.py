@@ -11,7 +11,8 @@ from django.test import Client
 
 from accounts.models import Channel, Status
 from accounts.review.decision import MAX_WARNINGS, decision_warnings, next_in_queue, queue_position, resubmission
-from accounts.services import channel_act, channel_edit
+from accounts.services import channel_act, channel_create, channel_edit
+from tests.accounts.complete import COMPLETE
 from tests.accounts.review.test_views import review_url, section
 from tests.accounts.staff import test_views as staff_tests
 from tests.accounts.staff.test_views import approved, login, page_text, snapshot, submitted
@@ -253,3 +254,14 @@ def test_the_next_item_is_the_one_after_in_the_queue_order_then_the_first(team):
     assert next_in_queue(channels[1].pk, middle).pk == channels[2].pk
     last = queue_position(channels[2].pk)
     assert next_in_queue(channels[2].pk, last).pk == channels[0].pk  # past the end: from the top
+
+
+def test_the_next_item_leaves_out_what_the_reviewer_may_not_decide(team):
+    first = channel_create(**COMPLETE, actor=team["reviewer"], entity=team["entity"], two_factor=True,
+                           link="https://x.com/skipfirst")
+    channel_act(actor=team["editor"], channel_id=first.pk, action="submit")
+    proposal = approved(team["entity"], team["editor"], team["second_reviewer"], "https://x.com/skipproposal")
+    channel_edit(actor=team["reviewer"], channel_id=proposal.pk, two_factor=True, description="Proposed by them")
+    decidable = submitted(team["entity"], team["editor"], "https://x.com/skipnot")
+    assert next_in_queue(0, None, user=team["reviewer"]).pk == decidable.pk
+    assert next_in_queue(0, None, user=team["second_reviewer"]).pk == first.pk
