@@ -380,7 +380,7 @@ def lookalike_officials(channel: Channel, *, link: str | None = None,
     (a draft, changes requested), by the staff pages and by the submit rule
     (`Transition.confirms_lookalikes`). `link` (and `platform`): a link typed but not yet saved,
     read in its place; one that cannot be read warns of nothing (the service refuses it). The
-    channel's own entity's accounts are not a warning: asked for as many more as it has, then left out."""
+    channel's own entity's accounts are not a warning (`officials_alike`)."""
     if channel.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
         return []
     key, on = channel.handle_key, channel.platform
@@ -390,9 +390,18 @@ def lookalike_officials(channel: Channel, *, link: str | None = None,
         except AccountLinkError:
             return []
         key, on = account.handle_key, account.platform.value
-    own = Channel.private_objects.filter(entity_id=channel.entity_id, platform=on,
+    return officials_alike(key, on, entity_id=channel.entity_id, exclude_id=channel.pk)
+
+
+def officials_alike(key: str, platform: str, *, entity_id: int, exclude_id: int | None = None
+                    ) -> list[tuple[Channel, str]]:
+    """Official accounts of entities other than `entity_id` that the handle `key` looks like, closest
+    first as verify ranks them, at most three, each with how it differs, whatever the channel's state
+    (the review area asks it of submissions and proposals). The entity's own accounts are not a
+    warning: asked for as many more as it has, then left out."""
+    own = Channel.private_objects.filter(entity_id=entity_id, platform=platform,
                                          status__in=PUBLIC_STATUSES).count()
-    ranked = closest_officials(key, on, limit=LOOKALIKES_SHOWN + own)
+    ranked = closest_officials(key, platform, limit=LOOKALIKES_SHOWN + own)
     others = [(other, reason) for other, reason in ranked
-              if other.entity_id != channel.entity_id and other.pk != channel.pk]
+              if other.entity_id != entity_id and other.pk != exclude_id]
     return others[:LOOKALIKES_SHOWN]

@@ -298,11 +298,7 @@ def channel_edit(
                 account = _read_link(link, channel.platform)  # a bare handle stays on the channel's platform
             if account["handle_key"] != channel.handle_key or account["platform"] != channel.platform:
                 if action == Action.PROPOSE:
-                    raise RegistryError(
-                        _("An approved channel cannot move to another account. Retire it and register the new "
-                          "account instead."),
-                        code="link_locked", field="url",
-                    )
+                    _check_proposed_link(channel, account, actor=actor)
                 cleaned.update(account)
         changes = {
             name: value for name, value in cleaned.items()
@@ -329,6 +325,22 @@ def channel_edit(
     return channel
 
 
+def _check_proposed_link(channel: Channel, account: dict[str, str], *, actor) -> None:
+    """A proposal may change an approved channel's handle and link (the account was renamed on its
+    platform: same account, new name), never its platform: another platform is another account, a
+    new registration. A handle another live registration holds is refused now, and again by the
+    database when the proposal is approved, should someone claim it meanwhile."""
+    if account["platform"] != channel.platform:
+        raise RegistryError(
+            _("An approved channel cannot move to another platform. Retire it and register the new account "
+              "instead."),
+            code="link_locked", field="url",
+        )
+    holder = live_holder(platform=account["platform"], handle_key=account["handle_key"], exclude_id=channel.pk)
+    if holder is not None:
+        raise HandleAlreadyRegistered(holder, actor=actor)
+
+
 def channel_resubmit(
     *, actor, channel_id: int, expected_version: int | None = None, two_factor: bool = False,
     lookalikes_confirmed: bool = False, **edit: Any,
@@ -348,6 +360,8 @@ def proposal_diff(channel: Channel) -> list[tuple[str, Any, Any]]:
     """The pending proposal, field by field: (field label, approved value, proposed value)."""
     diff = []
     for name, proposed in channel.proposed_changes.items():
+        if name == "handle_key":  # what the handle is compared by: the handle itself is shown
+            continue
         field = Channel._meta.get_field(name)
         current = getattr(channel, field.attname)
         if name == "official":
@@ -386,6 +400,8 @@ def channel_act(*, actor, channel_id: int, action: Action | str, reason: str = "
             fields = ["status", *fields]
         with refusing_taken_handles(channel, actor=actor):
             _save(channel, actor, fields)
+        if "handle_key" in fields:  # an approved rename: look-alikes are now checked against the new handle
+            lookalike_keys_update([channel])
         # A proposal this step decided or dropped stays readable in the history.
         closed_proposal = proposal_before if proposal_before and not channel.proposed_changes else {}
         _record(channel, action=action, actor=actor, from_status=from_status, comment=reason,

@@ -140,10 +140,11 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
-def act(request, pk: int, action: Action, *, render, done: str, visible: bool, render_confirmation=None):
+def act(request, pk: int, action: Action, *, render, done, visible: bool, render_confirmation=None):
     """Take a workflow action through the service and answer: back to the channel's page on
-    success; the same page with the sentence and the typed reason on refusal. A channel the user
-    may not see (`visible`) is a 404, as its page is, whether or not the id exists.
+    success (`done`: its URL name, or a function of the channel's id answering instead); the same
+    page with the sentence and the typed reason on refusal. A channel the user may not see
+    (`visible`) is a 404, as its page is, whether or not the id exists.
 
     An action that needs confirming (`Transition.confirm`) is only checked on its first press,
     as the service would check it, and answered by `render_confirmation(request, channel, form, transition)`:
@@ -176,7 +177,7 @@ def act(request, pk: int, action: Action, *, render, done: str, visible: bool, r
         channel = get_object_or_404(channel_page_rows(), pk=pk)
         return render(request, channel, failed=action, error=error, data=request.POST)
     messages.success(request, str(DONE_MESSAGES.get(action, _("Done."))))
-    return redirect(done, pk=pk)
+    return done(pk) if callable(done) else redirect(done, pk=pk)
 
 
 DONE_MESSAGES = {

@@ -1,7 +1,8 @@
 """Writes of the review area that speak to people: emailing an entity's editors about an alert or
-the annual review now, and inviting an editor. They live with the area, not in accounts/services.py,
-because they read the area's own selectors (`describe`, `active_editors`): the core imports no area.
-Reviewers only, with the second factor, like every review action."""
+the annual review now, inviting an editor, and accepting as a proposal a rename an alert saw. They
+live with the area, not in accounts/services.py, because they read the area's own selectors
+(`describe`, `active_editors`): the core imports no area. Reviewers only, with the second factor,
+like every review action."""
 from __future__ import annotations
 
 from django.conf import settings
@@ -15,17 +16,17 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from accounts.models import Alert, Channel
+from accounts.models import Alert, AlertKind, Channel, Status
 from accounts.notifications import editor_emails
 from accounts.review.alerts import describe
 from accounts.review.selectors import active_editors
 from accounts.selectors import overdue_for_review
-from accounts.services import AlreadyResolved
+from accounts.services import AlreadyResolved, channel_edit
 from accounts.tasks.reminders import annual_review_email
 from accounts.workflow import require_reviewer
 from entities.models import Entity, Membership
 from registry.emails import bilingual_email
-from registry.errors import NotFound, RegistryError
+from registry.errors import Conflict, NotFound, RegistryError
 
 
 def notify_editors_of_alert(*, user, alert_id: int, two_factor: bool = False) -> int:
@@ -104,3 +105,39 @@ def entity_editor_invite(*, actor, entity_id: int, email: str, two_factor: bool 
         }
         transaction.on_commit(bilingual_email("editor_invite", lambda: values, [user.email]).send)
     return user, created
+
+
+def accept_rename(*, actor, alert_id: int, two_factor: bool = False) -> Channel:
+    """Answer a "renamed" alert by proposing the channel's new handle and link: the handle the
+    platform shows now, read on the channel's own platform through the same checks as any proposal
+    (`channel_edit`: the link parsed as at registration, a handle another registration holds
+    refused). The public keeps the approved handle until another reviewer approves the proposal:
+    four eyes, as the one who proposes may not approve it. The alert stays open for the reviewer's
+    note. Reviewers only, with the second factor; returns the channel with its proposal."""
+    require_reviewer(actor, two_factor=two_factor)
+    alert = Alert.objects.select_related("channel").filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound(_("There is no such alert."))
+    if alert.resolved_at is not None:
+        raise AlreadyResolved(_("This alert has already been resolved, by someone else or a moment ago."))
+    if alert.kind != AlertKind.RENAMED:
+        raise RegistryError(_("Only a “renamed” alert can be accepted as a rename."), code="not_a_rename")
+    channel = alert.channel
+    if channel.status != Status.APPROVED:
+        raise Conflict(
+            _("Only an official channel's rename can be accepted; this one is “%(status)s”.")
+            % {"status": channel.get_status_display()},
+            code="channel_not_official",
+        )
+    details = alert.details if isinstance(alert.details, dict) else {}
+    handle = details.get("handle_now")
+    if not isinstance(handle, str) or not handle.strip():
+        raise RegistryError(_("The alert does not say the account's new handle; check it on the platform."),
+                            code="no_new_handle")
+    with transaction.atomic():
+        channel = channel_edit(actor=actor, channel_id=channel.pk, link=handle, platform=channel.platform,
+                               two_factor=two_factor)
+        if "handle_key" not in channel.proposed_changes:
+            raise Conflict(_("The channel already has this handle: nothing to accept. Resolve the alert with a note."),
+                           code="already_renamed")
+    return channel

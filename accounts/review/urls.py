@@ -17,6 +17,7 @@ urlpatterns = [
     path("alerts/<int:pk>/resolve/", review_views.alert_resolve, name="alert_resolve"),  # POST only
     path("alerts/<int:pk>/flag/", review_views.alert_flag, name="alert_flag"),  # POST only
     path("alerts/<int:pk>/notify/", review_views.alert_notify, name="alert_notify"),  # POST only
+    path("alerts/<int:pk>/accept-rename/", review_views.alert_accept_rename, name="alert_accept_rename"),  # POST only
     path("annual/", review_views.annual, name="annual"),
     path("annual/entities/<int:pk>/remind/", review_views.annual_remind, name="annual_remind"),  # POST only
     path("annual/entities/<int:pk>/invite/", review_views.annual_invite, name="annual_invite"),  # POST only

@@ -19,18 +19,27 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.lookalikes import similar_live_channels
 from accounts.models import AlertKind, Channel, Status
-from accounts.radar.selectors import standing_mark
 from accounts.review.alerts import FLAGGABLE, SEVERITY_OF, AlertState, alert_on, alert_rows, describe
+from accounts.review.decision import (
+    decision_warnings,
+    next_in_queue,
+    queue_position,
+    resubmission,
+    unacknowledged_warnings,
+)
 from accounts.review.selectors import (
     annual_review_groups,
     decision_buttons,
-    earlier_registrations,
     review_queue,
     review_queue_counts,
 )
-from accounts.review.services import annual_review_remind, entity_editor_invite, notify_editors_of_alert
+from accounts.review.services import (
+    accept_rename,
+    annual_review_remind,
+    entity_editor_invite,
+    notify_editors_of_alert,
+)
 from accounts.selectors import channel_page_rows, language_labels, overdue_for_review
 from accounts.services import channel_act, resolve_alert
 from accounts.staff.selectors import channel_events, field_history, shown_proposal
@@ -79,25 +88,38 @@ def channel(request, pk: int):
     return render_decision(request, get_object_or_404(channel_page_rows(), pk=pk))
 
 
+# The box on an Approve form that says the reviewer read the open warnings (`decision_warnings`).
+WARNINGS_CHECKED = "warnings_checked"
+# The second submit button of each decision form: decide, then open the queue's next item.
+THEN_NEXT = "then_next"
+APPROVALS = frozenset({Action.APPROVE, Action.APPROVE_CHANGES})
+
+
 def render_decision(request, channel: Channel, *, failed=None, error=None, data=None):
     buttons = decision_buttons(request.user, channel, two_factor=has_second_factor(request))
+    # Sending back and rejecting come first: approving is the step the public sees, taken last.
+    buttons.sort(key=lambda button: button.transition.action in APPROVALS)
     enabled = [button.transition for button in buttons if button.enabled]
     forms = {
         button.transition.action: button
         for button in action_buttons(channel, enabled, failed=failed, error=error, data=data)
     }
     shown_failed = failed is not None and failed not in forms
+    summary = resubmission(channel)
     return render_page(request, "review/channel.html", {
         "channel": channel,
         "channel_languages": language_labels(channel.languages),
         "diff": shown_proposal(channel) if channel.has_proposal else [],
-        "buttons": [(button, forms.get(button.transition.action)) for button in buttons],
+        "buttons": [(button, forms.get(button.transition.action), button.transition.action in APPROVALS)
+                    for button in buttons],
+        "failed": failed,
         "failed_transition": TRANSITIONS[failed] if shown_failed else None,
         "typed_reason": (data or {}).get("reason", "") if shown_failed else "",
         "error": error,
-        "lookalikes": similar_live_channels(channel) if channel.status != Status.DRAFT else [],
-        "earlier": earlier_registrations(channel),
-        "impostor": standing_mark(channel.platform, channel.handle_key),
+        "warnings": decision_warnings(channel, summary),
+        "warnings_checked": WARNINGS_CHECKED,
+        "then_next": THEN_NEXT,
+        "resubmission": summary,
         "events": channel_events(channel),
         "history": field_history(channel),
     }, status=error.http_status if error else 200)
@@ -106,8 +128,25 @@ def render_decision(request, channel: Channel, *, failed=None, error=None, data=
 @require_POST
 @reviewer_required
 def channel_action(request, pk: int, action: str):
-    return act(request, pk, action_from_slug(action, who=Who.REVIEWER), render=render_decision,
-               done="review:channel", visible=True)
+    action = action_from_slug(action, who=Who.REVIEWER)
+    if action in APPROVALS and WARNINGS_CHECKED not in request.POST:
+        # Approving over open warnings takes the reviewer's word that they checked them; asked
+        # here, on the server, whatever the page sent.
+        channel = get_object_or_404(channel_page_rows(), pk=pk)
+        if decision_warnings(channel):
+            error = RegistryError(unacknowledged_warnings(), code="warnings_unacknowledged", field=WARNINGS_CHECKED)
+            return render_decision(request, channel, failed=action, error=error, data=request.POST)
+    done = "review:channel"
+    if THEN_NEXT in request.POST:
+        position = queue_position(pk)  # before the decision takes it out of the queue
+
+        def done(pk):
+            following = next_in_queue(pk, position, user=request.user)
+            if following is None:
+                messages.info(request, _("The queue is empty: nothing else waits for a decision."))
+                return redirect("review:queue")
+            return redirect("review:channel", pk=following.pk)
+    return act(request, pk, action, render=render_decision, done=done, visible=True)
 
 
 @require_safe
@@ -139,6 +178,7 @@ def render_alerts(request, *, error: RegistryError | None = None, failed_id: int
         alert.summary = describe(alert)
         alert.severity = SEVERITY_OF[alert.kind]
         alert.flaggable = alert.is_open and alert.kind in FLAGGABLE and alert.channel.status == Status.APPROVED
+        alert.renamable = alert.is_open and alert.kind == AlertKind.RENAMED and alert.channel.status == Status.APPROVED
         if alert.pk == failed_id and alert.is_open:
             alert.typed_note, alert.error, failed_shown = typed_note, error, True
     return render_page(request, "review/alerts.html", {
@@ -197,6 +237,23 @@ def alert_notify(request, pk: int):
     else:
         messages.warning(request, _("No one was emailed: the entity has no active editor."))
     return redirect(f"{reverse('review:alerts')}?{_alert_query(*_alert_filters(request))}")
+
+
+@require_POST
+@reviewer_required
+def alert_accept_rename(request, pk: int):
+    """Propose the new handle and link a "renamed" alert saw; another reviewer decides it."""
+    try:
+        channel = accept_rename(actor=request.user, alert_id=pk, two_factor=has_second_factor(request))
+    except RegistryError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
+        return render_alerts(request, error=error, failed_id=pk)
+    messages.success(request, _(
+        "The new handle %(handle)s is proposed. Another reviewer must approve it; until then the public sees the "
+        "registered one. Resolve the alert with a note when that is done."
+    ) % {"handle": isolate(channel.proposed_changes.get("handle", ""), ltr=True)})
+    return redirect("review:channel", pk=channel.pk)
 
 
 @require_safe

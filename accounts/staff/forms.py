@@ -98,14 +98,22 @@ class ChannelCreateForm(ChannelFieldsForm):
 
 
 class ChannelEditForm(ChannelFieldsForm):
-    """The edit form. The link can change only while nobody has approved the channel."""
+    """The edit form. The link can change freely while nobody has approved the channel; once
+    approved, only to the same account renamed on its platform (a proposal a reviewer decides)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, channel: Channel, **kwargs):
         kwargs.setdefault("initial", self.initial_for(channel))
         super().__init__(*args, **kwargs)
-        if channel.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
+        if channel.status == Status.APPROVED:
+            del self.fields["platform"]  # the platform stays: another platform is a new registration
+            self.fields["link"].required = False
+            self.fields["link"].help_text = _(
+                "Change it only if the account was renamed on %(platform)s: its new link or handle. A reviewer "
+                "approves the change before the public sees it."
+            ) % {"platform": channel.get_platform_display()}
+        elif channel.status not in (Status.DRAFT, Status.CHANGES_REQUESTED):
             del self.fields["link"], self.fields["platform"]
 
     @staticmethod
@@ -117,12 +125,14 @@ class ChannelEditForm(ChannelFieldsForm):
             "description": channel.description, "version": channel.version,
         }
         values.update(channel.proposed_changes)
+        if "canonical_url" in channel.proposed_changes:  # a proposed rename: its link
+            values["link"] = channel.proposed_changes["canonical_url"]
         return values
 
     def service_fields(self) -> dict:
         fields = super().service_fields()
         if "link" in self.fields:
-            fields.update(link=self.cleaned_data["link"], platform=self.cleaned_data["platform"] or None)
+            fields.update(link=self.cleaned_data["link"], platform=self.cleaned_data.get("platform") or None)
         return fields
 
 

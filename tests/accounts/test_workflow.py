@@ -302,15 +302,19 @@ def test_rejected_changes_leave_the_approved_channel_as_it_was(people):
     assert (channel.description, channel.proposed_changes, channel.proposed_at) == ("Approved text", {}, None)
 
 
-def test_an_approved_channel_cannot_move_to_another_account(people):
+def test_an_approved_channel_cannot_move_to_another_platform_but_a_rename_is_a_proposal(people):
     entity, editor, reviewer, _ = people
     channel = channel_create(**COMPLETE, actor=editor, entity=entity, link="https://x.com/staysput")
     channel_act(two_factor=True, actor=editor, channel_id=channel.pk, action="submit")
     channel_act(two_factor=True, actor=reviewer, channel_id=channel.pk, action="approve")
     with pytest.raises(RegistryError) as refused:
-        channel_edit(actor=editor, channel_id=channel.pk, link="https://x.com/somewhere_else")
+        channel_edit(actor=editor, channel_id=channel.pk, link="https://www.instagram.com/staysput")
     assert refused.value.code == "link_locked"
     assert Channel.private_objects.get(pk=channel.pk).handle == "staysput"
+    # The same account renamed on its platform: proposed, the public still sees the approved handle.
+    channel = channel_edit(actor=editor, channel_id=channel.pk, link="https://x.com/somewhere_else")
+    assert channel.proposed_changes["handle"] == "somewhere_else"
+    assert Channel.public_objects.get(pk=channel.pk).handle == "staysput"
 
 
 def test_a_stale_form_is_refused_and_changes_nothing(people):

@@ -336,7 +336,8 @@ def test_editing_an_approved_channel_makes_a_proposal_the_public_does_not_see(cl
     login(client, team["editor"])
     form = client.get(staff_url("channel_edit", channel))
     assert "Your changes will be a proposal that a GCO reviewer must approve" in page_text(form)
-    assert 'name="link"' not in form.content.decode()  # an approved channel keeps its account
+    # An approved channel keeps its platform; its link changes only for a rename, as a proposal.
+    assert 'name="platform"' not in form.content.decode() and 'name="link"' in form.content.decode()
 
     response = client.post(staff_url("channel_edit", channel), {
         "display_name": "Proposed name", "description": "Proposed text", "version": channel.version,
@@ -351,6 +352,26 @@ def test_editing_an_approved_channel_makes_a_proposal_the_public_does_not_see(cl
     assert "Changes waiting for a reviewer" in text and "Proposed name" in text
     home = client.get(staff_url("home")).content.decode()
     assert 'data-marker="proposal"' in home
+
+
+def test_a_renamed_account_is_proposed_through_the_edit_form_on_its_own_platform_only(client, team):
+    channel = approved(team["entity"], team["editor"], team["reviewer"], "https://x.com/FormOldName")
+    login(client, team["editor"])
+    form = {"display_name": COMPLETE["display_name"], "description": COMPLETE["description"],
+            "languages": COMPLETE["languages"], "version": channel.version}
+    response = client.post(staff_url("channel_edit", channel), {**form, "link": "https://www.instagram.com/formold"})
+    assert response.status_code == 400
+    assert "An approved channel cannot move to another platform." in page_text(response)
+    assert Channel.private_objects.get(pk=channel.pk).proposed_changes == {}
+
+    response = client.post(staff_url("channel_edit", channel), {**form, "link": "FormNewName"})
+    assert response.status_code == 302
+    channel = Channel.private_objects.get(pk=channel.pk)
+    assert channel.proposed_changes == {"handle": "FormNewName", "handle_key": "formnewname",
+                                        "canonical_url": "https://x.com/FormNewName"}
+    assert Channel.public_objects.get(pk=channel.pk).handle == "FormOldName"
+    again = client.get(staff_url("channel_edit", channel)).content.decode()
+    assert 'value="https://x.com/FormNewName"' in again  # the form shows the proposal
 
 
 # --- Who may see and do what -------------------------------------------------------------------------
