@@ -40,7 +40,7 @@ def _resubmitted(team, registered: str, *, reason: str = "Add the account's Arab
                 two_factor=True)
     if changes:
         channel_edit(actor=team["editor"], channel_id=channel.pk, **changes)
-    return channel_act(actor=team["editor"], channel_id=channel.pk, action="submit")
+    return channel_act(actor=team["editor"], channel_id=channel.pk, action="submit", lookalikes_confirmed=True)
 
 
 # --- Warnings --------------------------------------------------------------------------------------
