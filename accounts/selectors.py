@@ -251,7 +251,7 @@ def with_activity(channels: QuerySet[Channel], *, today: date | None = None) -> 
 def posts_within(channel: Channel, days: int, *, today: date | None = None) -> int | None:
     """How many posts the channel made over the last `days` days, or None when it cannot be told."""
     return (Channel.private_objects.filter(pk=channel.pk)
-            .annotate(posts=posts_over(days, today=today)).values_list("posts", flat=True).first())
+            .annotate(posts_over=posts_over(days, today=today)).values_list("posts_over", flat=True).first())
 
 
 def posted_within(channel: Channel, days: int, *, now: datetime | None = None) -> bool | None:

@@ -14,7 +14,9 @@ from accounts.models import Channel, FollowerSnapshot, SnapshotSource
 from accounts.monitoring.refresh import refresh_batch
 from accounts.platforms import ADAPTERS, Platform
 from accounts.platforms.x import SNOWFLAKE_EPOCH_MS, snowflake_time
+from tests.platforms import test_adapters
 from tests.platforms.stub import (
+    PlatformStub,
     Reply,
     Route,
     bluesky_profile,
@@ -28,7 +30,19 @@ from tests.platforms.stub import (
     youtube_channel,
     youtube_channels,
 )
-from tests.platforms.test_adapters import CHANNEL_ID, IG_USER_ID, server, stub  # noqa: F401 - the fixtures
+from tests.platforms.test_adapters import CHANNEL_ID, IG_USER_ID
+
+
+@pytest.fixture(scope="module")
+def server():
+    with PlatformStub() as running:
+        yield running
+
+
+@pytest.fixture
+def stub(server, settings):
+    """The stub, empty, with every platform pointed at it as the adapters' tests do."""
+    return test_adapters.stub.__wrapped__(server, settings)
 
 pytestmark = pytest.mark.django_db
 
