@@ -5,7 +5,7 @@ import math
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from accounts.lookalikes import lookalike_keys_update
 from accounts.models import Channel, ChannelEvent, FollowerSnapshot, RefreshStatus, SnapshotSource, Status
 from accounts.platforms import Platform, parse_account_link
+from accounts.services import open_dormant_alerts
 from entities.models import Entity, EntityKind, Official
 from registry.authentication import confirmed_totp_device
 from registry.models import User
@@ -573,8 +574,67 @@ def _description(plan: ChannelPlan) -> str:
     return f"الحساب الرسمي على {label_ar}: {owner.name_ar}. Official {label_en} account: {owner.name_en}. Sample data."
 
 
-def follower_curve(plan: ChannelPlan, days: int) -> list[int]:
-    """`days` daily counts ending at plan.followers: steady growth, daily noise, and the odd drop."""
+# --- Activity: post counts and last posts ------------------------------------------------------
+# The platforms whose post counts the refresh reads, and those that say when the last post was
+# (PLATFORMS.md); staff report the last post of a few channels on the platforms that do not.
+POST_COUNTING = frozenset({Platform.X, Platform.YOUTUBE, Platform.INSTAGRAM, Platform.BLUESKY, Platform.MASTODON})
+LAST_POST_TELLING = frozenset({Platform.X, Platform.MASTODON})
+# Posts a day by reach (national headline accounts post most), and how much less some platforms carry.
+POSTS_PER_DAY = {1: 6.0, 2: 3.0, 3: 1.2, 4: 0.4}
+PLATFORM_PACE = {Platform.YOUTUBE: 0.08, Platform.INSTAGRAM: 0.5, Platform.BLUESKY: 0.6, Platform.MASTODON: 0.6}
+# A few official channels fell silent months ago, so the dormant alert and the report have some to show.
+DORMANT_CHANNELS = 4
+
+
+def dormant_keys(plans: list[ChannelPlan]) -> set[str]:
+    """The channels (keys) that stopped posting: smaller entities' official channels whose last post is
+    known (X, Mastodon, or reported by staff), chosen by their own seed so reruns choose the same."""
+    known = LAST_POST_TELLING | REPORTED_PLATFORMS
+    eligible = sorted((plan for plan in plans if plan.status == Status.APPROVED and plan.reach >= 3
+                       and plan.platform in known), key=lambda plan: plan.rng("dormant").random())
+    return {plan.key for plan in eligible[:DORMANT_CHANNELS]}
+
+
+def silent_days(plan: ChannelPlan) -> int:
+    """How long ago a dormant channel last posted."""
+    return plan.rng("silent").randint(100, 240)
+
+
+def post_curve(plan: ChannelPlan, days: int, *, dormant: bool) -> list[int]:
+    """`days` daily post counts: the posts of earlier years, then each day's few (none once silent)."""
+    rng = plan.rng("posts")
+    rate = POSTS_PER_DAY[plan.reach] * PLATFORM_PACE.get(plan.platform, 1.0)
+    count = round(rate * 365 * rng.uniform(2, 8))
+    silent_from = days - silent_days(plan) if dormant else days
+    counts = []
+    for day in range(days):
+        if day < silent_from:
+            count += int(rate * rng.uniform(0, 2) + rng.random())
+        counts.append(count)
+    return counts
+
+
+def last_post(plan: ChannelPlan, now: datetime, *, dormant: bool) -> tuple[datetime | None, str]:
+    """When the channel last posted and who says so: the platform (X to the minute, Mastodon the day),
+    staff for some channels on the platforms that do not say, nobody for the others."""
+    rng = plan.rng("last-post")
+    if dormant:
+        at = now - timedelta(days=silent_days(plan), hours=rng.randint(1, 20))
+    else:
+        rate = POSTS_PER_DAY[plan.reach] * PLATFORM_PACE.get(plan.platform, 1.0)
+        at = now - timedelta(minutes=rng.randint(5, max(10, round(24 * 60 / rate))))
+    if plan.platform == Platform.MASTODON:
+        return datetime.combine(at.astimezone(UTC).date(), time.min, tzinfo=UTC), SnapshotSource.API
+    if plan.platform in LAST_POST_TELLING:
+        return at, SnapshotSource.API
+    if plan.platform in REPORTED_PLATFORMS and (dormant or rng.random() < 0.6):
+        return datetime.combine(at.astimezone(DUBAI).date(), time.min, tzinfo=DUBAI), SnapshotSource.REPORTED
+    return None, ""
+
+
+def follower_curve(plan: ChannelPlan, days: int, *, silent_from: int | None = None) -> list[int]:
+    """`days` daily counts ending at plan.followers: steady growth, daily noise, and the odd drop; a
+    channel silent since `silent_from` stops growing and slowly loses followers."""
     rng = plan.rng("curve")
     yearly_growth = rng.uniform(0.04, 0.3) * (2 if plan.platform in (Platform.TIKTOK, Platform.THREADS) else 1)
     daily = math.log1p(yearly_growth) / 365
@@ -584,7 +644,10 @@ def follower_curve(plan: ChannelPlan, days: int) -> list[int]:
         drops[days - 1 - plan.compromised_days_ago] = rng.uniform(0.15, 0.3)
     level, levels = 0.0, []
     for day in range(days):
-        level += daily * rng.uniform(0.2, 1.8) + rng.gauss(0, 0.0006) - drops.get(day, 0.0)
+        growth = daily * rng.uniform(0.2, 1.8)
+        if silent_from is not None and day >= silent_from:
+            growth = -daily * 0.3  # nothing new to follow: a slow drift away
+        level += growth + rng.gauss(0, 0.0006) - drops.get(day, 0.0)
         levels.append(level)
     return [round(plan.followers * math.exp(value - levels[-1])) for value in levels]
 
@@ -595,18 +658,27 @@ def sync_snapshots(plans: list[ChannelPlan], channels: dict[str, Channel], *, no
     first_day = today - timedelta(days=HISTORY_DAYS - 1)
     rows: list[FollowerSnapshot] = []
     counted: list[Channel] = []
+    dormant = dormant_keys(plans)
     for plan in plans:
         if plan.status not in WITH_FOLLOWERS:
             continue
         channel = channels[plan.key]
         reported = plan.platform in REPORTED_PLATFORMS
         source = SnapshotSource.REPORTED if reported else SnapshotSource.API
-        for day, followers in enumerate(follower_curve(plan, HISTORY_DAYS)):
+        silent = plan.key in dormant
+        followers_by_day = follower_curve(
+            plan, HISTORY_DAYS, silent_from=HISTORY_DAYS - silent_days(plan) if silent else None)
+        # Post counts only where the platform counts them; unknown (None) elsewhere, as the refresh leaves it.
+        posts_by_day = (post_curve(plan, HISTORY_DAYS, dormant=silent) if plan.platform in POST_COUNTING
+                        else [None] * HISTORY_DAYS)
+        for day, (followers, posts) in enumerate(zip(followers_by_day, posts_by_day, strict=True)):
             # Reported counts come weekly, on the weekday of today's report.
             if reported and (HISTORY_DAYS - 1 - day) % REPORTED_EVERY_DAYS:
                 continue
             rows.append(FollowerSnapshot(channel=channel, date=first_day + timedelta(days=day),
-                                         followers=followers, source=source))
+                                         followers=followers, posts=posts, source=source))
+        channel.posts = posts_by_day[-1]
+        channel.last_post_at, channel.last_post_source = last_post(plan, now, dormant=silent)
         channel.followers = plan.followers
         channel.followers_at = now
         channel.refresh_status = RefreshStatus.REPORTED if reported else RefreshStatus.OK
@@ -620,12 +692,15 @@ def sync_snapshots(plans: list[ChannelPlan], channels: dict[str, Channel], *, no
         counted.append(channel)
     FollowerSnapshot.objects.bulk_create(
         rows, batch_size=SNAPSHOT_BATCH, update_conflicts=True, unique_fields=["channel", "date"],
-        update_fields=["followers", "source", "recorded_at"],
+        update_fields=["followers", "posts", "source", "recorded_at"],
     )
     Channel.private_objects.bulk_update(
-        counted, ["followers", "followers_at", "refresh_status", "refresh_error", "platform_verified", "profile_link"],
+        counted, ["followers", "followers_at", "refresh_status", "refresh_error", "platform_verified", "profile_link",
+                  "posts", "last_post_at", "last_post_source"],
         batch_size=500
     )
+    # The dormant channels' alerts, as the daily look would open them (once: a rerun opens none).
+    open_dormant_alerts(now=now)
 
 
 def summarize() -> DemoSummary:

@@ -73,10 +73,16 @@ class RefreshStatus(models.TextChoices):
     REPORTED = "reported", _("Reported by staff")
 
 
-# Written by the follower refresh, not by people: outside the field history and the version.
+class SnapshotSource(models.TextChoices):
+    API = "api", _("Measured")
+    REPORTED = "reported", _("Reported by staff")
+
+
+# Written by the follower refresh (and staff reports of counts and last posts), not by editing:
+# outside the field history and the version.
 REFRESHED_FIELDS = [
     "followers", "followers_at", "refresh_status", "refresh_error", "refreshed_at", "refresh_failing_since",
-    "platform_verified", "platform_name", "profile_link",
+    "platform_verified", "platform_name", "profile_link", "posts", "last_post_at", "last_post_source",
 ]
 
 
@@ -168,6 +174,12 @@ class Channel(TimeStamped):
     platform_verified = models.BooleanField(_("verified by the platform"), null=True, blank=True)
     platform_name = models.CharField(_("name on the platform"), max_length=200, blank=True)
     profile_link = models.URLField(_("link on the profile"), max_length=500, blank=True)
+    # The account's activity: its posts as the platform last counted them, and when it last posted,
+    # as the platform says (X, Mastodon) or as the entity's staff report it; None where nobody can tell.
+    posts = models.BigIntegerField(_("posts"), null=True, blank=True)
+    last_post_at = models.DateTimeField(_("last post"), null=True, blank=True)
+    last_post_source = models.CharField(_("last post from"), max_length=10, choices=SnapshotSource.choices,
+                                        blank=True)
 
     # Everything a person may search the channel by (handle, display name, its entity's and
     # official's names in both languages), normalised as `accounts.search.normalize` does. Kept by the
@@ -219,6 +231,14 @@ class Channel(TimeStamped):
                 condition=Q(followers__isnull=True) | Q(followers_at__isnull=False),
                 name="channel_followers_have_time",
             ),
+            models.CheckConstraint(condition=Q(posts__isnull=True) | Q(posts__gte=0),
+                                   name="channel_posts_not_negative"),
+            # A last post's time always says where it came from, and a source never stands without a time.
+            models.CheckConstraint(
+                condition=Q(last_post_at__isnull=True, last_post_source="")
+                | Q(last_post_at__isnull=False, last_post_source__in=SnapshotSource.values),
+                name="channel_last_post_has_source",
+            ),
             models.CheckConstraint(
                 condition=Q(proposed_changes={}) | (Q(status=Status.APPROVED) & Q(proposed_at__isnull=False)),
                 name="channel_proposal_only_when_approved",
@@ -241,6 +261,9 @@ class Channel(TimeStamped):
             models.Index(fields=["-followers", "id"], name="channel_largest",
                          condition=Q(status=Status.APPROVED, followers__isnull=False)),
             models.Index(fields=["-approved_at", "-id"], name="channel_recent", condition=Q(status=Status.APPROVED)),
+            # The daily look for dormant channels: official ones whose last post is long ago.
+            models.Index(fields=["last_post_at"], name="channel_last_post",
+                         condition=Q(status=Status.APPROVED, last_post_at__isnull=False)),
             # The public lists' orders, over the statuses they show, so that a page reads its rows in
             # order and stops: the directory in each language, the API by platform and handle.
             *[models.Index(F(f"entity_name_{language}"), F(f"official_name_{language}").asc(nulls_first=True),
@@ -360,11 +383,6 @@ class ChannelEvent(models.Model):
         return f"{self.channel} {self.from_status or '∅'} → {self.to_status}"
 
 
-class SnapshotSource(models.TextChoices):
-    API = "api", _("Measured")
-    REPORTED = "reported", _("Reported by staff")
-
-
 class FollowerSnapshot(models.Model):
     """A channel's follower count on one day; one per channel per day (refreshes upsert)."""
 
@@ -375,6 +393,9 @@ class FollowerSnapshot(models.Model):
     )
     date = models.DateField(_("date"))
     followers = models.BigIntegerField(_("followers"))
+    # The account's posts as the platform counted them that day; None where it does not count them (or
+    # the day's count was reported by staff): posts over 30 or 90 days are differences of these.
+    posts = models.BigIntegerField(_("posts"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.API)
     recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
 
@@ -385,6 +406,8 @@ class FollowerSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["channel", "date"], name="snapshot_once_per_day"),
             models.CheckConstraint(condition=Q(followers__gte=0), name="snapshot_followers_not_negative"),
+            models.CheckConstraint(condition=Q(posts__isnull=True) | Q(posts__gte=0),
+                                   name="snapshot_posts_not_negative"),
             models.CheckConstraint(condition=Q(source__in=SnapshotSource.values), name="snapshot_source_valid"),
         ]
 
@@ -399,13 +422,15 @@ class AlertKind(models.TextChoices):
     ID_CHANGED = "id_changed", _("Platform id changed under the same handle")
     FOLLOWER_DROP = "follower_drop", _("Followers dropped sharply")
     REFRESH_FAILING = "refresh_failing", _("Refreshing has been failing")
+    DORMANT = "dormant", _("Not posting for months")
 
 
 # Alert kinds, the most serious first: a new platform id under the same handle may be a hijack while
-# the public is still told "official"; a failing refresh is the registry's own trouble.
+# the public is still told "official"; an abandoned account is a takeover waiting to happen, but not
+# one yet; a failing refresh is the registry's own trouble.
 ALERT_KINDS_BY_SEVERITY = (
     AlertKind.ID_CHANGED, AlertKind.RENAMED, AlertKind.SUSPENDED, AlertKind.NOT_FOUND, AlertKind.FOLLOWER_DROP,
-    AlertKind.REFRESH_FAILING,
+    AlertKind.DORMANT, AlertKind.REFRESH_FAILING,
 )
 
 

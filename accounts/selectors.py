@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import (
     BigIntegerField,
     BooleanField,
+    Case,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -17,9 +18,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from accounts.models import (
@@ -206,6 +210,60 @@ def count_before(channel: Channel, day: date | None = None) -> FollowerSnapshot 
     if day is not None:
         snapshots = snapshots.filter(date__lt=day)
     return snapshots.order_by("-date").first()
+
+
+# --- Activity: posts over a period, and the last post ----------------------------------------
+# Posts over the last N days are the difference of two daily post counts: the newest one (today's, or
+# of the last few days when a refresh missed a day) less the one at, or just before, N days ago. An
+# end older than ACTIVITY_SLACK_DAYS more than that is no measure of those N days: then, as when
+# either count is unknown (a platform that does not count posts, a day not refreshed), the answer is
+# unknown (None), never a guess. A count that fell (posts deleted) says nothing of how many were
+# made: unknown too.
+
+ACTIVITY_SLACK_DAYS = 7
+
+
+def _posts_on_or_before(day: date) -> Subquery:
+    """The channel's (OuterRef) post count of the newest snapshot at or before `day`, within the slack."""
+    return Subquery(
+        FollowerSnapshot.objects.filter(
+            channel=OuterRef("pk"), date__lte=day, date__gt=day - timedelta(days=ACTIVITY_SLACK_DAYS),
+        ).order_by("-date").values("posts")[:1],
+        output_field=BigIntegerField(),
+    )
+
+
+def posts_over(days: int, *, today: date | None = None) -> Case:
+    """An annotation: the channel's posts over the last `days` days, or None when it cannot be told."""
+    today = today or timezone.localdate()
+    latest, base = _posts_on_or_before(today), _posts_on_or_before(today - timedelta(days=days))
+    return Case(When(GreaterThanOrEqual(latest, base), then=latest - base), default=Value(None),
+                output_field=BigIntegerField())
+
+
+def with_activity(channels: QuerySet[Channel], *, today: date | None = None) -> QuerySet[Channel]:
+    """The channels with `posts_30d` and `posts_90d` (None when unknown), in the same query: two
+    index look-ups per channel and period, on the snapshots' (channel, date) key."""
+    today = today or timezone.localdate()
+    return channels.annotate(posts_30d=posts_over(30, today=today), posts_90d=posts_over(90, today=today))
+
+
+def posts_within(channel: Channel, days: int, *, today: date | None = None) -> int | None:
+    """How many posts the channel made over the last `days` days, or None when it cannot be told."""
+    return (Channel.private_objects.filter(pk=channel.pk)
+            .annotate(posts_over=posts_over(days, today=today)).values_list("posts_over", flat=True).first())
+
+
+def posted_within(channel: Channel, days: int, *, now: datetime | None = None) -> bool | None:
+    """Whether the channel posted in the last `days` days: True when its post count rose over them or
+    its last post (as the platform says, or its staff report) is that recent; False when its last
+    post is known and older; None when nobody can tell (the guide's check "active" does not apply)."""
+    now = now or timezone.now()
+    if (posts_within(channel, days, today=timezone.localdate(now)) or 0) > 0:
+        return True  # a rise in the count proves a post, whatever date was reported before it
+    if channel.last_post_at is None:
+        return None
+    return channel.last_post_at >= now - timedelta(days=days)
 
 
 def language_labels(codes) -> list[str]:

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -35,6 +36,7 @@ from accounts.models import (
     FollowerSnapshot,
     Language,
     RefreshStatus,
+    SnapshotSource,
     Status,
 )
 from accounts.platforms import AccountLinkError, PlatformMismatch, parse_account_link
@@ -598,6 +600,9 @@ def resolve_alert(*, user, alert_id: int, note: str, two_factor: bool = False) -
 _ALERT_SUBJECT = {
     AlertKind.RENAMED: "handle_now", AlertKind.ID_CHANGED: "id_now", AlertKind.NOT_FOUND: "handle",
     AlertKind.SUSPENDED: "handle", AlertKind.REFRESH_FAILING: "since",
+    # Dormant since the same last post: once resolved, not opened again until the channel posts and
+    # falls silent anew.
+    AlertKind.DORMANT: "last_post_at",
 }
 
 
@@ -627,6 +632,37 @@ def open_alerts(alerts: list[Alert]) -> None:
               or (alert.channel_id, alert.kind, _alert_subject(alert.kind, alert.details)) not in resolved]
     if alerts:
         Alert.objects.bulk_create(alerts, ignore_conflicts=True)
+
+
+def dormant_after() -> timedelta:
+    return timedelta(days=settings.DORMANT_AFTER_DAYS)
+
+
+def open_dormant_alerts(*, now: datetime | None = None, channel_ids: Sequence[int] | None = None) -> int:
+    """Open a `dormant` alert for every official (approved) channel, of all or of `channel_ids`, whose
+    last post is older than DORMANT_AFTER_DAYS; returns how many it opened.
+
+    Run daily (accounts.tasks.alerts) and after each refresh batch. A channel whose last post nobody
+    knows (its platform does not say and its staff have not reported one) never opens it; one already
+    open is not opened twice, and one a reviewer resolved is not opened again for the same last post.
+    """
+    now = now or timezone.now()
+    channels = Channel.private_objects.filter(status=Status.APPROVED, last_post_at__lt=now - dormant_after())
+    if channel_ids is not None:
+        channels = channels.filter(pk__in=channel_ids)
+    channels = channels.exclude(alerts__kind=AlertKind.DORMANT, alerts__resolved_at__isnull=True)
+    alerts = [
+        Alert(channel_id=channel_id, kind=AlertKind.DORMANT, details={
+            "last_post_at": last_post_at.isoformat(), "days": (now - last_post_at).days, "source": source,
+        })
+        for channel_id, last_post_at, source in channels.values_list("pk", "last_post_at", "last_post_source")
+    ]
+    before = Alert.objects.filter(kind=AlertKind.DORMANT, resolved_at__isnull=True).count() if alerts else 0
+    open_alerts(alerts)
+    opened = Alert.objects.filter(kind=AlertKind.DORMANT, resolved_at__isnull=True).count() - before if alerts else 0
+    if opened:
+        schedule_scores()  # an open alert weighs on the presence report's scores
+    return opened
 
 
 # A fall of more than this share since the previous count opens a follower-drop alert; a staff
@@ -772,3 +808,53 @@ def report_followers(*, user, channel_id: int, followers: int, on: date, confirm
     return snapshot
 
 
+
+
+# --- Last posts reported by staff ------------------------------------------------------------
+
+def is_last_post_measured(platform: str) -> bool:
+    """Whether the registry reads when this platform's accounts last posted (X, Mastodon), with its
+    credentials set: then staff do not report it."""
+    adapter_class = platforms.ADAPTERS.get(platforms.Platform(platform))
+    return adapter_class is not None and adapter_class.tells_last_post and adapter_class().configured()
+
+
+def check_last_post_report_allowed(user, channel: Channel, *, two_factor: bool) -> None:
+    """Raise unless `user` may report `channel`'s last post now: the service's check, asked by the
+    staff page before it offers the form."""
+    require_editor(user, channel.entity_id, two_factor=two_factor)
+    if channel.status not in WATCHED_STATUSES:
+        raise Conflict(
+            _("A last post is reported only for official channels (approved, or flagged as compromised); "
+              "this one is “%(status)s”.")
+            % {"status": channel.get_status_display()},
+            code="channel_not_official",
+        )
+    if is_last_post_measured(channel.platform):
+        raise Conflict(
+            _("The registry reads when %(platform)s accounts last posted; it is not reported by hand.")
+            % {"platform": channel.get_platform_display()},
+            code="measured_platform",
+        )
+
+
+def report_last_post(*, user, channel_id: int, on: date, two_factor: bool = False) -> Channel:
+    """Record the day of the channel's latest post, as its entity's staff read it on a platform that
+    does not say it: shown as reported, and counted for the dormant alert like a measured one."""
+    with transaction.atomic():
+        channel = _locked(channel_id)
+        check_last_post_report_allowed(user, channel, two_factor=two_factor)
+        if not isinstance(on, date) or isinstance(on, datetime):
+            raise RegistryError(_("Give the day of the latest post."), code="invalid_date", field="on")
+        if on > timezone.localdate():
+            raise RegistryError(_("The day cannot be in the future."), code="date_in_future", field="on")
+        # The start of that day where the register keeps time: the day as staff read it on the page.
+        last_post_at = timezone.make_aware(datetime.combine(on, time.min))
+        # Like the refresh's writes: outside the field history and the version (REFRESHED_FIELDS).
+        Channel.private_objects.filter(pk=channel.pk).update(
+            last_post_at=last_post_at, last_post_source=SnapshotSource.REPORTED,
+        )
+        channel.last_post_at, channel.last_post_source = last_post_at, SnapshotSource.REPORTED
+        open_dormant_alerts(channel_ids=[channel.pk])
+        schedule_scores()  # being active is one of the guide's checks
+    return channel

@@ -188,6 +188,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.refresh_followers",
         "schedule": crontab(hour=3, minute=30),  # daily, before the office opens
     },
+    "dormant-alerts": {
+        "task": "accounts.tasks.open_dormant_alerts",
+        "schedule": crontab(hour=7, minute=15),  # daily, after the refresh and before the digest
+    },
     "alert-digest": {
         "task": "accounts.tasks.send_alert_digest",
         "schedule": crontab(hour=7, minute=30),  # daily, after the refresh
@@ -467,6 +471,9 @@ MASTODON_INSTANCES = env.list("MASTODON_INSTANCES", default=[])
 # The platforms the GCO marks as core: every entity is expected on each (the presence report).
 CORE_PLATFORMS = env.list("CORE_PLATFORMS", default=["x", "instagram", "facebook", "youtube", "linkedin"])
 MASTODON_API_BASE_URL = env.str("MASTODON_API_BASE_URL", default="https://{instance}")
+# An official channel whose last post (as its platform says, or its staff report) is older than this
+# many days opens a `dormant` alert for reviewers: an abandoned account is a takeover waiting to happen.
+DORMANT_AFTER_DAYS = env.int("DORMANT_AFTER_DAYS", default=90)
 # `manage.py refresh_followers` waits out a platform's rate limit when it lifts within this many
 # seconds (X's windows are 15 minutes); a longer one (YouTube's quota day) is recorded, and the
 # command says when to run it again. Its --max-wait option overrides it for one run.

@@ -42,7 +42,7 @@ from accounts.models import Channel, FollowerSnapshot
 from accounts.public.cache import API, cached
 from accounts.public.paging import RegisterPaginator
 from accounts.public.replay import API_LIMIT, replayable
-from accounts.selectors import channels_for
+from accounts.selectors import channels_for, with_activity
 from accounts.services import channel_act, channel_create, channel_edit
 from accounts.workflow import TRANSITIONS, Action, is_reviewer
 from registry.api import RegisterPagination, error_responses
@@ -223,8 +223,8 @@ class ChannelViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         public = Channel.public_objects.with_owner()
         if not self.request.user.is_authenticated:
-            return public.order_by(*ORDER)
-        channels = (channels_for(self.request.user) | public).order_by(*ORDER)
+            return with_activity(public).order_by(*ORDER)
+        channels = with_activity(channels_for(self.request.user) | public).order_by(*ORDER)
         if is_reviewer(self.request.user):
             # The four-eyes rule reads each channel's events to list a reviewer's actions: once per page.
             channels = channels.prefetch_related("events")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from rest_framework import serializers
 
 from accounts.models import Alert, Channel, ChannelEvent, FollowerSnapshot
+from accounts.selectors import posts_within
 from accounts.workflow import allowed_actions
 from entities.models import Entity, Official
 from registry.direction import isolate
@@ -44,6 +45,21 @@ class ChannelSerializer(serializers.ModelSerializer):
     proposed_changes = serializers.SerializerMethodField(
         help_text=gettext_lazy("Changes waiting for a reviewer (an approved channel's edits); staff only.")
     )
+    posts = serializers.IntegerField(
+        read_only=True, allow_null=True,
+        help_text=gettext_lazy("The account's posts as its platform last counted them; null where it does not say."),
+    )
+    posts_30d = serializers.SerializerMethodField(
+        help_text=gettext_lazy(
+            "Posts in the last 30 days: the difference of the platform's post counts; null when either count "
+            "is unknown."
+        )
+    )
+    last_post_at = serializers.DateTimeField(
+        read_only=True, allow_null=True,
+        help_text=gettext_lazy("When the account last posted, as its platform says or its entity reports; null "
+                               "when unknown."),
+    )
     actions = serializers.SerializerMethodField(
         help_text=gettext_lazy(
             "What the requester may do now: “edit”/“propose” by PATCH, the others by POST to "
@@ -56,9 +72,14 @@ class ChannelSerializer(serializers.ModelSerializer):
         fields = [
             "id", "platform", "handle", "url", "display_name", "entity", "official", "languages", "description",
             "status", "version", "proposed_changes", "submitted_at", "decided_at", "since", "followers",
-            "followers_at", "actions",
+            "followers_at", "posts", "posts_30d", "last_post_at", "actions",
         ]
         read_only_fields = fields
+
+    def get_posts_30d(self, channel: Channel) -> int | None:
+        if hasattr(channel, "posts_30d"):
+            return channel.posts_30d  # read with the list (accounts.selectors.with_activity)
+        return posts_within(channel, 30)
 
     def get_proposed_changes(self, channel: Channel) -> dict[str, Any]:
         return _official_slugs(channel.proposed_changes)

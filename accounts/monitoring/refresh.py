@@ -3,12 +3,15 @@
 `refresh_batch` is the one place a refresh writes, whether a Celery task or the
 `refresh_followers` command calls it. For each channel it:
 
-- stores today's count as the day's one `FollowerSnapshot` (a re-run the same day updates it);
-- updates the channel's latest count, refresh status and what the platform says about it;
+- stores today's count (followers, and posts where the platform counts them) as the day's one
+  `FollowerSnapshot` (a re-run the same day updates it);
+- updates the channel's latest count, refresh status and what the platform says about it (its
+  posts, and when it last posted where the platform says);
 - opens alerts (once; a reviewer resolves them): account not found or suspended, the permanent
   id behind the handle changed, the handle renamed, followers fell by more than
   `FOLLOWER_DROP_SHARE` since the previous count (the rule staff reports share,
-  `accounts.services.follower_drop_alert`), refreshing failing for `FAILING_DAYS` days.
+  `accounts.services.follower_drop_alert`), refreshing failing for `FAILING_DAYS` days, no post
+  for DORMANT_AFTER_DAYS (`accounts.services.open_dormant_alerts`, also run daily).
 
 A failure never writes a zero nor erases the last good count. A channel whose handle now
 belongs to another account (a different permanent id) keeps its old count: the new account's
@@ -33,12 +36,13 @@ from accounts.models import (
     Channel,
     FollowerSnapshot,
     RefreshStatus,
+    SnapshotSource,
 )
 from accounts.monitoring.limiter import limiter_for
 from accounts.platforms import ADAPTERS, LINK_RULES, Platform, adapter_for
 from accounts.platforms.api import Adapter, Answer, Failure, FailureKind, Profile, web_link
 from accounts.platforms.links import AccountLinkError
-from accounts.services import follower_drop_alert, open_alerts
+from accounts.services import follower_drop_alert, open_alerts, open_dormant_alerts
 from accounts.tasks.report import schedule_scores
 
 FAILING_DAYS = 3
@@ -186,7 +190,7 @@ class _Batch:
         if profile.handle and _handle_key(channel, profile.handle) != channel.handle_key:
             self.alert(channel, AlertKind.RENAMED, {"registered_handle": channel.handle, "handle_now": profile.handle})
         self.snapshots.append(FollowerSnapshot(channel=channel, date=self.today, followers=profile.followers,
-                                               source=FollowerSnapshot.Source.API))
+                                               posts=profile.posts, source=FollowerSnapshot.Source.API))
         if channel.followers == profile.followers:
             self.outcome.unchanged += 1
         else:
@@ -197,6 +201,11 @@ class _Batch:
         channel.platform_verified = profile.verified
         channel.platform_name = profile.display_name[:200]
         channel.profile_link = web_link(profile.profile_url)
+        # What the platform does not say now is not erased: unknown today is not "none".
+        if profile.posts is not None:
+            channel.posts = profile.posts
+        if profile.last_post_at is not None:
+            channel.last_post_at, channel.last_post_source = profile.last_post_at, SnapshotSource.API
 
     def failure(self, channel: Channel, failure: Failure, *, alert: bool = True) -> None:
         if failure.kind == FailureKind.NOT_CONFIGURED:
@@ -222,11 +231,13 @@ class _Batch:
         if self.snapshots:
             FollowerSnapshot.objects.bulk_create(
                 self.snapshots, update_conflicts=True, unique_fields=["channel", "date"],
-                update_fields=["followers", "source", "recorded_at"],
+                update_fields=["followers", "posts", "source", "recorded_at"],
             )
         open_alerts(self.alerts)  # once, not daily, nor again once resolved about the same thing
         if self.channels:
             _update_refreshed(self.channels)
+            # A last post learnt today may already be long ago; the daily check finds the others.
+            open_dormant_alerts(now=self.now, channel_ids=[channel.pk for channel in self.channels])
 
 
 # The SQL types of the refreshed columns, for the VALUES list below.

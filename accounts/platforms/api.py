@@ -63,6 +63,10 @@ class Profile:
     display_name: str = ""
     verified: bool | None = None  # the platform's own badge, where it has one
     profile_url: str = ""  # the link the account's profile shows (its website)
+    # The account's posts as the platform counts them, and when it last posted, where the platform
+    # says (PLATFORMS.md, "Posts and latest activity"); None when it does not: never guessed.
+    posts: int | None = None
+    last_post_at: datetime | None = None
 
 
 def web_link(text: str) -> str:
@@ -112,6 +116,9 @@ class Adapter:
     platform: ClassVar[Platform]
     batch_size: ClassVar[int] = 1
     calls: ClassVar[tuple[int, int]] = (60, 60)  # the platform's budget: calls per window of seconds
+    # Whether the platform's answer says when the account last posted (X, Mastodon): where it does,
+    # staff do not report last-post dates by hand.
+    tells_last_post: ClassVar[bool] = False
     client: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=TIMEOUT))
     # The shared budget (accounts.limiter.CallLimiter); None calls freely (single tests).
     limiter: Any = None
@@ -239,6 +246,17 @@ def count(value: Any) -> int:
     if number < 0:
         raise ValueError("negative count")
     return number
+
+
+def optional_count(value: Any) -> int | None:
+    """A post count as platforms send it, or None where it is missing or not a count: an account
+    whose post count cannot be read still has its followers recorded."""
+    if value is None:
+        return None
+    try:
+        return count(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def setting(name: str) -> str:

@@ -157,6 +157,7 @@ def _profile(profile: dict, channel) -> api.Answer:
         handle=handle,
         display_name=str(profile.get("displayName") or ""),
         verified=verified,
+        posts=api.optional_count(profile.get("postsCount")),
     )
 
 

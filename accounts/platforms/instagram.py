@@ -133,4 +133,5 @@ def _profile(account: dict) -> api.Answer:
         handle=str(account.get("username") or ""),
         display_name=str(account.get("name") or ""),
         profile_url=str(account.get("website") or ""),
+        posts=api.optional_count(account.get("media_count")),
     )

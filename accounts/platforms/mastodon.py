@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime, time
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -109,6 +110,7 @@ class Adapter(api.Adapter):
     # Mastodon's default limit is 300 calls per 5 minutes per address, on each server; the
     # registry's budget is one for all servers together, so it stays within every one of them.
     calls = (300, 5 * 60)
+    tells_last_post = True  # last_status_at, a day
 
     def configured(self) -> bool:
         return True
@@ -150,7 +152,22 @@ class Adapter(api.Adapter):
             platform_id=str(body.get("id", "")),
             handle=f"{username}@{instance}" if username else "",
             display_name=str(body.get("display_name") or ""),
+            posts=api.optional_count(body.get("statuses_count")),
+            last_post_at=_day(body.get("last_status_at")),
         )
+
+
+def _day(value) -> datetime | None:
+    """`last_status_at`: the day of the account's latest post (Mastodon keeps the date only, and null
+    for an account that never posted), as the start of that day in UTC; None when it is not a date."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        # Older servers sent a full time; either way only the day is kept.
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def _read_error(response, body) -> api.Failure | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from django.utils.translation import gettext as _
 
@@ -62,7 +63,8 @@ class Adapter(api.Adapter):
     platform = PLATFORM
     batch_size = 100
     calls = (300, 15 * 60)  # requests per window (seconds), per app
-    FIELDS = "public_metrics,verified,verified_type,url,entities,name,username"
+    tells_last_post = True  # most_recent_tweet_id carries its time
+    FIELDS = "public_metrics,verified,verified_type,url,entities,name,username,most_recent_tweet_id"
 
     def configured(self) -> bool:
         return bool(api.setting("X_BEARER_TOKEN"))
@@ -120,7 +122,29 @@ def _profile(user: dict) -> api.Answer:
         display_name=str(user.get("name", "")),
         verified=bool(user.get("verified")),
         profile_url=_website(user),
+        posts=api.optional_count((user.get("public_metrics") or {}).get("tweet_count")),
+        last_post_at=snowflake_time(user.get("most_recent_tweet_id")),
     )
+
+
+# X's ids are Snowflakes: the top 42 bits count milliseconds since X's epoch (4 Nov 2010, 01:42:54.657 UTC).
+SNOWFLAKE_EPOCH_MS = 1288834974657
+
+
+def snowflake_time(post_id) -> datetime | None:
+    """When the post with this id was made, read from the id itself; None for no id or not one."""
+    text = str(post_id or "")
+    if not (text.isascii() and text.isdigit()) or len(text) > 20:
+        return None
+    since_epoch = int(text) >> 22
+    if since_epoch < 24 * 3600 * 1000:
+        # Posts from before Snowflakes (2010) had small sequential ids, which carry no time.
+        return None
+    milliseconds = since_epoch + SNOWFLAKE_EPOCH_MS
+    try:
+        return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def _website(user: dict) -> str:

@@ -290,6 +290,7 @@ def _profile(item: dict, channel) -> api.Answer:
         platform_id=str(item.get("id", "")),
         handle=handle,
         display_name=str(snippet.get("title") or ""),
+        posts=api.optional_count(statistics.get("videoCount")),  # a string too
     )
 
 

@@ -42,6 +42,7 @@ from accounts.selectors import (
     entity_channels,
     follower_history,
     language_labels,
+    posts_within,
     register_totals,
 )
 from accounts.web import public_page
@@ -117,6 +118,7 @@ def channel(request, pk: int):
         "caution_message": CAUTIONS[caution] if caution else "",
         "chart": follower_chart(history),
         "months": month_ends(history),
+        "posts_30d": posts_within(shown, 30),
     })
 
 

@@ -11,7 +11,7 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format, number_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
 from accounts.models import ALERT_KINDS_BY_SEVERITY, Alert, AlertKind
 from accounts.platforms.api import FailureKind
@@ -60,7 +60,7 @@ class Severity(StrEnum):
 SEVERITY_OF = {
     AlertKind.ID_CHANGED: Severity.CRITICAL,
     AlertKind.RENAMED: Severity.HIGH, AlertKind.SUSPENDED: Severity.HIGH,
-    AlertKind.NOT_FOUND: Severity.MEDIUM, AlertKind.FOLLOWER_DROP: Severity.MEDIUM,
+    AlertKind.NOT_FOUND: Severity.MEDIUM, AlertKind.FOLLOWER_DROP: Severity.MEDIUM, AlertKind.DORMANT: Severity.MEDIUM,
     AlertKind.REFRESH_FAILING: Severity.LOW,
 }
 
@@ -177,6 +177,20 @@ def _refresh_failing(details: dict) -> str:
     }, details)
 
 
+def _dormant(details: dict) -> str:
+    last = parse_datetime(details["last_post_at"]) if isinstance(details.get("last_post_at"), str) else None
+    if last is not None and timezone.is_naive(last):
+        last = timezone.make_aware(last)
+    days = details.get("days")
+    line = _("No post since %(date)s") % {"date": date_format(timezone.localtime(last), "DATE_FORMAT") if last else "—"}
+    if isinstance(days, int):
+        # Translators: after "No post since 12 March 2026": how long ago that was.
+        line += " " + ngettext("(%(days)s day)", "(%(days)s days)", days) % {"days": number_format(days)}
+    if details.get("source") == "reported":
+        line += " · " + _("reported by the entity")
+    return line
+
+
 DESCRIBERS = {
     AlertKind.NOT_FOUND: _not_found,
     AlertKind.SUSPENDED: _suspended,
@@ -184,6 +198,7 @@ DESCRIBERS = {
     AlertKind.ID_CHANGED: _id_changed,
     AlertKind.FOLLOWER_DROP: _follower_drop,
     AlertKind.REFRESH_FAILING: _refresh_failing,
+    AlertKind.DORMANT: _dormant,
 }
 
 

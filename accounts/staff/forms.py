@@ -226,3 +226,21 @@ class FollowerReportForm(forms.Form):
 
     def add_service_error(self, error: RegistryError) -> None:
         self.add_error(error.field if error.field in self.fields else None, error.message)
+
+
+class LastPostReportForm(forms.Form):
+    """The day of a channel's latest post, as staff read it on a platform that does not say it; the
+    service checks the day again, and whether the channel takes such reports."""
+
+    on = forms.DateField(
+        label=_("Day of the latest post"),
+        help_text=_("As the account's page shows it: the day of its newest post, pinned posts aside."),
+        widget=forms.DateInput(attrs={"type": "date", "dir": "ltr"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].widget.attrs.update(max=timezone.localdate().isoformat())
+
+    def add_service_error(self, error: RegistryError) -> None:
+        self.add_error(error.field if error.field in self.fields else None, error.message)

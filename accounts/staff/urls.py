@@ -17,6 +17,7 @@ urlpatterns = [
     path("channels/<int:pk>/edit/", staff_views.channel_edit_view, name="channel_edit"),
     # Before the actions' pattern, which would read "followers" as an action. POST only.
     path("channels/<int:pk>/followers/", staff_views.channel_followers, name="channel_followers"),
+    path("channels/<int:pk>/last-post/", staff_views.channel_last_post, name="channel_last_post"),
     # submit, retire, flag-compromised, certify: POST only
     path("channels/<int:pk>/<slug:action>/", staff_views.channel_action, name="channel_action"),
 ]

@@ -30,10 +30,12 @@ from accounts.services import (
     channel_edit,
     channel_resubmit,
     channels_certify,
+    check_last_post_report_allowed,
     check_report_allowed,
     report_followers,
+    report_last_post,
 )
-from accounts.staff.forms import ChannelCreateForm, ChannelEditForm, FollowerReportForm
+from accounts.staff.forms import ChannelCreateForm, ChannelEditForm, FollowerReportForm, LastPostReportForm
 from accounts.staff.selectors import (
     changes_request,
     channel_events,
@@ -256,7 +258,8 @@ def channel_detail(request, pk: int):
 
 
 def render_detail(request, channel: Channel, *, failed=None, error: RegistryError | None = None, data=None,
-                  followers_form: FollowerReportForm | None = None, status: int | None = None):
+                  followers_form: FollowerReportForm | None = None,
+                  last_post_form: LastPostReportForm | None = None, status: int | None = None):
     two_factor = has_second_factor(request)
     allowed = allowed_actions(request.user, channel, two_factor=two_factor)
     buttons = [t for t in allowed if t.who == Who.STAFF and t.action not in FORM_ACTIONS]
@@ -285,6 +288,7 @@ def render_detail(request, channel: Channel, *, failed=None, error: RegistryErro
         "recent_counts": _recent_counts(channel),
         # The count a new report is set against, shown beside the form ("no count yet" if None).
         "latest_count": count_before(channel),
+        "last_post_form": last_post_form or _last_post_form(request, channel),
     }, status=status or (error.http_status if error else 200))
 
 
@@ -337,6 +341,45 @@ def channel_followers(request, pk: int):
     messages.success(request, _("Recorded: %(followers)s followers on %(date)s, reported by staff.") % {
         "followers": number_format(data["followers"], force_grouping=True),
         "date": date_format(data["on"], "DATE_FORMAT"),
+    })
+    return redirect("staff:channel_detail", pk=pk)
+
+
+# --- Last posts reported by staff ------------------------------------------------------------
+
+def _last_post_form(request, channel: Channel) -> LastPostReportForm | None:
+    """The form to report the day of the latest post, where the service would take one from this user
+    (a platform that does not say it, an official channel of their entity); else None."""
+    try:
+        check_last_post_report_allowed(request.user, channel, two_factor=has_second_factor(request))
+    except RegistryError:
+        return None
+    return LastPostReportForm(auto_id="last-post-%s")
+
+
+@require_POST
+@login_required
+def channel_last_post(request, pk: int):
+    channel = get_object_or_404(channel_page_rows(channels_for(request.user)), pk=pk)
+    try:
+        check_last_post_report_allowed(request.user, channel, two_factor=has_second_factor(request))
+    except RegistryError as error:
+        return render_detail(request, channel, error=error)
+    form = LastPostReportForm(request.POST, auto_id="last-post-%s")
+    if not form.is_valid():
+        return render_detail(request, channel, last_post_form=form, status=400)
+    try:
+        report_last_post(user=request.user, channel_id=pk, on=form.cleaned_data["on"],
+                         two_factor=has_second_factor(request))
+    except RegistryError as error:
+        if error.code == "not_found":
+            raise Http404(error.message) from error
+        if error.field:
+            form.add_service_error(error)
+            return render_detail(request, channel, last_post_form=form, status=error.http_status)
+        return render_detail(request, channel, error=error)
+    messages.success(request, _("Recorded: the latest post on %(date)s, reported by staff.") % {
+        "date": date_format(form.cleaned_data["on"], "DATE_FORMAT"),
     })
     return redirect("staff:channel_detail", pk=pk)
 

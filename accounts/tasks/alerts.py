@@ -1,10 +1,23 @@
-"""The daily alert digest for reviewers."""
+"""The daily alert digest for reviewers, and the daily look for dormant channels before it."""
 from __future__ import annotations
 
 from celery import shared_task
 
 from accounts.notifications import active_reviewers, bilingual_email, send_once
 from accounts.review.alerts import describe, digest_window, open_alert_count, opened_since
+from accounts.services import open_dormant_alerts
+
+# --- Dormant channels ----------------------------------------------------------------------
+
+
+@shared_task(name="accounts.tasks.open_dormant_alerts", acks_late=True, autoretry_for=(OSError,),
+             retry_backoff=True, max_retries=5)
+def open_dormant_alerts_task() -> int:
+    """Open a `dormant` alert for each official channel that has not posted for DORMANT_AFTER_DAYS.
+    Daily, because time alone makes a channel dormant: its last post needs no new refresh to age.
+    Idempotent: an alert already open is not opened twice. Returns how many it opened."""
+    return open_dormant_alerts()
+
 
 # --- The daily alert digest ----------------------------------------------------------------
 

@@ -15,9 +15,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts import demo
-from accounts.models import Channel, ChannelEvent, FollowerSnapshot, Status
+from accounts.models import Alert, AlertKind, Channel, ChannelEvent, FollowerSnapshot, Status
 from accounts.platforms import Platform, parse_account_link
-from accounts.selectors import sample_data_loaded
+from accounts.selectors import sample_data_loaded, with_activity
 from entities.models import Entity, Membership, Official
 from registry.models import User
 
@@ -252,3 +252,28 @@ def test_the_printed_enrolment_link_sets_up_the_demo_reviewers_app_and_a_rerun_p
     assert "/auth/enrol/" not in again
     assert "The reviewer has set up an authenticator app" in again
     assert Client().get(re.search(r"https?://[^/\s]+(/\S+)", match.group(1)).group(1)).status_code == 404  # spent
+
+
+def test_post_counts_grow_with_the_follower_history_where_the_platform_counts_them(loaded):
+    counted = Channel.private_objects.filter(status__in=[Status.APPROVED, Status.COMPROMISED])
+    for channel in counted:
+        posts = list(FollowerSnapshot.objects.filter(channel=channel).order_by("date").values_list("posts", flat=True))
+        if channel.platform in demo.POST_COUNTING:
+            assert None not in posts and posts == sorted(posts) and posts[-1] == channel.posts, channel
+        else:
+            assert set(posts) == {None} and channel.posts is None, channel
+    assert not counted.filter(platform__in=demo.LAST_POST_TELLING, last_post_at__isnull=True).exists()
+    assert counted.filter(last_post_source="reported").exists()
+
+
+def test_a_few_official_channels_are_dormant_with_their_alert(loaded):
+    cutoff = timezone.now() - timedelta(days=90)
+    dormant = Channel.private_objects.filter(status=Status.APPROVED, last_post_at__lt=cutoff)
+    assert dormant.count() == demo.DORMANT_CHANNELS
+    assert set(Alert.objects.filter(kind=AlertKind.DORMANT, resolved_at__isnull=True).values_list(
+        "channel_id", flat=True)) == set(dormant.values_list("pk", flat=True))
+    silent = with_activity(dormant.filter(platform__in=demo.POST_COUNTING))
+    assert silent.exists() and all(channel.posts_90d == 0 for channel in silent)
+    active = with_activity(Channel.private_objects.filter(status=Status.APPROVED, platform=Platform.X,
+                                                          last_post_at__gte=cutoff))
+    assert active.exists() and sum(1 for channel in active if channel.posts_30d) >= active.count() * 0.9

@@ -272,7 +272,8 @@ def test_the_public_export_imports_back_with_nothing_to_do(team, make_channel, m
     assert set(channel_import.columns["read"]) == {
         "platform", "handle", "link", "display_name", "entity", "entity_ar", "official", "languages"}
     assert channel_import.columns["unread"] == [
-        "id", "entity_name_en", "official_name_ar", "official_name_en", "status", "followers", "followers_at", "since"]
+        "id", "entity_name_en", "official_name_ar", "official_name_en", "status", "followers", "followers_at", "since",
+        "posts", "posts_30d", "last_post_at"]
 
 
 def test_a_reviewers_import_leaves_a_row_without_the_basic_fields_as_a_draft(team):

@@ -39,6 +39,7 @@ DETAILS = {
     AlertKind.ID_CHANGED: {"handle": "SameGov", "registered_id": "1111", "id_now": "2222"},
     AlertKind.FOLLOWER_DROP: {"previous": 120000, "now": 80000, "share": 0.333},
     AlertKind.REFRESH_FAILING: {"since": "2025-03-01T06:00:00+00:00", "last_error": "rate_limited", "detail": "429"},
+    AlertKind.DORMANT: {"last_post_at": "2025-01-05T00:00:00+00:00", "days": 120, "source": "api"},
 }
 
 
@@ -164,6 +165,7 @@ def test_reviewers_resolving_one_alert_at_once_keep_exactly_one_note(make_channe
     (AlertKind.ID_CHANGED, "SameGov: id 1111 → 2222"),
     (AlertKind.FOLLOWER_DROP, "120,000 → 80,000 followers (−33%)"),
     (AlertKind.REFRESH_FAILING, "Failing since March 1, 2025, 10 a.m.: Rate limited (429)"),
+    (AlertKind.DORMANT, "No post since Jan. 5, 2025 (120 days)"),
 ])
 def test_each_kind_reads_as_a_sentence(make_channel, kind, expected):
     alert = Alert(channel=make_channel(), kind=kind, details=DETAILS[kind])
@@ -178,6 +180,10 @@ def test_missing_details_read_as_a_dash_not_an_error(make_channel):
                                                details={"previous": 200, "now": 50}))) == "200 → 50 followers (−75%)"
         assert describe(Alert(channel=make_channel(), kind=AlertKind.REFRESH_FAILING, details=[])) == \
             "Failing since —: —"
+        assert describe(Alert(channel=make_channel(), kind=AlertKind.DORMANT, details={})) == "No post since —"
+        assert describe(Alert(channel=make_channel(), kind=AlertKind.DORMANT, details={
+            "last_post_at": "2025-01-05", "days": 1, "source": "reported"})) == \
+            "No post since Jan. 5, 2025 (1 day) · reported by the entity"
 
 
 # --- The review area's list ----------------------------------------------------------------------
@@ -398,6 +404,7 @@ def test_each_row_says_its_severity_in_words_and_by_class(reviewer_client, by_se
     assert found[str(by_severity[AlertKind.RENAMED].pk)] == "high"
     assert found[str(by_severity[AlertKind.NOT_FOUND].pk)] == "medium"
     assert found[str(by_severity[AlertKind.REFRESH_FAILING].pk)] == "low"
+    assert found[str(by_severity[AlertKind.DORMANT].pk)] == "medium"
     assert "style=" not in re.search(r"<table class=\"alerts\">.*</table>", content, re.S).group(0)
     if lang == "en" or _arabic_compiled():
         for level, word in words.items():
