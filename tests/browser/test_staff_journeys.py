@@ -147,14 +147,9 @@ def register_a_look_alike(page, live_server, cast: Cast, lang: str, screen: str)
     assert text_of(warning.locator("li")).split(":", 1)[1].strip()  # the reason, in words
     looks_right(page, lang, axe=True)
 
-    # Submitting without the box ticked: nothing is submitted, and the page says to tick it.
+    # Submitting the draft as it is: nothing is submitted, and the page lists what is missing.
     submit = page.locator("form.action-submit")
     submit.locator("button[type=submit]").click()
-    expect(page.locator(".error-summary")).to_have_attribute("data-error-code", "lookalikes_unconfirmed")
-    assert Channel.private_objects.get(pk=channel.pk).status == Status.DRAFT
-    # Ticked, but the draft has no display name, languages or description: the page lists them.
-    page.locator("form.action-submit input[name=lookalikes_confirmed]").check()
-    page.locator("form.action-submit button[type=submit]").click()
     refused = page.locator(".error-summary")
     expect(refused).to_have_attribute("data-error-code", "incomplete")
     for missing in ("display name", "at least one language", "description"):
@@ -169,6 +164,10 @@ def register_a_look_alike(page, live_server, cast: Cast, lang: str, screen: str)
     form.locator("textarea[name=description]").fill("أخبار الوزارة.")
     form.locator("button[type=submit]:not([name])").click()
     expect(page.locator(".messages .message-success")).to_have_text(said(lang, "Saved."))
+    # Complete, but without the box ticked: nothing is submitted, and the page says to confirm.
+    page.locator("form.action-submit button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_have_attribute("data-error-code", "lookalikes_unconfirmed")
+    assert Channel.private_objects.get(pk=channel.pk).status == Status.DRAFT
     page.locator("form.action-submit input[name=lookalikes_confirmed]").check()
     page.locator("form.action-submit button[type=submit]").click()
     expect(page.locator(".error-summary")).to_have_count(0)
