@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import WATCHED_STATUSES, Alert, Channel, FollowerSnapshot, ScoreRecord, Status
-from accounts.report.standards import CHANNEL_RULES, OWNER_RULES, Facts, Rule
+from accounts.report.standards import CHANNEL_RULES, NEW, OWNER_RULES, Facts, Rule
 from entities.models import Entity, Official
 from registry.languages import in_page_language
 
@@ -54,15 +54,25 @@ class ChannelScore:
     score: int
     failing: list[Rule]
     not_applicable: list[Rule]
+    new: list[Rule] = field(default_factory=list)  # not yet expected of a newly approved channel
+
+    @property
+    def findings(self) -> list[tuple[Rule, object]]:
+        """Each failed check with the advice for this channel (which may depend on its platform)."""
+        return [(rule, rule.channel_advice(self.channel)) for rule in self.failing]
 
 
 @dataclass
 class OwnerScore:
     owner: Owner
-    score: int
+    score: int | None  # None: not rated, it has no channel to be scored on
     failing: list[Rule]  # the owner's own checks it fails
     not_applicable: list[Rule]
     channels: list[ChannelScore] = field(default_factory=list)
+
+    @property
+    def rated(self) -> bool:
+        return self.score is not None
 
     @property
     def followers(self) -> int:
@@ -84,19 +94,22 @@ def score(weights_failed: list[int]) -> int:
     return max(0, 100 - sum(weights_failed))
 
 
-def _evaluate(rules: list[Rule], *args) -> tuple[list[Rule], list[Rule]]:
-    failing, not_applicable = [], []
+def _evaluate(rules: list[Rule], *args) -> tuple[list[Rule], list[Rule], list[Rule]]:
+    failing, not_applicable, new = [], [], []
     for rule in rules:
         result = rule.check(*args)
         if result is None:
             not_applicable.append(rule)
+        elif result == NEW:
+            new.append(rule)
         elif not result:
             failing.append(rule)
-    return failing, not_applicable
+    return failing, not_applicable, new
 
 
 def assess(today: date | None = None) -> list[OwnerScore]:
-    """Every active owner's score and its channels', ranked best first (ties by name)."""
+    """Every active owner's score and its channels', ranked best first (ties by name); the owners
+    not rated (no channel) after them, by name."""
     today = today or timezone.localdate()
     facts = Facts(
         today=today,
@@ -119,16 +132,20 @@ def assess(today: date | None = None) -> list[OwnerScore]:
     results = []
     for owner in owners:
         own = by_owner.get(owner.key, [])
+        if not own:
+            # Nothing to score it on: 100 would say it does everything right, 0 that it does
+            # everything wrong. Not rated, and not ranked (the report says why).
+            results.append(OwnerScore(owner, None, [], [], []))
+            continue
         scored = []
         for channel in own:
-            failing, not_applicable = _evaluate(CHANNEL_RULES, channel, owner, facts)
-            scored.append(ChannelScore(channel, score([r.weight for r in failing]), failing, not_applicable))
-        failing, not_applicable = _evaluate(OWNER_RULES, owner, own, facts)
+            failing, not_applicable, new = _evaluate(CHANNEL_RULES, channel, owner, facts)
+            scored.append(ChannelScore(channel, score([r.weight for r in failing]), failing, not_applicable, new))
+        failing, not_applicable, _new = _evaluate(OWNER_RULES, owner, own, facts)
         weights = [r.weight for r in failing] + [r.weight for item in scored for r in item.failing]
         results.append(OwnerScore(owner, score(weights), failing, not_applicable, scored))
     name = in_page_language("name_ar", "name_en")
-    # An owner with no channel has nothing to fail: ranked after those that have channels, not first.
-    results.sort(key=lambda item: (not item.channels, -item.score, getattr(item.owner.record, name)))
+    results.sort(key=lambda item: (not item.rated, -(item.score or 0), getattr(item.owner.record, name)))
     return results
 
 

@@ -55,7 +55,9 @@ def test_a_reviewer_reads_every_owner_channel_and_check(register, make_user, doo
     owners = {(item["kind"], item["slug"]): item for item in body["entities"]}
     assert set(owners) == {("entity", "mofa"), ("official", "minister")}
     mofa = owners[("entity", "mofa")]
-    assert set(mofa) == {"slug", "kind", "name_en", "name_ar", "score", "failing", "channels", "followers"}
+    assert set(mofa) == {"slug", "kind", "name_en", "name_ar", "score", "rated", "not_rated_reason", "failing",
+                         "channels", "followers"}
+    assert mofa["rated"] is True and mofa["not_rated_reason"] is None
     assert (mofa["name_ar"], mofa["channels"], mofa["followers"]) == ("وزارة الخارجية", 2, 1_000)
     # Each channel fails `certified` (approved 400 days ago, never certified): it costs the entity twice.
     assert mofa["failing"].count("certified") == 2

@@ -312,9 +312,9 @@ def test_without_weasyprint_the_pdf_link_gives_the_printable_page_to_print(revie
 
 
 def test_the_pdf_reads_nothing_but_this_sites_static_files():
-    from accounts.report.views import _static_fetcher
+    from accounts.report.pdf import static_fetcher
 
-    fetcher = _static_fetcher()
+    fetcher = static_fetcher()
     assert fetcher.fetch("http://testserver/static/css/print.css").read().startswith(b"/*")
     for url in ("https://fonts.example/font.woff2", "http://testserver/static/../registry/settings.py",
                 "file:///etc/passwd", "http://testserver/static/css/nothing.css"):
