@@ -8,9 +8,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Alert, AlertKind, RefreshStatus, ScoreRecord, Status
 from accounts.report.scores import Owner, assess, record_scores, trend
-from accounts.report.standards import (
-    CHANNEL_RULES, NEW, OWNER_RULES, RULES, RULES_BY_ID, Facts, on_official_domain,
-)
+from accounts.report.standards import CHANNEL_RULES, NEW, OWNER_RULES, RULES, RULES_BY_ID, Facts, on_official_domain
 
 pytestmark = pytest.mark.django_db
 
@@ -211,7 +209,7 @@ def test_an_owner_with_no_channel_is_not_rated_nor_ranked_last_with_100(make_ent
     exemplary(platform_verified=False)  # MOFA has a channel and fails checks: a score below 100
     empty = make_entity(slug="empty", name_en="Aaa Empty Council")
     make_channel("https://x.com/notyetapproved", entity=empty, status=Status.SUBMITTED)  # not official: nothing
-    lone = make_official(entity=mofa, slug="lone")
+    make_official(entity=mofa, slug="lone")
     owners = assess()
     by_slug = {item.owner.slug: item for item in owners}
     for slug in ("empty", "lone"):

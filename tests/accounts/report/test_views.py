@@ -405,3 +405,93 @@ def test_the_public_summary_is_in_arabic_right_to_left(client, register):
 
 def test_the_public_summary_answers_only_safe_methods(client, register):
     assert client.post("/en/presence/").status_code == 405
+
+
+# --- Not rated, staff reports, new channels (issue 16, item 11) ------------------------------------
+
+def not_rated_text(lang: str) -> str:
+    with translation.override(lang):
+        return str(translation.gettext("Not rated: no channels registered"))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_an_owner_with_no_channel_is_not_rated_nor_ranked_in_the_overview(reviewer_client, register, lang):
+    content = reviewer_client.get(report_url("overview", lang)).content.decode()
+    row = re.search(r'<tr data-owner="entity:tdra">.*?</tr>', content, re.S).group(0)
+    assert not_rated_text(lang) in page_text_of(row)
+    assert 'data-score=""' in row and ">100<" not in row
+    assert re.search(r'<td class="number">—</td>', row)  # no rank
+    # Last, and the average leaves it out: the three rated owners' scores only.
+    ranked = re.findall(r'<tr data-owner="([a-z]+:[-a-z0-9]+)">', content)
+    assert ranked[-1] == "entity:tdra"
+    scores = [int(score) for score in re.findall(r'data-score="(\d+)"', content)]
+    average = int(re.search(r'data-total="average-score">(\d+)<', content).group(1))
+    assert len(scores) == 3 and average == round(sum(scores) / 3)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_card_of_an_owner_with_no_channel_says_not_rated(reviewer_client, register, lang):
+    response = reviewer_client.get(report_url("card", lang, owner=register["tra"]))
+    content = response.content.decode()
+    assert not_rated_text(lang) in page_text(response)
+    assert 'data-figure="rank"' not in content and "/ 100" not in content
+
+
+def test_the_csv_and_the_api_leave_the_score_of_an_owner_with_no_channel_empty(reviewer_client, register):
+    tdra = next(row for row in rows(reviewer_client.get(report_url("csv"))) if row["slug"] == "tdra")
+    assert tdra["score"] == ""
+    body = reviewer_client.get("/api/v1/report/").json()
+    entity = next(item for item in body["entities"] if item["slug"] == "tdra")
+    assert (entity["score"], entity["rated"], entity["not_rated_reason"]) == (None, False, "no_channels")
+    assert body["entities"][-1]["slug"] == "tdra"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_trend_of_a_month_not_rated_says_so(reviewer_client, register, lang):
+    from accounts.report.scores import record_scores
+
+    record_scores()
+    content = reviewer_client.get(report_url("card", lang, owner=register["tra"])).content.decode()
+    month = timezone.localdate().strftime("%Y-%m")
+    row = re.search(rf'<tr data-month="{month}">.*?</tr>', content, re.S).group(0)
+    assert not_rated_text(lang) in page_text_of(row)
+    assert '<polyline class="line"' not in content  # no dot to draw
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_linkedin_channel_is_told_to_report_its_followers_not_to_give_api_access(
+        reviewer_client, register, make_channel, lang):
+    linkedin = make_channel("https://www.linkedin.com/company/moiuae", entity=register["moi"], followers=50,
+                            followers_at=timezone.now() - timedelta(days=60), refresh_status="reported")
+    content = reviewer_client.get(report_url("card", lang, owner=register["moi"])).content.decode()
+    article = re.search(rf'<article class="channel-score" data-channel="{linkedin.pk}">.*?</article>', content,
+                        re.S).group(0)
+    measured = re.search(r'<li data-rule="measured">.*?</li>', article, re.S).group(0)
+    with translation.override(lang):
+        expected = str(RULES_BY_ID["measured"].channel_advice(linkedin))
+    assert expected in page_text_of(measured)
+    assert "API" not in page_text_of(measured)
+
+
+def test_a_recent_staff_report_counts_as_measured(reviewer_client, register, make_channel):
+    linkedin = make_channel("https://www.linkedin.com/company/moiuae", entity=register["moi"], followers=50,
+                            followers_at=timezone.now() - timedelta(days=10), refresh_status="reported")
+    content = reviewer_client.get(report_url("card", owner=register["moi"])).content.decode()
+    article = re.search(rf'<article class="channel-score" data-channel="{linkedin.pk}">.*?</article>', content,
+                        re.S).group(0)
+    assert 'data-rule="measured"' not in article
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_channel_approved_today_is_new_not_failing_followers_measured(reviewer_client, register, make_channel,
+                                                                        lang):
+    fresh = make_channel("https://www.instagram.com/moiuae/", entity=register["moi"], followers=None,
+                         followers_at=None, refresh_status="pending", approved_at=timezone.now())
+    content = reviewer_client.get(report_url("card", lang, owner=register["moi"])).content.decode()
+    article = re.search(rf'<article class="channel-score" data-channel="{fresh.pk}">.*?</article>', content,
+                        re.S).group(0)
+    assert 'data-failing="channel"' not in article or 'data-rule="measured"' not in re.search(
+        r'data-failing="channel">.*?</ul>', article, re.S).group(0)
+    new = re.search(r'<ul class="checks" data-new="channel">.*?</ul>', article, re.S).group(0)
+    with translation.override(lang):
+        assert str(translation.gettext("new: not yet measured")) in page_text_of(new)
