@@ -446,6 +446,17 @@ class Alert(models.Model):
         return self.resolved_at is None
 
 
+class ScoreFormula(models.TextChoices):
+    """How an owner's score was computed (accounts/report/scores.py). A monthly record keeps the one
+    that produced it, so a change of formula never silently rewrites last year's figures."""
+
+    SUM = "2025 sum", _("100 less every failed check's weight, its channels' included")
+    MEAN = "2026-12 mean", _("The mean of its channels' scores, less its own failed checks' weights")
+
+
+CURRENT_SCORE_FORMULA = ScoreFormula.MEAN
+
+
 class ScoreRecord(models.Model):
     """An owner's (entity's or official's) or a channel's score against the guide in one month,
     as last computed that month: the presence report's trend (see accounts/report/scores.py)."""
@@ -467,6 +478,7 @@ class ScoreRecord(models.Model):
     failing = ArrayField(models.CharField(max_length=40), verbose_name=_("failing checks"), default=list, blank=True)
     followers = models.BigIntegerField(_("followers"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
+    formula = models.CharField(_("formula"), max_length=20, choices=ScoreFormula.choices)
 
     class Meta:
         verbose_name = _("score record")
@@ -486,6 +498,7 @@ class ScoreRecord(models.Model):
             models.CheckConstraint(condition=Q(score__isnull=False) | Q(channel__isnull=True),
                                    name="score_record_channel_rated"),
             models.CheckConstraint(condition=Q(month__day=1), name="score_record_month_starts"),
+            models.CheckConstraint(condition=Q(formula__in=ScoreFormula.values), name="score_record_formula_valid"),
             models.UniqueConstraint(fields=["month", "entity"], condition=Q(entity__isnull=False),
                                     name="score_record_entity_month"),
             models.UniqueConstraint(fields=["month", "official"], condition=Q(official__isnull=False),
@@ -497,6 +510,10 @@ class ScoreRecord(models.Model):
     def __str__(self) -> str:
         subject = self.entity or self.official or self.channel
         return f"{subject} {self.month:%Y-%m}: {self.score}"
+
+    @property
+    def by_current_formula(self) -> bool:
+        return self.formula == CURRENT_SCORE_FORMULA
 
 
 class PlatformFigures(_Figures):

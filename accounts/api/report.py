@@ -37,8 +37,8 @@ class ReportEntitySerializer(serializers.Serializer):
     score = serializers.IntegerField(
         min_value=0, max_value=100, allow_null=True,
         help_text=gettext_lazy(
-            "100 less the weight of every check failed by the owner and by each of its channels; null when it is "
-            "not rated (see `rated`)."),
+            "The mean of its channels' scores less the weight of each of its own failed checks, never below 0; null "
+            "when it is not rated (see `rated`)."),
     )
     rated = serializers.BooleanField(help_text=gettext_lazy(
         "false for an owner with no channel registered: not rated, with no score and no rank, listed last."))

@@ -56,18 +56,20 @@ class Finding:
     rule: Rule
     failures: int
     owners: int
-    points: int
+    points: float  # taken off owners' scores, added up
 
 
 def top_findings(report: Overview, count: int = SUMMARY_FINDINGS) -> list[Finding]:
     """The checks that cost the government most points, the costliest first."""
     failures: Counter[str] = Counter()
+    points: Counter[str] = Counter()
     owners: dict[str, set[str]] = {}
     for ranked in report.rated:
-        for rule, _channel in ranked.points_lost:
+        for rule, _channel, cost in ranked.item.costs:
             failures[rule.id] += 1
+            points[rule.id] += cost
             owners.setdefault(rule.id, set()).add(ranked.owner.key)
-    findings = [Finding(rule, failures[rule.id], len(owners.get(rule.id, ())), failures[rule.id] * rule.weight)
+    findings = [Finding(rule, failures[rule.id], len(owners.get(rule.id, ())), points[rule.id])
                 for rule in RULES if failures[rule.id]]
     findings.sort(key=lambda finding: (-finding.points, -finding.failures, finding.rule.id))
     return findings[:count]

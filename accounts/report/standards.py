@@ -2,9 +2,10 @@
 advice (English msgids, Arabic in the catalogue), and a weight.
 
 A channel's score is 100 less the weights of the checks it fails; an owner's (an entity's, or
-an official's) is 100 less the weights of every check failed by it and by each of its channels,
-never below 0. So a channel that starts failing a check costs its owner exactly that check's
-weight, and the report can say which checks cost what. A check that does not apply (a platform
+an official's) is the mean of its channels' scores less the weights of its own failed checks, never
+below 0 (ScoreFormula.MEAN, accounts/report/scores.py owner_score). So a channel that starts failing
+a check costs its owner that check's weight divided by its number of channels, and an owner of 14
+channels is held to the same standard as an owner of one; the report says which checks cost what. A check that does not apply (a platform
 with no verified badge, an entity with no naming convention set) neither passes nor fails, and nor
 does one a channel is still new for (NEW: "followers measured" in its first
 REPORT_NEW_CHANNEL_GRACE_DAYS after approval). An owner with no channel is not rated at all

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone, translation
 
 from accounts.models import Alert, AlertKind, RefreshStatus, ScoreRecord, Status
-from accounts.report.scores import Owner, assess, record_scores, trend
+from accounts.report.scores import Owner, assess, owner_score, record_scores, trend
 from accounts.report.standards import CHANNEL_RULES, NEW, OWNER_RULES, RULES, RULES_BY_ID, Facts, on_official_domain
 
 pytestmark = pytest.mark.django_db
@@ -180,16 +180,52 @@ def test_scores_are_100_less_the_weights_failed_and_an_open_alert_costs_its_weig
     assert [(rule.id, lost_channel) for rule, lost_channel in after.lost] == [("no_alert", channel)]
 
 
-def test_an_owner_score_adds_every_failure_and_never_falls_below_zero(exemplary, mofa, settings):
+def test_an_owner_score_is_the_mean_of_its_channels_less_its_own_checks(exemplary, mofa, settings):
     settings.CORE_PLATFORMS = ["x", "instagram", "facebook"]
     exemplary(languages=["ar"], platform_verified=False)  # fails badge; the entity fails core and languages
     item = entity_score("mofa")
     expected = 100 - sum(RULES_BY_ID[r].weight for r in ("badge", "core_platforms", "languages"))
     assert item.score == expected
-    for n in range(20):
-        exemplary(f"https://x.com/mofa{n}", platform_verified=False, profile_link="", followers=None, followers_at=None,
-                  refresh_status=RefreshStatus.FAILED)
-    assert entity_score("mofa").score == 0
+    exemplary("https://www.instagram.com/mofauae/", languages=["ar"])  # passes everything: 100
+    mean = (100 - RULES_BY_ID["badge"].weight + 100) / 2
+    item = entity_score("mofa")
+    assert item.score == round(mean - RULES_BY_ID["core_platforms"].weight - RULES_BY_ID["languages"].weight)
+    # What each failing check costs the owner: its own, the weight; a channel's, the weight over 2.
+    assert {(rule.id, cost) for rule, _channel, cost in item.costs} == {
+        ("core_platforms", 10.0), ("languages", 5.0), ("badge", RULES_BY_ID["badge"].weight / 2)}
+
+
+def test_an_owner_score_never_falls_below_zero():
+    assert owner_score([12, 14], [10, 5]) == 0
+    assert owner_score([100], []) == 100
+
+
+def test_owners_of_1_and_14_channels_failing_the_same_check_score_the_same(make_entity, make_channel, settings):
+    """The fair formula (issue 17): size alone neither helps nor hurts."""
+    settings.CORE_PLATFORMS = ["x"]
+    small = make_entity(slug="small", naming_pattern="", official_domains=[])
+    large = make_entity(slug="large", naming_pattern="", official_domains=[])
+    values = dict(languages=["ar", "en"], last_certified_at=NOW - timedelta(days=30), refresh_status=RefreshStatus.OK,
+                  followers=10, followers_at=NOW, platform_verified=False)  # every channel fails `badge`
+    make_channel("https://x.com/smallone", entity=small, **values)
+    for n in range(14):
+        make_channel(f"https://x.com/largeone{n}", entity=large, description=f"Purpose {n}", **values)
+    scores = {item.owner.slug: item for item in assess()}
+    assert scores["small"].score == scores["large"].score == 100 - RULES_BY_ID["badge"].weight
+    # The old formula took 14 times the weight off the larger one.
+    large_badges = [cost for rule, _channel, cost in scores["large"].costs if rule.id == "badge"]
+    assert len(large_badges) == 14 and abs(sum(large_badges) - RULES_BY_ID["badge"].weight) < 1e-9
+
+
+def test_the_monthly_record_says_which_formula_produced_it(exemplary, mofa):
+    from accounts.models import CURRENT_SCORE_FORMULA, ScoreFormula
+
+    exemplary()
+    old = ScoreRecord.objects.create(month=date(2025, 11, 1), entity=mofa, score=61, formula=ScoreFormula.SUM)
+    record_scores(date(2026, 12, 3))
+    assert ScoreRecord.objects.get(entity=mofa, month=date(2026, 12, 1)).formula == CURRENT_SCORE_FORMULA
+    old.refresh_from_db()
+    assert (old.score, old.formula, old.by_current_formula) == (61, ScoreFormula.SUM, False)
 
 
 def test_every_active_owner_is_ranked_once(make_entity, make_official, mofa, exemplary):
