@@ -495,3 +495,42 @@ def test_a_channel_approved_today_is_new_not_failing_followers_measured(reviewer
     new = re.search(r'<ul class="checks" data-new="channel">.*?</ul>', article, re.S).group(0)
     with translation.override(lang):
         assert str(translation.gettext("new: not yet measured")) in page_text_of(new)
+
+
+# --- Fair scores (issue 17) -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_card_says_what_each_channels_failing_check_costs_the_owner(reviewer_client, register, lang):
+    content = reviewer_client.get(report_url("card", lang, owner=register["mofa"])).content.decode()
+    channel = register["channels"]["mofa_x"]
+    article = re.search(rf'<article class="channel-score" data-channel="{channel.pk}">.*?</article>', content,
+                        re.S).group(0)
+    certified = re.search(r'<li data-rule="certified">.*?</li>', article, re.S).group(0)
+    # MOFA has two channels: a check one of them fails costs the ministry half its weight.
+    half = RULES_BY_ID["certified"].weight / 2
+    assert f'data-owner-cost="{half:g}"' in certified
+    with translation.override(lang):
+        points = str(half).replace(".", translation.gettext("."))
+        expected = translation.gettext("(%(points)s off the owner's score)") % {"points": "X"}
+    before, after = expected.split("X")
+    text = page_text_of(certified)
+    assert before.strip() in text and after.strip() in text and points[:1] in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_month_scored_by_the_earlier_formula_is_marked_not_rewritten(reviewer_client, register, lang):
+    from accounts.models import ScoreFormula, ScoreRecord
+    from accounts.report.scores import record_scores
+
+    month = timezone.localdate().replace(day=1)
+    earlier = (month - timedelta(days=1)).replace(day=1)
+    ScoreRecord.objects.create(month=earlier, entity=register["mofa"], score=42, formula=ScoreFormula.SUM)
+    record_scores()
+    content = reviewer_client.get(report_url("card", lang, owner=register["mofa"])).content.decode()
+    old = re.search(rf'<tr data-month="{earlier:%Y-%m}">.*?</tr>', content, re.S).group(0)
+    new = re.search(rf'<tr data-month="{month:%Y-%m}">.*?</tr>', content, re.S).group(0)
+    with translation.override(lang):
+        marker = str(translation.gettext("(earlier formula)"))
+    assert ">42" in old and marker in page_text_of(old) and 'data-formula="2025 sum"' in old
+    assert marker not in page_text_of(new) and 'data-formula="2026-12 mean"' in new
+    assert "data-earlier-formula" in content
