@@ -14,7 +14,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import (
-    CURRENT_SCORE_FORMULA, WATCHED_STATUSES, Alert, Channel, FollowerSnapshot, ScoreRecord, Status,
+    CURRENT_SCORE_FORMULA,
+    WATCHED_STATUSES,
+    Alert,
+    Channel,
+    FollowerSnapshot,
+    ScoreRecord,
+    Status,
 )
 from accounts.report.standards import CHANNEL_RULES, NEW, OWNER_RULES, Facts, Rule
 from entities.models import Entity, Official

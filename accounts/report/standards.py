@@ -5,10 +5,10 @@ A channel's score is 100 less the weights of the checks it fails; an owner's (an
 an official's) is the mean of its channels' scores less the weights of its own failed checks, never
 below 0 (ScoreFormula.MEAN, accounts/report/scores.py owner_score). So a channel that starts failing
 a check costs its owner that check's weight divided by its number of channels, and an owner of 14
-channels is held to the same standard as an owner of one; the report says which checks cost what. A check that does not apply (a platform
-with no verified badge, an entity with no naming convention set) neither passes nor fails, and nor
-does one a channel is still new for (NEW: "followers measured" in its first
-REPORT_NEW_CHANNEL_GRACE_DAYS after approval). An owner with no channel is not rated at all
+channels is held to the same standard as an owner of one; the report says which checks cost what.
+A check that does not apply (a platform with no verified badge, an entity with no naming convention
+set) neither passes nor fails, and nor does one a channel is still new for (NEW: "followers
+measured" in its first REPORT_NEW_CHANNEL_GRACE_DAYS after approval). An owner with no channel is not rated at all
 (accounts/report/scores.py): it has nothing to be scored on.
 
 The weights and the core platforms are the GCO's to set: change them here (or CORE_PLATFORMS in
