@@ -473,6 +473,17 @@ class Alert(models.Model):
         return self.resolved_at is None
 
 
+class ScoreFormula(models.TextChoices):
+    """How an owner's score was computed (accounts/report/scores.py). A monthly record keeps the one
+    that produced it, so a change of formula never silently rewrites last year's figures."""
+
+    SUM = "2025 sum", _("100 less every failed check's weight, its channels' included")
+    MEAN = "2026-12 mean", _("The mean of its channels' scores, less its own failed checks' weights")
+
+
+CURRENT_SCORE_FORMULA = ScoreFormula.MEAN
+
+
 class ScoreRecord(models.Model):
     """An owner's (entity's or official's) or a channel's score against the guide in one month,
     as last computed that month: the presence report's trend (see accounts/report/scores.py)."""
@@ -489,10 +500,12 @@ class ScoreRecord(models.Model):
     channel = models.ForeignKey(
         Channel, verbose_name=_("channel"), null=True, blank=True, on_delete=models.CASCADE, related_name="+",
     )
-    score = models.PositiveSmallIntegerField(_("score"))
+    # None: an owner not rated that month (it had no channel), kept so its trend says so.
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     failing = ArrayField(models.CharField(max_length=40), verbose_name=_("failing checks"), default=list, blank=True)
     followers = models.BigIntegerField(_("followers"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed"), auto_now=True)
+    formula = models.CharField(_("formula"), max_length=20, choices=ScoreFormula.choices)
 
     class Meta:
         verbose_name = _("score record")
@@ -508,7 +521,11 @@ class ScoreRecord(models.Model):
                 name="score_record_one_subject",
             ),
             models.CheckConstraint(condition=Q(score__lte=100), name="score_record_at_most_100"),
+            # Only an owner may go unrated; a channel always has its checks.
+            models.CheckConstraint(condition=Q(score__isnull=False) | Q(channel__isnull=True),
+                                   name="score_record_channel_rated"),
             models.CheckConstraint(condition=Q(month__day=1), name="score_record_month_starts"),
+            models.CheckConstraint(condition=Q(formula__in=ScoreFormula.values), name="score_record_formula_valid"),
             models.UniqueConstraint(fields=["month", "entity"], condition=Q(entity__isnull=False),
                                     name="score_record_entity_month"),
             models.UniqueConstraint(fields=["month", "official"], condition=Q(official__isnull=False),
@@ -520,6 +537,10 @@ class ScoreRecord(models.Model):
     def __str__(self) -> str:
         subject = self.entity or self.official or self.channel
         return f"{subject} {self.month:%Y-%m}: {self.score}"
+
+    @property
+    def by_current_formula(self) -> bool:
+        return self.formula == CURRENT_SCORE_FORMULA
 
 
 class PlatformFigures(_Figures):
@@ -902,3 +923,48 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber} #{self.event_id}: {self.status}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportExport(models.Model):
+    """The full presence report as a PDF, made in the background (accounts/tasks/report.py) for the
+    reviewer who asked for it. The PDF is kept in the database, not on a disk: the worker that
+    makes it and the web process that serves it need not share one (see accounts/report/exports.py
+    for how long it is kept)."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0, help_text=_("Percent done."))
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    pdf = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("report export")
+        verbose_name_plural = _("report exports")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ExportStatus.values), name="report_export_status_valid"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_export_progress_at_most_100"),
+            models.CheckConstraint(condition=~Q(status=ExportStatus.DONE) | Q(pdf__isnull=False),
+                                   name="report_export_done_has_pdf"),
+        ]
+        indexes = [models.Index(fields=["requested_by", "-requested_at"], name="report_export_requester")]
+
+    def __str__(self) -> str:
+        return f"report export {self.pk} ({self.status})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)

@@ -470,6 +470,10 @@ META_GRAPH_BASE_URL = env.str("META_GRAPH_BASE_URL", default="https://graph.face
 MASTODON_INSTANCES = env.list("MASTODON_INSTANCES", default=[])
 # The platforms the GCO marks as core: every entity is expected on each (the presence report).
 CORE_PLATFORMS = env.list("CORE_PLATFORMS", default=["x", "instagram", "facebook", "youtube", "linkedin"])
+# A newly approved channel is not yet expected to have its followers measured (the presence
+# report's "followers measured" check says "new: not yet measured" instead of failing) for this many
+# days: two weeks leave time for the first refresh, or for staff to report a count by hand.
+REPORT_NEW_CHANNEL_GRACE_DAYS = env.int("REPORT_NEW_CHANNEL_GRACE_DAYS", default=14)
 MASTODON_API_BASE_URL = env.str("MASTODON_API_BASE_URL", default="https://{instance}")
 # An official channel whose last post (as its platform says, or its staff report) is older than this
 # many days opens a `dormant` alert for reviewers: an abandoned account is a takeover waiting to happen.

@@ -35,9 +35,15 @@ class ReportEntitySerializer(serializers.Serializer):
     name_en = serializers.CharField()
     name_ar = serializers.CharField()
     score = serializers.IntegerField(
-        min_value=0, max_value=100,
-        help_text=gettext_lazy("100 less the weight of every check failed by the owner and by each of its channels."),
+        min_value=0, max_value=100, allow_null=True,
+        help_text=gettext_lazy(
+            "The mean of its channels' scores less the weight of each of its own failed checks, never below 0; null "
+            "when it is not rated (see `rated`)."),
     )
+    rated = serializers.BooleanField(help_text=gettext_lazy(
+        "false for an owner with no channel registered: not rated, with no score and no rank, listed last."))
+    not_rated_reason = serializers.CharField(allow_null=True, help_text=gettext_lazy(
+        "Why it is not rated, as a stable code (no_channels), or null when it is rated."))
     failing = serializers.ListField(
         child=serializers.CharField(),
         help_text=gettext_lazy(
@@ -73,7 +79,7 @@ class ReportRuleSerializer(serializers.Serializer):
 
 class ReportSerializer(serializers.Serializer):
     entities = ReportEntitySerializer(many=True, help_text=gettext_lazy(
-        "Every active entity and official, the best score first."))
+        "Every active entity and official, the best score first, then those not rated."))
     channels = ReportChannelSerializer(many=True, help_text=gettext_lazy(
         "Every channel assessed: official ones, and official ones reported as taken over."))
     rules = ReportRuleSerializer(many=True, help_text=gettext_lazy("The guide's checks."))
@@ -101,7 +107,8 @@ class ReportView(APIView):
             entities.append({
                 "slug": owner.slug, "kind": owner.kind_of_owner,
                 "name_en": owner.record.name_en, "name_ar": owner.record.name_ar,
-                "score": item.score, "failing": [rule.id for rule, _channel in item.lost],
+                "score": item.score, "rated": item.rated, "not_rated_reason": None if item.rated else "no_channels",
+                "failing": [rule.id for rule, _channel in item.lost],
                 "channels": item.channel_count, "followers": item.followers,
             })
             channels.extend({

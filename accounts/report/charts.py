@@ -107,7 +107,9 @@ class Trend(Framed):
 
 
 def score_trend(records: list[ScoreRecord]) -> Trend | None:
-    """An owner's monthly scores (oldest first) on a 0–100 scale; None with no month kept yet."""
+    """An owner's monthly scores (oldest first) on a 0–100 scale; None with no month kept yet.
+    A month it was not rated (no channel) has no dot: its table row says so."""
+    records = [record for record in records if record.score is not None]
     if not records:
         return None
     plot_width, plot_height = REPORT_FRAME.plot_width, REPORT_FRAME.plot_height

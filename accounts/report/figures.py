@@ -86,7 +86,7 @@ class ChannelLine:
 class RankedOwner:
     """An owner in the ranking, with what its card shows."""
 
-    rank: int
+    rank: int | None  # None: not rated (no channel), so not ranked
     item: OwnerScore
     growth: list[Change]
     channels: list[ChannelLine]
@@ -120,14 +120,25 @@ class Overview:
 
     @property
     def scores(self) -> list[int]:
-        return [ranked.item.score for ranked in self.owners]
+        """The rated owners' scores (an owner with no channel has none)."""
+        return [ranked.item.score for ranked in self.owners if ranked.item.rated]
+
+    @property
+    def rated(self) -> list[RankedOwner]:
+        return [ranked for ranked in self.owners if ranked.item.rated]
+
+    @property
+    def not_rated(self) -> list[RankedOwner]:
+        return [ranked for ranked in self.owners if not ranked.item.rated]
 
     def owner(self, kind: str, slug: str) -> RankedOwner | None:
         return next((ranked for ranked in self.owners
                      if ranked.owner.kind_of_owner == kind and ranked.owner.slug == slug), None)
 
 
-def _average(scores: list[int]) -> int | None:
+def _average(scores: list[int | None]) -> int | None:
+    """The rated ones' average (None, not rated, is left out rather than counted as 0 or 100)."""
+    scores = [value for value in scores if value is not None]
     return round(sum(scores) / len(scores)) if scores else None
 
 
@@ -141,12 +152,13 @@ def overview(today: date | None = None, *, trends: bool = False) -> Overview:
     ranked, higher = [], 0
     for position, item in enumerate(assessed):
         previous = assessed[position - 1] if position else None
-        # Equal scores share a rank (1, 2, 2, 4); owners with no channel come after, ranked apart.
-        if previous is not None and (item.score < previous.score or bool(item.channels) != bool(previous.channels)):
+        # Equal scores share a rank (1, 2, 2, 4); owners not rated (no channel) come after, unranked.
+        if previous is not None and item.rated and item.score < previous.score:
             higher = position
         lines = [ChannelLine(line, changes([line.channel], today, past)) for line in item.channels]
         counted = [line.channel for line in lines if line.is_counted]
-        ranked.append(RankedOwner(higher + 1, item, changes(counted, today, past), lines))
+        rank = higher + 1 if item.rated else None
+        ranked.append(RankedOwner(rank, item, changes(counted, today, past), lines))
     if trends:
         _attach_trends(ranked, today)
 
@@ -250,7 +262,8 @@ def csv_rows(report: Overview) -> Iterator[list]:
         owner, record = ranked.owner, ranked.owner.record
         names = [spreadsheet_text(record.name_en), spreadsheet_text(record.name_ar)]
         yield [
-            "owner", owner.kind_of_owner, owner.slug, "", *names, "", "", "", ranked.item.score,
+            "owner", owner.kind_of_owner, owner.slug, "", *names, "", "", "",
+            "" if ranked.item.score is None else ranked.item.score,
             " ".join(rule.id for rule, _channel in ranked.points_lost), ranked.item.channel_count,
             ranked.item.followers, *_growth_cells(ranked.growth),
         ]
@@ -312,7 +325,9 @@ def public_summary() -> PublicSummary:
 
 
 def top_and_bottom(report: Overview, count: int = 5) -> tuple[list[RankedOwner], list[RankedOwner]]:
-    """The best and the lowest `count` owners; the lowest listed lowest last, never overlapping."""
-    top = report.owners[:count]
-    bottom = report.owners[max(count, len(report.owners) - count):]
+    """The best and the lowest `count` rated owners; the lowest listed lowest last, never overlapping.
+    An owner not rated is in neither: it has no score to be best or lowest by."""
+    rated = report.rated
+    top = rated[:count]
+    bottom = rated[max(count, len(rated) - count):]
     return top, bottom

@@ -13,8 +13,16 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import WATCHED_STATUSES, Alert, Channel, FollowerSnapshot, ScoreRecord, Status
-from accounts.report.standards import CHANNEL_RULES, OWNER_RULES, Facts, Rule
+from accounts.models import (
+    CURRENT_SCORE_FORMULA,
+    WATCHED_STATUSES,
+    Alert,
+    Channel,
+    FollowerSnapshot,
+    ScoreRecord,
+    Status,
+)
+from accounts.report.standards import CHANNEL_RULES, NEW, OWNER_RULES, Facts, Rule
 from entities.models import Entity, Official
 from registry.languages import in_page_language
 
@@ -54,15 +62,27 @@ class ChannelScore:
     score: int
     failing: list[Rule]
     not_applicable: list[Rule]
+    new: list[Rule] = field(default_factory=list)  # not yet expected of a newly approved channel
+    owner_channels: int = 1  # how many channels its owner's score is the mean of
+
+    @property
+    def findings(self) -> list[tuple[Rule, object, float]]:
+        """Each failed check with the advice for this channel (which may depend on its platform) and
+        what it costs the owner: its weight shared among the owner's channels."""
+        return [(rule, rule.channel_advice(self.channel), rule.weight / self.owner_channels) for rule in self.failing]
 
 
 @dataclass
 class OwnerScore:
     owner: Owner
-    score: int
+    score: int | None  # None: not rated, it has no channel to be scored on
     failing: list[Rule]  # the owner's own checks it fails
     not_applicable: list[Rule]
     channels: list[ChannelScore] = field(default_factory=list)
+
+    @property
+    def rated(self) -> bool:
+        return self.score is not None
 
     @property
     def followers(self) -> int:
@@ -79,24 +99,47 @@ class OwnerScore:
             (rule, item.channel) for item in self.channels for rule in item.failing
         ]
 
+    def cost(self, rule: Rule, channel: Channel | None) -> float:
+        """What a failed check costs this owner: its own check, the weight; a channel's, the weight
+        shared among its channels (the owner's score is their mean)."""
+        if channel is None:
+            return float(rule.weight)
+        return rule.weight / len(self.channels)
+
+    @property
+    def costs(self) -> list[tuple[Rule, Channel | None, float]]:
+        return [(rule, channel, self.cost(rule, channel)) for rule, channel in self.lost]
+
 
 def score(weights_failed: list[int]) -> int:
     return max(0, 100 - sum(weights_failed))
 
 
-def _evaluate(rules: list[Rule], *args) -> tuple[list[Rule], list[Rule]]:
-    failing, not_applicable = [], []
+def owner_score(channel_scores: list[int], own_weights_failed: list[int]) -> int:
+    """The owner's score (ScoreFormula.MEAN): the mean of its channels' scores, less the weights of
+    its own failed checks, never below 0; rounded to a whole point. A ministry of 14 channels and an
+    authority of one that fail the same check on every channel score the same: size alone neither
+    helps nor hurts."""
+    mean = sum(channel_scores) / len(channel_scores)
+    return max(0, round(mean - sum(own_weights_failed)))
+
+
+def _evaluate(rules: list[Rule], *args) -> tuple[list[Rule], list[Rule], list[Rule]]:
+    failing, not_applicable, new = [], [], []
     for rule in rules:
         result = rule.check(*args)
         if result is None:
             not_applicable.append(rule)
+        elif result == NEW:
+            new.append(rule)
         elif not result:
             failing.append(rule)
-    return failing, not_applicable
+    return failing, not_applicable, new
 
 
 def assess(today: date | None = None) -> list[OwnerScore]:
-    """Every active owner's score and its channels', ranked best first (ties by name)."""
+    """Every active owner's score and its channels', ranked best first (ties by name); the owners
+    not rated (no channel) after them, by name."""
     today = today or timezone.localdate()
     facts = Facts(
         today=today,
@@ -119,16 +162,21 @@ def assess(today: date | None = None) -> list[OwnerScore]:
     results = []
     for owner in owners:
         own = by_owner.get(owner.key, [])
+        if not own:
+            # Nothing to score it on: 100 would say it does everything right, 0 that it does
+            # everything wrong. Not rated, and not ranked (the report says why).
+            results.append(OwnerScore(owner, None, [], [], []))
+            continue
         scored = []
         for channel in own:
-            failing, not_applicable = _evaluate(CHANNEL_RULES, channel, owner, facts)
-            scored.append(ChannelScore(channel, score([r.weight for r in failing]), failing, not_applicable))
-        failing, not_applicable = _evaluate(OWNER_RULES, owner, own, facts)
-        weights = [r.weight for r in failing] + [r.weight for item in scored for r in item.failing]
-        results.append(OwnerScore(owner, score(weights), failing, not_applicable, scored))
+            failing, not_applicable, new = _evaluate(CHANNEL_RULES, channel, owner, facts)
+            scored.append(ChannelScore(channel, score([r.weight for r in failing]), failing, not_applicable, new,
+                                       owner_channels=len(own)))
+        failing, not_applicable, _new = _evaluate(OWNER_RULES, owner, own, facts)
+        value = owner_score([item.score for item in scored], [r.weight for r in failing])
+        results.append(OwnerScore(owner, value, failing, not_applicable, scored))
     name = in_page_language("name_ar", "name_en")
-    # An owner with no channel has nothing to fail: ranked after those that have channels, not first.
-    results.sort(key=lambda item: (not item.channels, -item.score, getattr(item.owner.record, name)))
+    results.sort(key=lambda item: (not item.rated, -(item.score or 0), getattr(item.owner.record, name)))
     return results
 
 
@@ -208,11 +256,13 @@ def record_scores(today: date | None = None) -> int:
         owner_fields = {"entity": item.owner.record} if item.owner.kind_of_owner == "entity" else {
             "official": item.owner.record}
         rows.append(ScoreRecord(month=month, score=item.score, followers=item.followers,
-                                failing=[rule.id for rule, _channel in item.lost], **owner_fields))
+                                failing=[rule.id for rule, _channel in item.lost], formula=CURRENT_SCORE_FORMULA,
+                                **owner_fields))
         for channel_item in item.channels:
             rows.append(ScoreRecord(month=month, channel=channel_item.channel, score=channel_item.score,
                                     followers=channel_item.channel.followers,
-                                    failing=[rule.id for rule in channel_item.failing]))
+                                    failing=[rule.id for rule in channel_item.failing],
+                                    formula=CURRENT_SCORE_FORMULA))
     ScoreRecord.objects.filter(month=month).delete()
     ScoreRecord.objects.bulk_create(rows)
     return len(rows)

@@ -2,10 +2,14 @@
 advice (English msgids, Arabic in the catalogue), and a weight.
 
 A channel's score is 100 less the weights of the checks it fails; an owner's (an entity's, or
-an official's) is 100 less the weights of every check failed by it and by each of its channels,
-never below 0. So a channel that starts failing a check costs its owner exactly that check's
-weight, and the report can say which checks cost what. A check that does not apply (a platform
-with no verified badge, an entity with no naming convention set) neither passes nor fails.
+an official's) is the mean of its channels' scores less the weights of its own failed checks, never
+below 0 (ScoreFormula.MEAN, accounts/report/scores.py owner_score). So a channel that starts failing
+a check costs its owner that check's weight divided by its number of channels, and an owner of 14
+channels is held to the same standard as an owner of one; the report says which checks cost what.
+A check that does not apply (a platform with no verified badge, an entity with no naming convention
+set) neither passes nor fails, and nor does one a channel is still new for (NEW: "followers
+measured" in its first REPORT_NEW_CHANNEL_GRACE_DAYS after approval). An owner with no channel is not rated at all
+(accounts/report/scores.py): it has nothing to be scored on.
 
 The weights and the core platforms are the GCO's to set: change them here (or CORE_PLATFORMS in
 the environment), and every score follows on its next computation.
@@ -25,12 +29,37 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Language, RefreshStatus, Status
-from accounts.platforms import Platform
+from accounts.platforms import ADAPTERS, Platform
 
 CERTIFIED_WITHIN = timedelta(days=365)
 
 
 MEASURED_WITHIN = timedelta(days=7)
+
+
+# Staff report counts by hand, for the platforms the registry cannot read: a monthly report is
+# what the guide asks of them, so a count reported within a month is as good as a refresh.
+REPORTED_WITHIN = timedelta(days=31)
+
+
+# What a check answers for a channel too new to have passed it yet: neither a pass nor a failure,
+# shown as such ("new: not yet measured").
+NEW = "new"
+
+
+def new_channel_grace() -> timedelta:
+    """How long after its approval a channel is not yet expected to have been measured
+    (settings.REPORT_NEW_CHANNEL_GRACE_DAYS): the first refresh, or a staff report, takes a while."""
+    return timedelta(days=getattr(settings, "REPORT_NEW_CHANNEL_GRACE_DAYS", 14))
+
+
+def staff_report_only(channel: Channel) -> bool:
+    """Whether staff reports are the only way this channel's followers reach the registry: its
+    platform has no adapter (accounts/platforms ADAPTERS: LinkedIn, Snapchat, TikTok...), or the
+    refresh found it not configured here (Telegram without a bot token), which entity staff cannot
+    change either."""
+    return channel.platform not in ADAPTERS or channel.refresh_status in (
+        RefreshStatus.NOT_CONFIGURED, RefreshStatus.REPORTED)
 
 
 # Platforms that show their own verified badge on an account (a check mark or similar).
@@ -62,7 +91,14 @@ class Rule:
     weight: int
     title: Promise
     advice: Promise
-    check: Callable[..., bool | None]  # True passes, False fails, None does not apply
+    check: Callable[..., bool | str | None]  # True passes, False fails, None does not apply, NEW not yet
+    # The advice for one failing channel, where it depends on the channel (None: `advice` always).
+    advice_for: Callable[[Channel], Promise] | None = None
+
+    def channel_advice(self, channel: Channel | None) -> Promise:
+        if channel is None or self.advice_for is None:
+            return self.advice
+        return self.advice_for(channel)
 
     # The API's report gives both languages at once (title_en, title_ar): stable fields, read here.
     @property
@@ -139,11 +175,24 @@ def _profile_link(channel: Channel, owner: Any, facts: Facts) -> bool | None:
     return bool(channel.profile_link) and on_official_domain(channel.profile_link, domains)
 
 
-def _measured(channel: Channel, owner: Any, facts: Facts) -> bool:
-    return (
-        channel.refresh_status == RefreshStatus.OK and channel.followers_at is not None
-        and facts.today - timezone.localdate(channel.followers_at) <= MEASURED_WITHIN
-    )
+def _measured(channel: Channel, owner: Any, facts: Facts) -> bool | str:
+    counted = None if channel.followers_at is None else facts.today - timezone.localdate(channel.followers_at)
+    if counted is not None:
+        if channel.refresh_status == RefreshStatus.OK and counted <= MEASURED_WITHIN:
+            return True
+        # REPORTED: the platform has no API the registry can use (no adapter, or not configured).
+        if channel.refresh_status == RefreshStatus.REPORTED and counted <= REPORTED_WITHIN:
+            return True
+    if channel.approved_at is not None and facts.today - timezone.localdate(channel.approved_at) < new_channel_grace():
+        return NEW
+    return False
+
+
+def _measured_advice(channel: Channel) -> Promise:
+    if staff_report_only(channel):
+        return _("The registry cannot read this platform's counts: report the channel's followers on its staff "
+                 "page at least once a month.")
+    return _("Check why refreshing fails: the channel's page in the review area says why.")
 
 
 def _no_alert(channel: Channel, owner: Any, facts: Facts) -> bool:
@@ -199,9 +248,10 @@ RULES: list[Rule] = [
          _("Put the entity's official website (on its official domain) in the account's profile."),
          _profile_link),
     Rule("measured", "channel", 2,
-         _("Followers measured, refreshed within 7 days"),
-         _("Give the registry access to the platform's API, or check why refreshing fails."),
-         _measured),
+         _("Followers measured: refreshed within 7 days, or reported by staff within 31 days"),
+         _("Where the registry cannot read the platform's counts, report the followers on the channel's staff "
+           "page; where it can, check why refreshing fails."),
+         _measured, _measured_advice),
     Rule("no_alert", "channel", 5,
          _("No open alert"),
          _("Look into the alert in the review area and resolve it with a note."),

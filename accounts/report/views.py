@@ -1,31 +1,29 @@
-"""The presence report: in the review area (overview, each owner's card, CSV, printable page, PDF)
-for GCO reviewers who passed the second factor, and its public summary at /<language>/presence/.
+"""The presence report: in the review area (overview, each owner's card, CSV, printable page, the
+one-page summary PDF, the full report's PDF made in the background) for GCO reviewers who passed the
+second factor, and its public summary at /<language>/presence/.
 
 Every figure comes from accounts.report.figures, computed for the whole government in a fixed
 number of queries; these views only choose the template and draw the charts' geometry.
 """
 from __future__ import annotations
 
-import logging
-import mimetypes
-from pathlib import Path
-from urllib.parse import urlsplit
-
-from django.conf import settings
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.utils.translation import get_language_bidi, gettext as _
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language, get_language_bidi, gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import ExportStatus
 from accounts.report.charts import bar_chart, score_distribution, score_trend
 from accounts.report.figures import csv_text, overview as report_overview, owner_card, public_summary
+from accounts.report.pdf import PdfUnavailable, summary_document
+from accounts.report.selectors import export_of, recent_exports_of
+from accounts.report.services import request_report_export
 from accounts.report.standards import RULES
 from accounts.review.views import reviewer_required
 from accounts.web import public_page, render_page
+from registry.authentication import has_second_factor
 
 
 def report_reader_required(view):
@@ -92,54 +90,71 @@ def _render_printable(request, **extra):
 
 @report_reader_required
 def pdf(request):
-    """The printable page through WeasyPrint. Its stylesheets and fonts are read from this site's
-    static files; no other URL is fetched, so the PDF never depends on (or calls) a third party."""
+    """The one-page summary as PDF, made at once (a second or two): scores, the best and the lowest,
+    the costliest findings. The full report is a background job (`exports`)."""
+    report = report_overview()
     try:
-        from weasyprint import HTML
-    except (ImportError, OSError):  # OSError: the system's Pango is missing
+        document = summary_document(report, get_language())
+    except PdfUnavailable:
         return _render_printable(request, pdf_unavailable=True)
-
-    # WeasyPrint logs each step of each page at INFO: a hundred lines per report, of no use.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    report = report_overview(trends=True)
-    context = {"user_is_reviewer": True, "pdf": True, **_printable_context(report)}
-    html = render_to_string("report/print.html", context, request=request)
-    document = HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=_static_fetcher())
     response = HttpResponse(document.write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="presence-report-{report.today.isoformat()}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="presence-summary-{report.today.isoformat()}.pdf"'
     return response
 
 
-def _static_fetcher():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+# --- The full report's PDF, made in the background ----------------------------------------------------
 
-    class StaticFilesOnly(URLFetcher):
-        def fetch(self, url, headers=None):
-            path = urlsplit(url).path
-            if not path.startswith(settings.STATIC_URL):
-                raise ValueError(f"The PDF reads only this site's static files, not {url}")
-            name = path[len(settings.STATIC_URL):]
-            found = _static_file(name)
-            if found is None:
-                raise ValueError(f"No static file {name}")
-            content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body=found.read_bytes(), headers={"Content-Type": content_type})
-
-    return StaticFilesOnly()
+# While the PDF is made, the progress page asks its status this often (static/js/export-progress.js:
+# a static file, as the CSP wants; not <meta http-equiv="refresh">, a timed reload that axe-core
+# rightly refuses, WCAG 2.2.1).
+PROGRESS_POLL_SECONDS = 3
 
 
-def _static_file(name: str) -> Path | None:
-    """A static file by its URL name: collected (and hashed) in production, from the apps' and
-    STATICFILES_DIRS' folders in development and tests."""
-    if ".." in Path(name).parts:
-        return None
-    try:
-        if staticfiles_storage.exists(name):
-            return Path(staticfiles_storage.path(name))
-    except (NotImplementedError, ValueError):
-        pass
-    found = finders.find(name)
-    return Path(found) if isinstance(found, str) else None
+def report_writer_required(view):
+    """A reviewer with the second factor, asking for something to be made (POST only)."""
+    return never_cache(require_POST(reviewer_required(view)))
+
+
+@report_reader_required
+def exports(request):
+    return render_page(request, "report/exports.html", {"exports": recent_exports_of(request.user)})
+
+
+@report_writer_required
+def export_request(request):
+    export = request_report_export(user=request.user, language=get_language(),
+                                   two_factor=has_second_factor(request))
+    return redirect("report:export", pk=export.pk)
+
+
+@report_reader_required
+def export(request, pk: int):
+    found = export_of(request.user, pk)
+    if found is None:
+        raise Http404(_("There is no such PDF export of yours."))
+    return render_page(request, "report/export.html", {
+        "export": found, "poll_seconds": None if found.finished else PROGRESS_POLL_SECONDS,
+    })
+
+
+@report_reader_required
+def export_status(request, pk: int):
+    """What the progress page's script asks: {"status", "progress", "finished"}."""
+    found = export_of(request.user, pk)
+    if found is None:
+        return JsonResponse({"code": "not_found", "detail": _("There is no such PDF export of yours.")}, status=404)
+    return JsonResponse({"status": found.status, "progress": found.progress, "finished": found.finished})
+
+
+@report_reader_required
+def export_pdf(request, pk: int):
+    found = export_of(request.user, pk, with_pdf=True)
+    if found is None or found.status != ExportStatus.DONE:
+        raise Http404(_("There is no such PDF export of yours, or it is not ready yet."))
+    response = HttpResponse(bytes(found.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="presence-report-{timezone.localdate(found.requested_at).isoformat()}.pdf"')
+    return response
 
 
 @public_page

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from accounts.models import ReportExport
 from accounts.notifications import active_reviewers, bilingual_email, send_once
+from accounts.report.exports import EXPORT_KEEP_DAYS, run_export
 from accounts.report.figures import csv_text, overview, top_and_bottom
 from accounts.report.scores import record_scores
 from accounts.report.summary import summary_edition_record
@@ -113,3 +115,48 @@ def record_summary_edition(only_if_stale: bool = True) -> bool:
 
     cache.delete(SUMMARY_QUEUED)
     return summary_edition_record(only_if_stale=only_if_stale) is not None
+
+
+# --- The full report's PDF -----------------------------------------------------------------------
+
+def queue_report_export(export_id: int) -> None:
+    make_report_export.delay(export_id)
+
+
+@shared_task(name="accounts.tasks.make_report_export", acks_late=True)
+def make_report_export(export_id: int) -> bool:
+    """Make the full report's PDF (accounts.report.exports.run_export), then email whoever asked
+    that it is ready, once the PDF is kept; returns whether it was made now. A second run of the
+    same job (a redelivery) finds it finished and does nothing."""
+    from django.db import transaction
+
+    export = run_export(export_id)
+    if export is None or export.pdf is None:
+        return False
+    transaction.on_commit(lambda: send_export_ready(export))
+    return True
+
+
+def send_export_ready(export: ReportExport) -> None:
+    message = export_ready_email(export)
+    if message is not None:
+        send_once(f"report-export-ready:{export.pk}", REPORT_KEEP_SECONDS, message)
+
+
+def export_ready_email(export: ReportExport):
+    """Arabic then English, like every email: the full report's PDF is ready, with the link to
+    download it (after logging in with the second factor). None if the requester left."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    user = export.requested_by
+    if not user.is_active or not user.email:
+        return None
+    site_url = settings.SITE_URL.rstrip("/")
+    return bilingual_email(
+        "report_export_ready",
+        lambda: {"export": export, "export_url": site_url + reverse("report:export", args=[export.pk]),
+                 "download_url": site_url + reverse("report:export_pdf", args=[export.pk]),
+                 "keep_days": EXPORT_KEEP_DAYS},
+        [user.email],
+    )

@@ -55,13 +55,18 @@ def test_a_reviewer_reads_every_owner_channel_and_check(register, make_user, doo
     owners = {(item["kind"], item["slug"]): item for item in body["entities"]}
     assert set(owners) == {("entity", "mofa"), ("official", "minister")}
     mofa = owners[("entity", "mofa")]
-    assert set(mofa) == {"slug", "kind", "name_en", "name_ar", "score", "failing", "channels", "followers"}
+    assert set(mofa) == {"slug", "kind", "name_en", "name_ar", "score", "rated", "not_rated_reason", "failing",
+                         "channels", "followers"}
+    assert mofa["rated"] is True and mofa["not_rated_reason"] is None
     assert (mofa["name_ar"], mofa["channels"], mofa["followers"]) == ("وزارة الخارجية", 2, 1_000)
     # Each channel fails `certified` (approved 400 days ago, never certified): it costs the entity twice.
     assert mofa["failing"].count("certified") == 2
     assert "core_platforms" in mofa["failing"]  # the entity's own check
-    assert mofa["score"] == 100 - sum(RULES_BY_ID[rule].weight for rule in mofa["failing"])
     channels = {item["id"]: item for item in body["channels"]}
+    # The mean of its channels' scores, less its own checks' weights (the fair formula, issue 17).
+    own = [RULES_BY_ID[rule] for rule in mofa["failing"] if RULES_BY_ID[rule].scope == "owner"]
+    mean = sum(channels[register[name].pk]["score"] for name in ("x", "instagram")) / 2
+    assert mofa["score"] == max(0, round(mean - sum(rule.weight for rule in own)))
     assert set(channels) == {register[name].pk for name in ("x", "instagram", "own")}
     x = channels[register["x"].pk]
     assert x["owner"] == {"kind": "entity", "slug": "mofa"}
@@ -75,16 +80,20 @@ def test_a_reviewer_reads_every_owner_channel_and_check(register, make_user, doo
 def test_an_open_alert_costs_the_channel_and_its_entity_its_weight(register, make_user):
     client = token_client(make_user(reviewer=True))
 
-    def scores() -> tuple[int, int]:
+    def scores() -> tuple[int, int, int]:
         body = client.get(REPORT).json()
         entity = next(item for item in body["entities"] if item["slug"] == "mofa")
-        channel = next(item for item in body["channels"] if item["id"] == register["x"].pk)
-        return entity["score"], channel["score"]
+        channels = [item for item in body["channels"] if item["owner"] == {"kind": "entity", "slug": "mofa"}]
+        channel = next(item for item in channels if item["id"] == register["x"].pk)
+        return entity["score"], channel["score"], len(channels)
 
-    entity_before, channel_before = scores()
+    entity_before, channel_before, count = scores()
     Alert.objects.create(channel=register["x"], kind=AlertKind.RENAMED, details={})
     weight = RULES_BY_ID["no_alert"].weight
-    assert scores() == (entity_before - weight, channel_before - weight)
+    # The channel loses the weight; its entity, the weight shared among its channels.
+    entity_after, channel_after, _count = scores()
+    assert channel_after == channel_before - weight
+    assert abs(entity_after - (entity_before - weight / count)) <= 1
 
 
 def test_the_report_answers_405_to_writes(register, make_user):

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Alert, AlertKind, RefreshStatus, ScoreRecord, Status
-from accounts.report.scores import Owner, assess, record_scores, trend
-from accounts.report.standards import CHANNEL_RULES, OWNER_RULES, RULES, RULES_BY_ID, Facts, on_official_domain
+from accounts.report.scores import Owner, assess, owner_score, record_scores, trend
+from accounts.report.standards import CHANNEL_RULES, NEW, OWNER_RULES, RULES, RULES_BY_ID, Facts, on_official_domain
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +78,12 @@ def test_an_exemplary_channel_passes_every_channel_check(exemplary):
     ("profile_link", {"profile_link": "https://notmofa.gov.ae"}, False),
     ("profile_link", {"profile_link": "https://mofa.gov.ae.evil.example"}, False),
     ("profile_link", {"profile_link": ""}, False),
-    # Measured by the registry (not reported) within 7 days.
+    # Refreshed within 7 days, or reported by staff (no usable API) within 31.
     ("measured", {"followers_at": NOW - timedelta(days=8)}, False),
-    ("measured", {"refresh_status": RefreshStatus.REPORTED}, False),
+    ("measured", {"refresh_status": RefreshStatus.REPORTED}, True),
+    ("measured", {"refresh_status": RefreshStatus.REPORTED, "followers_at": NOW - timedelta(days=30)}, True),
+    ("measured", {"refresh_status": RefreshStatus.REPORTED, "followers_at": NOW - timedelta(days=33)}, False),
+    ("measured", {"link": "https://www.linkedin.com/company/mofauae", "refresh_status": RefreshStatus.REPORTED}, True),
     ("measured", {"refresh_status": RefreshStatus.FAILED}, False),
     ("measured", {"refresh_status": RefreshStatus.NOT_CONFIGURED}, False),
 ])
@@ -177,24 +180,132 @@ def test_scores_are_100_less_the_weights_failed_and_an_open_alert_costs_its_weig
     assert [(rule.id, lost_channel) for rule, lost_channel in after.lost] == [("no_alert", channel)]
 
 
-def test_an_owner_score_adds_every_failure_and_never_falls_below_zero(exemplary, mofa, settings):
+def test_an_owner_score_is_the_mean_of_its_channels_less_its_own_checks(exemplary, mofa, settings):
     settings.CORE_PLATFORMS = ["x", "instagram", "facebook"]
     exemplary(languages=["ar"], platform_verified=False)  # fails badge; the entity fails core and languages
     item = entity_score("mofa")
     expected = 100 - sum(RULES_BY_ID[r].weight for r in ("badge", "core_platforms", "languages"))
     assert item.score == expected
-    for n in range(20):
-        exemplary(f"https://x.com/mofa{n}", platform_verified=False, profile_link="", followers=None, followers_at=None,
-                  refresh_status=RefreshStatus.FAILED)
-    assert entity_score("mofa").score == 0
+    exemplary("https://www.instagram.com/mofauae/", languages=["ar"])  # passes everything: 100
+    mean = (100 - RULES_BY_ID["badge"].weight + 100) / 2
+    item = entity_score("mofa")
+    assert item.score == round(mean - RULES_BY_ID["core_platforms"].weight - RULES_BY_ID["languages"].weight)
+    # What each failing check costs the owner: its own, the weight; a channel's, the weight over 2.
+    assert {(rule.id, cost) for rule, _channel, cost in item.costs} == {
+        ("core_platforms", 10.0), ("languages", 5.0), ("badge", RULES_BY_ID["badge"].weight / 2)}
 
 
-def test_every_active_owner_is_ranked_once(make_entity, make_official, mofa):
-    make_official(entity=mofa)
+def test_an_owner_score_never_falls_below_zero():
+    assert owner_score([12, 14], [10, 5]) == 0
+    assert owner_score([100], []) == 100
+
+
+def test_owners_of_1_and_14_channels_failing_the_same_check_score_the_same(make_entity, make_channel, settings):
+    """The fair formula (issue 17): size alone neither helps nor hurts."""
+    settings.CORE_PLATFORMS = ["x"]
+    small = make_entity(slug="small", naming_pattern="", official_domains=[])
+    large = make_entity(slug="large", naming_pattern="", official_domains=[])
+    values = dict(languages=["ar", "en"], last_certified_at=NOW - timedelta(days=30), refresh_status=RefreshStatus.OK,
+                  followers=10, followers_at=NOW, platform_verified=False)  # every channel fails `badge`
+    make_channel("https://x.com/smallone", entity=small, **values)
+    for n in range(14):
+        make_channel(f"https://x.com/largeone{n}", entity=large, description=f"Purpose {n}", **values)
+    scores = {item.owner.slug: item for item in assess()}
+    assert scores["small"].score == scores["large"].score == 100 - RULES_BY_ID["badge"].weight
+    # The old formula took 14 times the weight off the larger one.
+    large_badges = [cost for rule, _channel, cost in scores["large"].costs if rule.id == "badge"]
+    assert len(large_badges) == 14 and abs(sum(large_badges) - RULES_BY_ID["badge"].weight) < 1e-9
+
+
+def test_the_monthly_record_says_which_formula_produced_it(exemplary, mofa):
+    from accounts.models import CURRENT_SCORE_FORMULA, ScoreFormula
+
+    exemplary()
+    old = ScoreRecord.objects.create(month=date(2025, 11, 1), entity=mofa, score=61, formula=ScoreFormula.SUM)
+    record_scores(date(2026, 12, 3))
+    assert ScoreRecord.objects.get(entity=mofa, month=date(2026, 12, 1)).formula == CURRENT_SCORE_FORMULA
+    old.refresh_from_db()
+    assert (old.score, old.formula, old.by_current_formula) == (61, ScoreFormula.SUM, False)
+
+
+def test_every_active_owner_is_ranked_once(make_entity, make_official, mofa, exemplary):
+    minister = make_official(entity=mofa)
+    exemplary("https://x.com/theminister", official=minister)
+    exemplary()
     make_entity(is_active=False)
     owners = assess()
     assert len(owners) == 2
     assert [item.score for item in owners] == sorted((item.score for item in owners), reverse=True)
+
+
+# --- Not rated: an owner with no channel --------------------------------------------------------------
+
+def test_an_owner_with_no_channel_is_not_rated_nor_ranked_last_with_100(make_entity, make_official, make_channel,
+                                                                        exemplary, mofa):
+    exemplary(platform_verified=False)  # MOFA has a channel and fails checks: a score below 100
+    empty = make_entity(slug="empty", name_en="Aaa Empty Council")
+    make_channel("https://x.com/notyetapproved", entity=empty, status=Status.SUBMITTED)  # not official: nothing
+    make_official(entity=mofa, slug="lone")
+    owners = assess()
+    by_slug = {item.owner.slug: item for item in owners}
+    for slug in ("empty", "lone"):
+        assert by_slug[slug].score is None and not by_slug[slug].rated
+        assert by_slug[slug].failing == [] and by_slug[slug].lost == []
+    assert by_slug["mofa"].rated and by_slug["mofa"].score < 100
+    assert [item.owner.slug for item in owners][0] == "mofa"  # the rated come first, the others after
+
+
+def test_the_monthly_record_keeps_not_rated_as_no_score(make_entity, exemplary, mofa):
+    exemplary()
+    empty = make_entity(slug="empty")
+    record_scores(date(2026, 11, 5))
+    assert ScoreRecord.objects.get(entity=empty).score is None
+    assert ScoreRecord.objects.get(entity=mofa).score is not None
+
+
+# --- Followers measured: staff reports, and new channels ---------------------------------------------
+
+@pytest.mark.parametrize("link", ["https://www.linkedin.com/company/mofauae", "https://www.snapchat.com/add/mofauae"])
+def test_a_platform_without_api_is_told_to_report_followers_not_to_give_api_access(exemplary, link):
+    channel = exemplary(link, refresh_status=RefreshStatus.REPORTED, followers_at=NOW - timedelta(days=40))
+    assert check("measured", channel) is False
+    rule = RULES_BY_ID["measured"]
+    for language in ("en", "ar"):
+        with translation.override(language):
+            advice = str(rule.channel_advice(channel))
+            generic = str(rule.advice)
+            assert "API" not in advice and "API" not in generic
+    with translation.override("en"):
+        assert "staff page" in str(rule.channel_advice(channel))
+
+
+def test_telegram_without_a_bot_token_is_told_to_report_followers(exemplary):
+    channel = exemplary("https://t.me/mofauae", refresh_status=RefreshStatus.NOT_CONFIGURED, followers=None,
+                        followers_at=None)
+    with translation.override("en"):
+        advice = str(RULES_BY_ID["measured"].channel_advice(channel))
+    assert "staff page" in advice and "API" not in advice
+
+
+def test_a_failing_refresh_is_told_to_look_at_why(exemplary):
+    channel = exemplary(refresh_status=RefreshStatus.FAILED)
+    with translation.override("en"):
+        assert "refreshing fails" in str(RULES_BY_ID["measured"].channel_advice(channel))
+
+
+def test_a_newly_approved_channel_is_new_not_failing_for_the_grace_period(exemplary, mofa, settings):
+    settings.REPORT_NEW_CHANNEL_GRACE_DAYS = 14
+    settings.CORE_PLATFORMS = ["x"]
+    channel = exemplary(approved_at=NOW - timedelta(hours=2), refresh_status=RefreshStatus.PENDING, followers=None,
+                        followers_at=None)
+    assert check("measured", channel) == NEW
+    item = entity_score("mofa").channels[0]
+    assert [rule.id for rule in item.new] == ["measured"] and item.failing == [] and item.score == 100
+    channel.approved_at = NOW - timedelta(days=15)
+    channel.save()
+    assert check("measured", channel) is False
+    settings.REPORT_NEW_CHANNEL_GRACE_DAYS = 30
+    assert check("measured", channel) == NEW
 
 
 def test_the_months_scores_are_kept_and_a_rerun_replaces_them(exemplary, mofa, settings):

@@ -312,9 +312,9 @@ def test_without_weasyprint_the_pdf_link_gives_the_printable_page_to_print(revie
 
 
 def test_the_pdf_reads_nothing_but_this_sites_static_files():
-    from accounts.report.views import _static_fetcher
+    from accounts.report.pdf import static_fetcher
 
-    fetcher = _static_fetcher()
+    fetcher = static_fetcher()
     assert fetcher.fetch("http://testserver/static/css/print.css").read().startswith(b"/*")
     for url in ("https://fonts.example/font.woff2", "http://testserver/static/../registry/settings.py",
                 "file:///etc/passwd", "http://testserver/static/css/nothing.css"):
@@ -405,3 +405,132 @@ def test_the_public_summary_is_in_arabic_right_to_left(client, register):
 
 def test_the_public_summary_answers_only_safe_methods(client, register):
     assert client.post("/en/presence/").status_code == 405
+
+
+# --- Not rated, staff reports, new channels (issue 16, item 11) ------------------------------------
+
+def not_rated_text(lang: str) -> str:
+    with translation.override(lang):
+        return str(translation.gettext("Not rated: no channels registered"))
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_an_owner_with_no_channel_is_not_rated_nor_ranked_in_the_overview(reviewer_client, register, lang):
+    content = reviewer_client.get(report_url("overview", lang)).content.decode()
+    row = re.search(r'<tr data-owner="entity:tdra">.*?</tr>', content, re.S).group(0)
+    assert not_rated_text(lang) in page_text_of(row)
+    assert 'data-score=""' in row and ">100<" not in row
+    assert re.search(r'<td class="number">—</td>', row)  # no rank
+    # Last, and the average leaves it out: the three rated owners' scores only.
+    ranked = re.findall(r'<tr data-owner="([a-z]+:[-a-z0-9]+)">', content)
+    assert ranked[-1] == "entity:tdra"
+    scores = [int(score) for score in re.findall(r'data-score="(\d+)"', content)]
+    average = int(re.search(r'data-total="average-score">(\d+)<', content).group(1))
+    assert len(scores) == 3 and average == round(sum(scores) / 3)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_card_of_an_owner_with_no_channel_says_not_rated(reviewer_client, register, lang):
+    response = reviewer_client.get(report_url("card", lang, owner=register["tra"]))
+    content = response.content.decode()
+    assert not_rated_text(lang) in page_text(response)
+    assert 'data-figure="rank"' not in content and "/ 100" not in content
+
+
+def test_the_csv_and_the_api_leave_the_score_of_an_owner_with_no_channel_empty(reviewer_client, register):
+    tdra = next(row for row in rows(reviewer_client.get(report_url("csv"))) if row["slug"] == "tdra")
+    assert tdra["score"] == ""
+    body = reviewer_client.get("/api/v1/report/").json()
+    entity = next(item for item in body["entities"] if item["slug"] == "tdra")
+    assert (entity["score"], entity["rated"], entity["not_rated_reason"]) == (None, False, "no_channels")
+    assert body["entities"][-1]["slug"] == "tdra"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_trend_of_a_month_not_rated_says_so(reviewer_client, register, lang):
+    from accounts.report.scores import record_scores
+
+    record_scores()
+    content = reviewer_client.get(report_url("card", lang, owner=register["tra"])).content.decode()
+    month = timezone.localdate().strftime("%Y-%m")
+    row = re.search(rf'<tr data-month="{month}">.*?</tr>', content, re.S).group(0)
+    assert not_rated_text(lang) in page_text_of(row)
+    assert '<polyline class="line"' not in content  # no dot to draw
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_linkedin_channel_is_told_to_report_its_followers_not_to_give_api_access(
+        reviewer_client, register, make_channel, lang):
+    linkedin = make_channel("https://www.linkedin.com/company/moiuae", entity=register["moi"], followers=50,
+                            followers_at=timezone.now() - timedelta(days=60), refresh_status="reported")
+    content = reviewer_client.get(report_url("card", lang, owner=register["moi"])).content.decode()
+    article = re.search(rf'<article class="channel-score" data-channel="{linkedin.pk}">.*?</article>', content,
+                        re.S).group(0)
+    measured = re.search(r'<li data-rule="measured">.*?</li>', article, re.S).group(0)
+    with translation.override(lang):
+        expected = str(RULES_BY_ID["measured"].channel_advice(linkedin))
+    assert expected in page_text_of(measured)
+    assert "API" not in page_text_of(measured)
+
+
+def test_a_recent_staff_report_counts_as_measured(reviewer_client, register, make_channel):
+    linkedin = make_channel("https://www.linkedin.com/company/moiuae", entity=register["moi"], followers=50,
+                            followers_at=timezone.now() - timedelta(days=10), refresh_status="reported")
+    content = reviewer_client.get(report_url("card", owner=register["moi"])).content.decode()
+    article = re.search(rf'<article class="channel-score" data-channel="{linkedin.pk}">.*?</article>', content,
+                        re.S).group(0)
+    assert 'data-rule="measured"' not in article
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_channel_approved_today_is_new_not_failing_followers_measured(reviewer_client, register, make_channel,
+                                                                        lang):
+    fresh = make_channel("https://www.instagram.com/moiuae/", entity=register["moi"], followers=None,
+                         followers_at=None, refresh_status="pending", approved_at=timezone.now())
+    content = reviewer_client.get(report_url("card", lang, owner=register["moi"])).content.decode()
+    article = re.search(rf'<article class="channel-score" data-channel="{fresh.pk}">.*?</article>', content,
+                        re.S).group(0)
+    assert 'data-failing="channel"' not in article or 'data-rule="measured"' not in re.search(
+        r'data-failing="channel">.*?</ul>', article, re.S).group(0)
+    new = re.search(r'<ul class="checks" data-new="channel">.*?</ul>', article, re.S).group(0)
+    with translation.override(lang):
+        assert str(translation.gettext("new: not yet measured")) in page_text_of(new)
+
+
+# --- Fair scores (issue 17) -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_card_says_what_each_channels_failing_check_costs_the_owner(reviewer_client, register, lang):
+    content = reviewer_client.get(report_url("card", lang, owner=register["mofa"])).content.decode()
+    channel = register["channels"]["mofa_x"]
+    article = re.search(rf'<article class="channel-score" data-channel="{channel.pk}">.*?</article>', content,
+                        re.S).group(0)
+    certified = re.search(r'<li data-rule="certified">.*?</li>', article, re.S).group(0)
+    # MOFA has two channels: a check one of them fails costs the ministry half its weight.
+    half = RULES_BY_ID["certified"].weight / 2
+    assert f'data-owner-cost="{half:g}"' in certified
+    with translation.override(lang):
+        points = str(half).replace(".", translation.gettext("."))
+        expected = translation.gettext("(%(points)s off the owner's score)") % {"points": "X"}
+    before, after = expected.split("X")
+    text = page_text_of(certified)
+    assert before.strip() in text and after.strip() in text and points[:1] in text
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_a_month_scored_by_the_earlier_formula_is_marked_not_rewritten(reviewer_client, register, lang):
+    from accounts.models import ScoreFormula, ScoreRecord
+    from accounts.report.scores import record_scores
+
+    month = timezone.localdate().replace(day=1)
+    earlier = (month - timedelta(days=1)).replace(day=1)
+    ScoreRecord.objects.create(month=earlier, entity=register["mofa"], score=42, formula=ScoreFormula.SUM)
+    record_scores()
+    content = reviewer_client.get(report_url("card", lang, owner=register["mofa"])).content.decode()
+    old = re.search(rf'<tr data-month="{earlier:%Y-%m}">.*?</tr>', content, re.S).group(0)
+    new = re.search(rf'<tr data-month="{month:%Y-%m}">.*?</tr>', content, re.S).group(0)
+    with translation.override(lang):
+        marker = str(translation.gettext("(earlier formula)"))
+    assert ">42" in old and marker in page_text_of(old) and 'data-formula="2025 sum"' in old
+    assert marker not in page_text_of(new) and 'data-formula="2026-12 mean"' in new
+    assert "data-earlier-formula" in content
