@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.public import views as public_views
+from accounts.public import open_data, views as public_views
 from accounts.report import views as report_views
 from registry.authentication import has_second_factor
 
@@ -37,6 +37,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/auth/", include("registry.auth.api_urls")),
     path("api/v1/whoami/", WhoAmI.as_view(), name="whoami"),
+    path("api/docs/", area_page, name="api-docs"),  # a stand-in: every layout's footer links to it
 ]
 urlpatterns += i18n_patterns(
     path("", public_views.home, name="home"),
@@ -46,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("directory/", public_views.directory, name="directory"),
     path("entities/", public_views.entities, name="entities"),
     path("presence/", report_views.presence, name="presence"),
+    path("open-data/", open_data.open_data, name="open_data"),
     path("auth/", include("registry.auth.urls")),
     path("staff/", _area("staff")),
     path("review/", _area("review")),
