@@ -3,12 +3,19 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.opendata import badge, site_files
 from accounts.public import views as public_views
 from accounts.report import views as report_views
 from registry import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # For search engines and other machines (accounts/opendata/site_files.py), and the badge entities embed.
+    path("robots.txt", site_files.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", site_files.security_txt, name="security_txt"),
+    path("sitemap.xml", site_files.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", site_files.sitemap_part, name="sitemap_section"),
+    path("badge/<int:pk>.svg", badge.badge, name="badge"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/", include("registry.auth.api_urls")),
@@ -26,6 +33,7 @@ urlpatterns += i18n_patterns(
     path("entities/<slug:slug>/", public_views.entity, name="entity"),
     path("channels/<int:pk>/", public_views.channel, name="channel"),
     path("presence/", report_views.presence, name="presence"),
+    path("manifest.webmanifest", site_files.web_app_manifest, name="web_app_manifest"),
     path("auth/", include("registry.auth.urls")),
     path("staff/", include("accounts.staff.urls", namespace="staff")),
     # Before review/: the report is the review area's too, but has its own URLs (accounts/report/urls.py).

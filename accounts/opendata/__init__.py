@@ -1,0 +1,1 @@
+"""Open data and discoverability: the register where people and machines already look."""
