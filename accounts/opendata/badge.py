@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.translation import gettext as _, gettext_lazy
 
 from accounts.models import PUBLIC_STATUSES, Channel, Status
@@ -128,5 +128,6 @@ def badge_snippet(channel: Channel, *, absolute) -> BadgeSnippet | None:
     # The words stay true whatever the register says later: the picture itself carries the verdict.
     alt = _("Status of %(handle)s on %(platform)s in the UAE Government Communication Office register of "
             "official accounts") % {"handle": channel.handle, "platform": channel.get_platform_display()}
-    html = format_html('<a href="{}"><img src="{}" alt="{}"></a>', page, image, alt)
-    return BadgeSnippet(image=image, alt=alt, html=str(html))
+    # Each part escaped, the whole plain text (not marked safe): pages show it escaped, as the characters to copy.
+    html = f'<a href="{escape(page)}"><img src="{escape(image)}" alt="{escape(alt)}"></a>'
+    return BadgeSnippet(image=image, alt=alt, html=html)
