@@ -1,9 +1,7 @@
 """Root URLs: the site's pages under /ar/ and /en/; admin, health and the API unprefixed."""
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from accounts.opendata import badge, site_files
 from accounts.public import views as public_views
@@ -18,7 +16,7 @@ urlpatterns = [
     path("sitemap.xml", site_files.sitemap, name="sitemap"),
     path("sitemap-<slug:section>.xml", site_files.sitemap_part, name="sitemap_section"),
     path("badge/<int:pk>.svg", badge.badge, name="badge"),
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True)),
+    path("favicon.ico", site_files.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/", include("registry.auth.api_urls")),

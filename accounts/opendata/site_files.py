@@ -8,7 +8,7 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -29,6 +29,15 @@ def _disallowed() -> list[str]:
     for code, _name in settings.LANGUAGES:
         paths += [f"/{code}/staff/", f"/{code}/review/", f"/{code}/auth/"]
     return paths
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever a page links: the static icon, by its current
+    (hashed, in production) address, so not a permanent redirect."""
+    response = HttpResponseRedirect(static("favicon.ico"))
+    patch_cache_control(response, public=True, max_age=FILE_MAX_AGE)
+    return response
 
 
 @require_safe

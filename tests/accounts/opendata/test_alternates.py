@@ -155,4 +155,4 @@ def test_every_page_links_the_favicon_and_it_is_served(register):
     for icon in icons:
         assert finders.find(icon.removeprefix("/static/")), icon
     response = Client().get("/favicon.ico")  # asked for by browsers whatever the page says
-    assert response.status_code == 301 and response["Location"] == "/static/favicon.ico"
+    assert response.status_code == 302 and response["Location"] == "/static/favicon.ico"
