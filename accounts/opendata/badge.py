@@ -98,7 +98,9 @@ def _drawn(request, pk: int, language: str):
     with translation.override(language):
         svg = render_to_string("accounts/badge.svg",
                                {"badge": badge_for(channel, language), "text_colour": TEXT_COLOUR})
-    return HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Language"] = language  # the badge's, not the one the browser asked for
+    return response
 
 
 def badge(request, pk: int):

@@ -81,6 +81,7 @@ def web_app_manifest(request):
     language = translation.get_language() or settings.LANGUAGE_CODE
     home = reverse("home")
     manifest = {
+        # One app per language: installed from the Arabic pages it opens in Arabic, and shares to /ar/verify/.
         "id": home,
         "lang": language,
         "dir": "rtl" if translation.get_language_bidi() else "ltr",

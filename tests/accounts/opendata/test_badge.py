@@ -102,6 +102,7 @@ def test_the_badge_in_arabic_reads_right_to_left(make_channel, ministry):
         svg = drawn(badge(channel, language))
         assert svg.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar" and svg.get("direction") == "rtl"
         assert texts(svg)[1] == "حساب رسمي"
+    assert badge(channel, "en")["Content-Language"] == "en"
     svg = drawn(badge(channel, "fr"))  # a language the site does not have: the site's
     assert svg.get("direction") == "rtl"
 
