@@ -23,11 +23,13 @@ from accounts.web import public_page
 FILE_MAX_AGE = 60 * 60
 
 # Areas no crawler has business in: each language's staff, review and login pages, the admin and the
-# API (but its documentation, a public page).
+# API (but its documentation, a public page); and verify's questions (/ar/verify/?q=...: endless, and
+# counted against the asker's limit), while the verify page itself and the short links people share
+# (/ar/v/x/MOFAUAE, which link previews fetch) stay open.
 def _disallowed() -> list[str]:
     paths = ["/admin/", "/i18n/"]
     for code, _name in settings.LANGUAGES:
-        paths += [f"/{code}/staff/", f"/{code}/review/", f"/{code}/auth/"]
+        paths += [f"/{code}/staff/", f"/{code}/review/", f"/{code}/auth/", f"/{code}/verify/?"]
     return paths
 
 

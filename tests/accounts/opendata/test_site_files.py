@@ -24,7 +24,8 @@ def test_robots_keeps_crawlers_out_of_the_private_areas_and_names_the_sitemap():
             "/en/auth/"} <= disallowed
     assert "Allow: /api/docs/" in lines  # the API's documentation is a public page
     assert "Sitemap: http://testserver/sitemap.xml" in lines
-    assert not any(path in disallowed for path in ("/ar/", "/en/", "/badge/"))
+    assert {"/ar/verify/?", "/en/verify/?"} <= disallowed  # questions, not the page itself
+    assert not any(path in disallowed for path in ("/ar/", "/en/", "/badge/", "/ar/verify/", "/en/v/"))
 
 
 def test_security_txt_has_the_fields_rfc_9116_asks_for(settings):

@@ -6,7 +6,9 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Status
 from accounts.opendata.sitemaps import ChannelsSitemap, PerLanguage
@@ -91,6 +93,13 @@ def test_a_large_register_is_paged_and_each_page_reads_its_own_slice(register, m
         seen += list(entries(f"/sitemap-channels.xml?p={page}"))
     assert len(seen) == len(set(seen)) == 20
     assert Client().get("/sitemap-channels.xml?p=6").status_code == 404
+
+
+def test_a_page_reads_only_its_own_rows(register):
+    with CaptureQueriesContext(connection) as queries:
+        entries("/sitemap-channels.xml?p=1")
+    reads = [query["sql"] for query in queries if '"accounts_channel"' in query["sql"] and "LIMIT" in query["sql"]]
+    assert reads, [query["sql"] for query in queries]
 
 
 def test_per_language_pairs_match_the_simple_listing():
