@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "corsheaders",
     "rest_framework",
@@ -315,6 +316,12 @@ PUBLIC_EXACT_COUNT_UP_TO = env.int("PUBLIC_EXACT_COUNT_UP_TO", default=1000)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # for links in emails
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="registry@gco.example")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# /.well-known/security.txt (RFC 9116): whom to tell about a vulnerability in the site (an email address
+# or a mailto:/https: URI), and how many days ahead of each answer its Expires field is (under a year).
+SECURITY_CONTACT = env.str("SECURITY_CONTACT", default=DEFAULT_FROM_EMAIL)
+SECURITY_TXT_DAYS = env.int("SECURITY_TXT_DAYS", default=180)
+if not 1 <= SECURITY_TXT_DAYS <= 365:
+    raise ImproperlyConfigured("SECURITY_TXT_DAYS must be between 1 and 365.")
 # Where the public may tell the GCO about an impostor account (verify's "Report this account");
 # unset, verify only explains how to report it on the platform.
 IMPOSTOR_REPORT_EMAIL = env.str("IMPOSTOR_REPORT_EMAIL", default="")

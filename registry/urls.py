@@ -3,12 +3,20 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.opendata import badge, site_files
 from accounts.public import open_data, views as public_views
 from accounts.report import views as report_views
 from registry import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # For search engines and other machines (accounts/opendata/site_files.py), and the badge entities embed.
+    path("robots.txt", site_files.robots_txt, name="robots_txt"),
+    path(".well-known/security.txt", site_files.security_txt, name="security_txt"),
+    path("sitemap.xml", site_files.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", site_files.sitemap_part, name="sitemap_section"),
+    path("badge/<int:pk>.svg", badge.badge, name="badge"),
+    path("favicon.ico", site_files.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/", include("registry.auth.api_urls")),
@@ -30,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("open-data/register/", open_data.register_dictionary, name="open_data_register"),
     path("open-data/presence/", open_data.presence_dictionary, name="open_data_presence"),
     path("feeds/", include("accounts.opendata.feeds_urls")),
+    path("manifest.webmanifest", site_files.web_app_manifest, name="web_app_manifest"),
     path("auth/", include("registry.auth.urls")),
     path("staff/", include("accounts.staff.urls", namespace="staff")),
     # Before review/: the report is the review area's too, but has its own URLs (accounts/report/urls.py).

@@ -1,1 +1,2 @@
-"""Open data: the register where people and machines already look (change feed, webhooks, and more)."""
+"""Open data and discoverability: the register where people and machines already look (the change
+feed and its webhooks, sitemaps, structured data, the badge)."""

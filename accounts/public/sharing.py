@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _, gettext_lazy
 
+from accounts.models import Status
 from accounts.public.verify import Result, VerifyAnswer
 
 # What a preview says first, per verdict: the answer, in a few words.
@@ -36,6 +37,13 @@ class Preview:
     @property
     def description(self) -> str:
         return " — ".join(part for part in (self.account, self.owner, self.checked) if part)
+
+    @property
+    def title(self) -> str:
+        """What a shared link's preview says first: "Official account of <owner>" when it is one."""
+        if self.verdict == Result.OFFICIAL and self.owner:
+            return _("Official account of %(owner)s") % {"owner": self.owner}
+        return self.headline
 
 
 def short_path(answer: VerifyAnswer) -> str | None:
@@ -73,3 +81,47 @@ def preview(answer: VerifyAnswer) -> Preview | None:
     checked = _("Checked on %(date)s") % {"date": date_format(timezone.localdate(), "j E Y")}
     return Preview(verdict=answer.result, headline=str(HEADLINES[answer.result]), account=readable(account),
                    owner=owner, checked=checked)
+
+
+@dataclass(frozen=True)
+class PageSummary:
+    """What a public page's preview says (meta description, OpenGraph, Twitter card), in the page's language."""
+
+    title: str
+    description: str
+
+
+# A channel page's preview, per what the page says of the channel (its verdict, as verify's).
+_CHANNEL_SUMMARIES = {
+    Result.OFFICIAL: gettext_lazy("Official account of %(owner)s in the UAE Government Communication Office "
+                                  "register."),
+    Result.UNDER_CHECK: gettext_lazy("Under check: do not rely on this account for now. Registered to %(owner)s."),
+    Result.FORMERLY_OFFICIAL: gettext_lazy("Formerly official account of %(owner)s: not run by the government "
+                                           "any more."),
+    Result.COMPROMISED: gettext_lazy("Account of %(owner)s flagged as compromised: do not trust it now."),
+}
+
+
+def channel_verdict(channel, caution: str) -> str:
+    """The verdict a public channel's page and badge show: the same words as verify's answer."""
+    if channel.status == Status.RETIRED:
+        return Result.FORMERLY_OFFICIAL
+    if channel.status == Status.COMPROMISED:
+        return Result.COMPROMISED
+    return Result.UNDER_CHECK if caution else Result.OFFICIAL
+
+
+def channel_summary(channel, caution: str) -> PageSummary:
+    """A public channel page's preview: "@MOFAUAE (X)", "Official account of …"."""
+    return PageSummary(
+        title=f"{readable(channel.canonical_url)} ({channel.get_platform_display()})",
+        description=str(_CHANNEL_SUMMARIES[channel_verdict(channel, caution)]) % {"owner": _owner_name(channel)},
+    )
+
+
+def entity_summary(entity) -> PageSummary:
+    return PageSummary(
+        title=entity.name,
+        description=_("The official social-media accounts of %(entity)s and its officials, in the UAE Government "
+                      "Communication Office register.") % {"entity": entity.name},
+    )

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from functools import wraps
 
 from django import forms
@@ -11,12 +12,16 @@ from django.core.cache import cache
 from django.forms.utils import flatatt
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _, gettext_lazy
 from django.views.decorators.http import require_safe
 
 from accounts.models import Channel, Language
+from accounts.opendata.alternates import page_addresses
+from accounts.opendata.badge import badge_snippet
+from accounts.opendata.structured_data import channel_structured_data, entity_structured_data, json_ld
 from accounts.platforms import Platform
 from accounts.public.card import CardUnavailable, draw_card
 from accounts.public.charts import follower_chart, month_ends
@@ -32,7 +37,7 @@ from accounts.public.directory import (
 )
 from accounts.public.paging import RegisterPaginator
 from accounts.public.replay import VERIFY_PAGE_LIMIT, replayable
-from accounts.public.sharing import preview, readable, short_path
+from accounts.public.sharing import channel_summary, entity_summary, preview, readable, short_path
 from accounts.public.statistics import largest_channels, platform_totals, recent_additions
 from accounts.public.verify import CAUTIONS, VerifyAnswer, caution_for, checked_answer
 from accounts.radar.services import count_question
@@ -103,6 +108,8 @@ def entity(request, slug: str):
         "official_groups": official_groups,
         "officials_without_channels": [o for pk, o in officials.items() if pk not in groups],
         "compromised": counts.compromised,
+        "summary": entity_summary(shown),
+        "structured_data": json_ld(entity_structured_data(shown, shown.active_officials, request.build_absolute_uri)),
     })
 
 
@@ -111,8 +118,17 @@ def channel(request, pk: int):
     shown = get_object_or_404(Channel.public_objects.with_owner(), pk=pk)
     history = follower_history(shown)
     caution = caution_for(shown)
+    # Its preview picture is its verify answer's card: the same verdict, drawn once for both.
+    try:
+        card = request.build_absolute_uri(reverse("verify_card", args=[shown.platform, shown.handle]))
+    except NoReverseMatch:  # a handle no short link can spell: no picture
+        card = ""
     return render(request, "accounts/channel.html", {
         "channel": shown,
+        "summary": channel_summary(shown, caution),
+        "card_url": card,
+        "structured_data": json_ld(channel_structured_data(shown, request.build_absolute_uri)),
+        "badge": badge_snippet(shown, absolute=request.build_absolute_uri),
         "channel_languages": language_labels(shown.languages),  # as the staff and review pages name them
         "caution": caution,
         "caution_message": CAUTIONS[caution] if caution else "",
@@ -122,10 +138,30 @@ def channel(request, pk: int):
     })
 
 
+# Links in shared text: "Check this https://x.com/MOFAUAE" (trailing punctuation is the sentence's).
+_LINK_IN_TEXT = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+
+
+def asked(request) -> str:
+    """What the person asks about: the box's `q`; or what a platform's app shared to the site (the web app
+    manifest's share_target: `url`, else the first link in `text`, else `text` itself, e.g. "@MOFAUAE")."""
+    question = request.GET.get("q", "")
+    if question.strip():
+        return question
+    shared_url = request.GET.get("url", "").strip()
+    if shared_url:
+        return shared_url[:MAX_QUERY]
+    text = request.GET.get("text", "").strip() or request.GET.get("title", "").strip()
+    found = _LINK_IN_TEXT.search(text)
+    if found:
+        return found.group(0).rstrip(".,;:!?)]}»،؛")[:MAX_QUERY]
+    return text[:MAX_QUERY]
+
+
 def _box(request) -> dict:
-    """The verify box as the person filled it in."""
+    """The verify box as the person filled it in (or as the shared link filled it)."""
     return {
-        "query": request.GET.get("q", ""),
+        "query": asked(request),
         "platform": request.GET.get("platform", ""),
         "platforms": Platform.choices,
     }
@@ -145,6 +181,9 @@ def _answer_page(request, answer: VerifyAnswer | None, box: dict):
         "share_text": readable(share_url),
         "preview": shown,
         "card_url": request.build_absolute_uri(f"{path}/card.png") if path and shown else "",
+        # One address per answer for search engines, as shared: the short link, in each language.
+        **({"page_addresses": page_addresses(request, {code: translate_url(path, code) for code, _name in
+                                                       settings.LANGUAGES})} if path else {}),
         "report_email": settings.IMPOSTOR_REPORT_EMAIL,
         "report_subject": _("Impostor account: %(link)s") % {"link": isolate(answer.link.canonical_url, ltr=True)}
         if answer is not None and answer.link else "",
@@ -165,7 +204,7 @@ def _throttled(view):
     429 is never marked public."""
     @wraps(view)
     def checked(request, *args, **kwargs):
-        if request.GET.get("q", "").strip() or kwargs:
+        if asked(request).strip() or kwargs:
             wait = seconds_to_wait(request, VerifyPageThrottle())
             if wait is not None:
                 return too_many_requests(

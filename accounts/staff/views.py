@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.lookalikes import lookalike_officials
 from accounts.models import Channel, Status
+from accounts.opendata.badge import badge_snippet
 from accounts.platforms import link_examples
 from accounts.selectors import channel_page_rows, channels_for, count_before, follower_history, language_labels
 from accounts.services import (
@@ -289,6 +290,8 @@ def render_detail(request, channel: Channel, *, failed=None, error: RegistryErro
         # The count a new report is set against, shown beside the form ("no count yet" if None).
         "latest_count": count_before(channel),
         "last_post_form": last_post_form or _last_post_form(request, channel),
+        # The badge and its HTML for the entity's website, once the channel is public.
+        "badge": badge_snippet(channel, absolute=request.build_absolute_uri),
     }, status=status or (error.http_status if error else 200))
 
 

@@ -38,7 +38,7 @@ def test_the_short_link_answers_for_the_account_in_the_page_language(ministry):
     assert response.status_code == 200 and 'data-result="official"' in content
     assert "Ministry of Foreign Affairs" in content
     # The preview a chat app shows: the verdict, the account, whose it is, when it was checked.
-    assert meta(content, "og:title") == "Official account"
+    assert meta(content, "og:title") == "Official account of Ministry of Foreign Affairs"
     today = timezone.localdate()
     assert meta(content, "og:description") == (
         f"x.com/MOFAUAE — Ministry of Foreign Affairs — Checked on {today.day} {today:%B} {today.year}")
