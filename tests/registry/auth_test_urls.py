@@ -48,6 +48,7 @@ urlpatterns += i18n_patterns(
     path("entities/", public_views.entities, name="entities"),
     path("presence/", report_views.presence, name="presence"),
     path("open-data/", open_data.open_data, name="open_data"),
+    path("feeds/", include("accounts.opendata.feeds_urls")),  # every layout's head names the change feeds
     path("auth/", include("registry.auth.urls")),
     path("staff/", _area("staff")),
     path("review/", _area("review")),

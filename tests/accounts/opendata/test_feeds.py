@@ -104,3 +104,15 @@ def test_an_unknown_or_inactive_entity_has_no_feed(changes, make_entity):
 
 def test_feeds_are_read_only(changes):
     assert Client().post("/en/feeds/changes.json").status_code == 405
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_every_page_names_the_feeds_and_an_entitys_page_its_own_feed_too(changes, make_entity, lang):
+    """Feed readers and browsers find the feeds from the page itself (<link rel="alternate">)."""
+    entity = changes["first"].entity
+    page = Client(HTTP_ACCEPT_LANGUAGE=lang).get(f"/{lang}/entities/{entity.slug}/").content.decode()
+    assert 'type="application/atom+xml" title="' in page
+    assert f'href="/{lang}/feeds/changes.atom"' in page and f'href="/{lang}/feeds/changes.json"' in page
+    assert f'href="/{lang}/feeds/entities/{entity.slug}/changes.atom"' in page
+    home = Client(HTTP_ACCEPT_LANGUAGE=lang).get(f"/{lang}/").content.decode()
+    assert f'href="/{lang}/feeds/changes.atom"' in home and "/feeds/entities/" not in home
