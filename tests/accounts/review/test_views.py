@@ -39,7 +39,9 @@ def reviewer_client(team):
 
 def section(response, heading_id: str) -> str:
     content = response.content.decode()
-    match = re.search(rf'<section[^>]*aria-labelledby="{heading_id}".*?</section>', content, re.S)
+    # The section labelled by the heading, or holding it (a section whose table's scroll box carries the label).
+    match = re.search(rf'<section[^>]*aria-labelledby="{heading_id}".*?</section>', content, re.S) or re.search(
+        rf'<section[^>]*>(?:(?!</section>).)*?id="{heading_id}".*?</section>', content, re.S)
     return match.group(0) if match else ""
 
 
