@@ -10,6 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.opendata import site_files
 from accounts.public import open_data, views as public_views
 from accounts.report import views as report_views
 from registry.authentication import has_second_factor
@@ -48,6 +49,7 @@ urlpatterns += i18n_patterns(
     path("entities/", public_views.entities, name="entities"),
     path("presence/", report_views.presence, name="presence"),
     path("open-data/", open_data.open_data, name="open_data"),
+    path("manifest.webmanifest", site_files.web_app_manifest, name="web_app_manifest"),
     path("feeds/", include("accounts.opendata.feeds_urls")),  # every layout's head names the change feeds
     path("auth/", include("registry.auth.urls")),
     path("staff/", _area("staff")),
