@@ -147,7 +147,7 @@ def assess(today: date | None = None) -> list[OwnerScore]:
         channels_with_open_alerts=frozenset(
             Alert.objects.filter(resolved_at__isnull=True).values_list("channel_id", flat=True)
         ),
-        now=_moment_of(today),
+        now=moment_of(today),
     )
     # Each channel's posts over the last 30 days (None: unknown) with the list, in the same query:
     # the check "active" and the report's activity figures read them from there.
@@ -185,7 +185,7 @@ def assess(today: date | None = None) -> list[OwnerScore]:
     return results
 
 
-def _moment_of(today: date) -> datetime:
+def moment_of(today: date) -> datetime:
     """Now, for today's report; the end of the day for another day's (a month's record redone)."""
     if today == timezone.localdate():
         return timezone.now()
