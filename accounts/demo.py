@@ -39,7 +39,8 @@ SNAPSHOT_BATCH = 5_000
 
 K = EntityKind
 
-# One letter per channel an owner runs; the order of ENTITIES and OFFICIALS rows is free.
+# One letter per channel an owner runs (a letter again: a second account on that platform, with its
+# purpose stated); the order of ENTITIES and OFFICIALS rows is free.
 PLATFORM_CODES: dict[str, Platform] = {
     "x": Platform.X, "i": Platform.INSTAGRAM, "f": Platform.FACEBOOK, "y": Platform.YOUTUBE,
     "l": Platform.LINKEDIN, "t": Platform.TIKTOK, "s": Platform.SNAPCHAT, "g": Platform.TELEGRAM,
@@ -50,7 +51,9 @@ PLATFORM_CODES: dict[str, Platform] = {
 # accounts .. 4 specialist; sizes the follower counts), platforms, domain, English, Arabic, parent slug.
 ENTITY_ROWS: list[tuple] = [
     ("uae-cabinet", "cabinet", K.COUNCIL, 1, "xifylt", "uaecabinet.ae", "UAE Cabinet", "مجلس الوزراء"),
-    ("government-media-office", "gmo", K.OTHER, 1, "xifytgh", "mediaoffice.gov.ae",
+    # Fourteen official channels (every platform, and English editions on X and Instagram), beside
+    # entities with one: the fair scores (issue 17) compare owners of very different sizes.
+    ("government-media-office", "gmo", K.OTHER, 1, "xifyltsghwbmxi", "mediaoffice.gov.ae",
      "UAE Government Media Office", "المكتب الإعلامي لحكومة دولة الإمارات"),
     ("federal-national-council", "fnc", K.COUNCIL, 2, "xifyl", "almajles.gov.ae",
      "Federal National Council", "المجلس الوطني الاتحادي"),
@@ -295,10 +298,12 @@ class ChannelPlan:
     reason: str
     reach: int
     followers: int = 0  # the latest count, set once the whole register is sized
+    edition: int = 1  # its owner's first account on the platform, or a second (2)
 
     @property
     def key(self) -> str:
-        return f"{self.owner_slug}/{self.platform}"  # stable: seeds this channel's random choices
+        # Stable: seeds this channel's random choices (a first account's key is as it always was).
+        return f"{self.owner_slug}/{self.platform}" + (f"/{self.edition}" if self.edition > 1 else "")
 
     def rng(self, purpose: str) -> random.Random:
         return random.Random(f"{self.key}/{purpose}")
@@ -411,12 +416,14 @@ def plan_channels(entities: dict[str, Entity], officials: dict[str, Official]) -
 
 def _plans_for(owner_slug: str, codes: str, stem: str, reach: int, entity: Entity,
                official: Official | None) -> Iterable[ChannelPlan]:
-    for code in codes:
+    for index, code in enumerate(codes):
         platform = PLATFORM_CODES[code]
+        edition = codes[:index].count(code) + 1
         status, reason = NOT_APPROVED.get((owner_slug, code), (Status.APPROVED, ""))
-        whatsapp_id = f"0029VaDemo{stem}".ljust(24, "0")[:24]
-        link = LINK_FORMS[platform].format(stem=stem, lower=stem.lower(), whatsapp_id=whatsapp_id)
-        yield ChannelPlan(entity, official, owner_slug, platform, link, status, reason, reach)
+        handle = stem if edition == 1 else f"{stem}EN"  # the second account: the English edition
+        whatsapp_id = f"0029VaDemo{handle}".ljust(24, "0")[:24]
+        link = LINK_FORMS[platform].format(stem=handle, lower=handle.lower(), whatsapp_id=whatsapp_id)
+        yield ChannelPlan(entity, official, owner_slug, platform, link, status, reason, reach, edition=edition)
 
 
 def size_followers(plans: list[ChannelPlan]) -> None:
@@ -556,6 +563,8 @@ def _state_fields(plan: ChannelPlan, steps: list[Step], now: datetime) -> dict:
 
 
 def _languages(plan: ChannelPlan) -> list[str]:
+    if plan.edition > 1:
+        return ["en"]  # the English edition
     draw = plan.rng("languages").random()
     return ["ar", "en"] if draw < 0.74 else ["ar"] if draw < 0.93 else ["en"]
 
@@ -571,6 +580,9 @@ def _description(plan: ChannelPlan) -> str:
         label_ar = str(plan.platform.label)
     with translation.override("en"):
         label_en = str(plan.platform.label)
+    if plan.edition > 1:  # a second account on the platform states what it is for (the guide's check)
+        return (f"النسخة الإنجليزية من الحساب الرسمي على {label_ar}: {owner.name_ar}. "
+                f"The English edition of the official {label_en} account: {owner.name_en}. Sample data.")
     return f"الحساب الرسمي على {label_ar}: {owner.name_ar}. Official {label_en} account: {owner.name_en}. Sample data."
 
 

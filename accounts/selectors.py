@@ -254,12 +254,22 @@ def posts_within(channel: Channel, days: int, *, today: date | None = None) -> i
             .annotate(posts_over=posts_over(days, today=today)).values_list("posts_over", flat=True).first())
 
 
-def posted_within(channel: Channel, days: int, *, now: datetime | None = None) -> bool | None:
+# posted_within's `posts` when the caller has not read them: it reads them itself (one query).
+UNREAD = object()
+
+
+def posted_within(channel: Channel, days: int, *, now: datetime | None = None,
+                  posts: int | None | object = UNREAD) -> bool | None:
     """Whether the channel posted in the last `days` days: True when its post count rose over them or
     its last post (as the platform says, or its staff report) is that recent; False when its last
-    post is known and older; None when nobody can tell (the guide's check "active" does not apply)."""
+    post is known and older; None when nobody can tell (the guide's check "active" does not apply).
+
+    `posts`: its posts over those days when already read with the list (with_activity's posts_30d),
+    so that checking a whole register costs no query a channel."""
     now = now or timezone.now()
-    if (posts_within(channel, days, today=timezone.localdate(now)) or 0) > 0:
+    if posts is UNREAD:
+        posts = posts_within(channel, days, today=timezone.localdate(now))
+    if (posts or 0) > 0:
         return True  # a rise in the count proves a post, whatever date was reported before it
     if channel.last_post_at is None:
         return None

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +21,10 @@ from accounts.api.export import BOM, as_text as spreadsheet_text
 from accounts.models import Channel, ScoreRecord, Status
 from accounts.platforms import Platform
 from accounts.public.statistics import platform_totals
-from accounts.report.scores import ChannelScore, Growth, OwnerScore, assess, growth, past_counts
-from accounts.report.standards import Rule
+from accounts.report.scores import ChannelScore, Growth, OwnerScore, assess, growth, moment_of, past_counts
+from accounts.report.standards import ACTIVE_WITHIN_DAYS, Rule
 from accounts.report.summary import summary_edition
-from accounts.selectors import RegisterTotals, register_totals
+from accounts.selectors import RegisterTotals, posted_within, register_totals
 from entities.models import EntityKind
 
 OFFICIALS = "official"  # the per-kind table's group for officials, beside the entity kinds
@@ -53,6 +54,50 @@ def changes(channels: list[Channel], today: date, past: dict[int, dict[int, int]
 
 
 @dataclass
+class Activity:
+    """How a set of official channels post: their posts over the last 30 days (added up over the
+    channels whose count tells, `counted` of them), how many are active (posted within 30 days) of
+    those whose activity is known, and the dormant ones (no post for DORMANT_AFTER_DAYS)."""
+
+    channels: int = 0
+    posts_30d: int = 0
+    counted: int = 0  # channels whose posts over 30 days are known
+    active: int = 0
+    known: int = 0  # channels whose activity is known (active or not)
+    dormant: list[Channel] = field(default_factory=list)
+
+    @property
+    def active_percent(self) -> int | None:
+        """The share of active channels among those whose activity is known, in whole percent."""
+        return round(100 * self.active / self.known) if self.known else None
+
+    @property
+    def unknown(self) -> int:
+        return self.channels - self.known
+
+
+def activity(channels: list[Channel], now: datetime) -> Activity:
+    """The channels' activity, from what `assess` read with them (`posts_30d`): no query."""
+    figures = Activity(channels=len(channels))
+    silent_since = now - timedelta(days=settings.DORMANT_AFTER_DAYS)
+    for channel in channels:
+        posts = getattr(channel, "posts_30d", None)
+        if posts is not None:
+            figures.posts_30d += posts
+            figures.counted += 1
+        active = posted_within(channel, ACTIVE_WITHIN_DAYS, now=now, posts=posts)
+        if active is not None:
+            figures.known += 1
+            figures.active += int(active)
+        # As the dormant alert sees it (accounts.services.open_dormant_alerts), unless a rise in its
+        # post count says it posted since the last post someone reported.
+        if not active and channel.last_post_at is not None and channel.last_post_at < silent_since:
+            figures.dormant.append(channel)
+    figures.dormant.sort(key=lambda channel: (channel.last_post_at, channel.pk))
+    return figures
+
+
+@dataclass
 class Group:
     """A row of the per-platform or per-kind table."""
 
@@ -63,6 +108,7 @@ class Group:
     growth: list[Change]
     owners: int = 0  # per kind only
     average_score: int | None = None  # channels' on a platform, owners' in a kind
+    activity: Activity | None = None  # per platform only
 
 
 @dataclass
@@ -91,10 +137,15 @@ class RankedOwner:
     growth: list[Change]
     channels: list[ChannelLine]
     trend: list[ScoreRecord] = field(default_factory=list)
+    activity: Activity = field(default_factory=Activity)  # of its official channels
 
     @property
     def owner(self):
         return self.item.owner
+
+    @property
+    def dormant(self) -> list[tuple[RankedOwner, Channel]]:
+        return [(self, channel) for channel in self.activity.dormant]
 
     @property
     def failing_count(self) -> int:
@@ -117,6 +168,13 @@ class Overview:
     platforms: list[Group]
     kinds: list[Group]
     average_score: int | None
+    activity: Activity = field(default_factory=Activity)
+
+    @property
+    def dormant(self) -> list[tuple[RankedOwner, Channel]]:
+        """Every dormant official channel with its owner, the longest silent first."""
+        lines = [(ranked, channel) for ranked in self.owners for channel in ranked.activity.dormant]
+        return sorted(lines, key=lambda line: (line[1].last_post_at, line[1].pk))
 
     @property
     def scores(self) -> list[int]:
@@ -145,6 +203,7 @@ def _average(scores: list[int | None]) -> int | None:
 def overview(today: date | None = None, *, trends: bool = False) -> Overview:
     """The whole report as of `today`; with `trends`, each owner's monthly scores too (one query)."""
     today = today or timezone.localdate()
+    now = moment_of(today)
     assessed = assess(today)
     scored = [line for item in assessed for line in item.channels]
     past = past_counts([line.channel.pk for line in scored], today)
@@ -158,7 +217,8 @@ def overview(today: date | None = None, *, trends: bool = False) -> Overview:
         lines = [ChannelLine(line, changes([line.channel], today, past)) for line in item.channels]
         counted = [line.channel for line in lines if line.is_counted]
         rank = higher + 1 if item.rated else None
-        ranked.append(RankedOwner(rank, item, changes(counted, today, past), lines))
+        ranked.append(RankedOwner(rank, item, changes(counted, today, past), lines,
+                                  activity=activity(counted, now)))
     if trends:
         _attach_trends(ranked, today)
 
@@ -171,13 +231,14 @@ def overview(today: date | None = None, *, trends: bool = False) -> Overview:
         channels=len(counted),
         followers=sum(channel.followers or 0 for channel in counted),
         growth=changes(counted, today, past),
-        platforms=_per_platform(scored, today, past),
+        platforms=_per_platform(scored, today, past, now),
         kinds=_per_kind(ranked, today, past),
         average_score=_average([item.score for item in assessed]),
+        activity=activity(counted, now),
     )
 
 
-def _per_platform(scored: list[ChannelScore], today: date, past) -> list[Group]:
+def _per_platform(scored: list[ChannelScore], today: date, past, now: datetime) -> list[Group]:
     by_platform: dict[str, list[ChannelScore]] = {}
     for line in scored:
         if line.channel.status == Status.APPROVED:
@@ -188,6 +249,7 @@ def _per_platform(scored: list[ChannelScore], today: date, past) -> list[Group]:
             followers=sum(line.channel.followers or 0 for line in lines),
             growth=changes([line.channel for line in lines], today, past),
             average_score=_average([line.score for line in lines]),
+            activity=activity([line.channel for line in lines], now),
         )
         for code, lines in by_platform.items()
     ]
@@ -294,12 +356,54 @@ def csv_text(report: Overview) -> str:
 
 # --- The public summary --------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Posts:
+    """Posts over 30 and 365 days on a platform (or on all, key ""), from the summary's edition: each
+    period's sum of the channels' own differences of counts, over the channels whose counts tell
+    (`counted`); the others are left out, never guessed."""
+
+    key: str
+    label: str
+    channels: int
+    periods: list[tuple[int, int, int]]  # (days, posts, channels counted)
+
+    def posts(self, days: int) -> int:
+        return next(posts for period, posts, _counted in self.periods if period == days)
+
+    def counted(self, days: int) -> int:
+        return next(counted for period, _posts, counted in self.periods if period == days)
+
+    @property
+    def counted_30(self) -> int:
+        return self.counted(30)
+
+    @property
+    def counted_365(self) -> int:
+        return self.counted(365)
+
+    @classmethod
+    def of(cls, key: str, label: str, figures: dict) -> Posts:
+        return cls(key, label, figures["channels"], [tuple(period) for period in figures["periods"]])
+
+
+def _edition_posts(posts: dict | None) -> tuple[Posts | None, list[Posts]]:
+    """The edition's posts in all and per platform (the most over 30 days first); none in an
+    edition computed before they were counted."""
+    if not posts:
+        return None, []
+    platforms = [Posts.of(code, Platform(code).label, figures) for code, figures in posts["platforms"].items()]
+    platforms.sort(key=lambda group: (-group.posts(30), group.key))
+    return Posts.of("", str(_("All platforms")), posts["all"]), platforms
+
+
 @dataclass
 class PublicSummary:
     totals: RegisterTotals
     growth: list[Change]
     platforms: list[Group]
     growth_computed_at: datetime  # the growth's edition (accounts/report/summary.py); the rest is current
+    posts: Posts | None = None  # over 30 and 365 days, all platforms, as of the edition
+    platform_posts: list[Posts] = field(default_factory=list)
 
 
 def _edition_changes(triples: list[list[int]] | None) -> list[Change]:
@@ -316,7 +420,9 @@ def public_summary() -> PublicSummary:
               growth=_edition_changes(growth_of.get(code)))  # none yet for a platform new since the edition
         for code, figures in platform_totals().items() if figures["channels"]
     ]
+    posts, platform_posts = _edition_posts(edition.growth.get("posts"))
     return PublicSummary(
+        posts=posts, platform_posts=platform_posts,
         totals=register_totals(),
         growth=_edition_changes(edition.growth["all"]),
         platforms=sorted(platforms, key=lambda group: (-group.followers, group.key)),

@@ -98,6 +98,8 @@ def full_context(report: Overview) -> dict:
         "report": report, "pdf": True, "user_is_reviewer": True, "rules": RULES,
         "platform_chart": bar_chart([(group.label, group.followers) for group in report.platforms], rtl=rtl),
         "kind_chart": bar_chart([(group.label, group.followers) for group in report.kinds], rtl=rtl),
+        "activity_chart": bar_chart([(group.label, group.activity.posts_30d) for group in report.platforms], rtl=rtl),
+        "dormant_after_days": settings.DORMANT_AFTER_DAYS,
         "distribution": score_distribution(report.scores),
         "cards": [(ranked, score_trend(ranked.trend)) for ranked in report.owners],
     }

@@ -8,7 +8,7 @@ keeps the month's latest computation for the trend.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -22,7 +22,8 @@ from accounts.models import (
     ScoreRecord,
     Status,
 )
-from accounts.report.standards import CHANNEL_RULES, NEW, OWNER_RULES, Facts, Rule
+from accounts.report.standards import ACTIVE_WITHIN_DAYS, CHANNEL_RULES, NEW, OWNER_RULES, Facts, Rule
+from accounts.selectors import posts_over
 from entities.models import Entity, Official
 from registry.languages import in_page_language
 
@@ -146,9 +147,13 @@ def assess(today: date | None = None) -> list[OwnerScore]:
         channels_with_open_alerts=frozenset(
             Alert.objects.filter(resolved_at__isnull=True).values_list("channel_id", flat=True)
         ),
+        now=moment_of(today),
     )
+    # Each channel's posts over the last 30 days (None: unknown) with the list, in the same query:
+    # the check "active" and the report's activity figures read them from there.
     channels = list(
         Channel.private_objects.filter(status__in=WATCHED_STATUSES).select_related("entity", "official")
+        .annotate(posts_30d=posts_over(ACTIVE_WITHIN_DAYS, today=today))
         .order_by("platform", "handle_key", "pk")
     )
     owners = [Owner("entity", entity) for entity in Entity.objects.filter(is_active=True)] + [
@@ -178,6 +183,13 @@ def assess(today: date | None = None) -> list[OwnerScore]:
     name = in_page_language("name_ar", "name_en")
     results.sort(key=lambda item: (not item.rated, -(item.score or 0), getattr(item.owner.record, name)))
     return results
+
+
+def moment_of(today: date) -> datetime:
+    """Now, for today's report; the end of the day for another day's (a month's record redone)."""
+    if today == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(today, time.max))
 
 
 # --- Growth ---------------------------------------------------------------------------------------

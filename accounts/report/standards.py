@@ -7,8 +7,9 @@ below 0 (ScoreFormula.MEAN, accounts/report/scores.py owner_score). So a channel
 a check costs its owner that check's weight divided by its number of channels, and an owner of 14
 channels is held to the same standard as an owner of one; the report says which checks cost what.
 A check that does not apply (a platform with no verified badge, an entity with no naming convention
-set) neither passes nor fails, and nor does one a channel is still new for (NEW: "followers
-measured" in its first REPORT_NEW_CHANNEL_GRACE_DAYS after approval). An owner with no channel is not rated at all
+set, a channel whose platform cannot tell when it last posted) neither passes nor fails, and nor
+does one a channel is still new for (NEW: "followers measured", and "active" when it has not posted
+yet, in its first REPORT_NEW_CHANNEL_GRACE_DAYS after approval). An owner with no channel is not rated at all
 (accounts/report/scores.py): it has nothing to be scored on.
 
 The weights and the core platforms are the GCO's to set: change them here (or CORE_PLATFORMS in
@@ -19,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Channel, Language, RefreshStatus, Status
 from accounts.platforms import ADAPTERS, Platform
+from accounts.selectors import UNREAD, posted_within
 
 CERTIFIED_WITHIN = timedelta(days=365)
 
@@ -79,6 +81,8 @@ class Facts:
 
     today: date
     channels_with_open_alerts: frozenset[int]
+    # The moment "posted within the last 30 days" is measured from (None: now).
+    now: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,19 @@ def _measured_advice(channel: Channel) -> Promise:
     return _("Check why refreshing fails: the channel's page in the review area says why.")
 
 
+ACTIVE_WITHIN_DAYS = 30
+
+
+def _active(channel: Channel, owner: Any, facts: Facts) -> bool | str | None:
+    # The posts over the 30 days, when `assess` read them with the list (its `posts_30d`
+    # annotation); otherwise posted_within reads them itself.
+    posted = posted_within(channel, ACTIVE_WITHIN_DAYS, now=facts.now, posts=getattr(channel, "posts_30d", UNREAD))
+    if posted is False and channel.approved_at is not None and (
+            facts.today - timezone.localdate(channel.approved_at) < new_channel_grace()):
+        return NEW  # an account just made official may be just taken up again: give it time to post
+    return posted  # None: the platform cannot tell (and nobody reported a last post)
+
+
 def _no_alert(channel: Channel, owner: Any, facts: Facts) -> bool:
     return channel.pk not in facts.channels_with_open_alerts
 
@@ -252,6 +269,14 @@ RULES: list[Rule] = [
          _("Where the registry cannot read the platform's counts, report the followers on the channel's staff "
            "page; where it can, check why refreshing fails."),
          _measured, _measured_advice),
+    # 3, as the badge: below the safety checks (certified, no alert: 5), above the housekeeping
+    # ones (2). A channel silent past DORMANT_AFTER_DAYS also has its dormant alert open, so it loses
+    # "no alert" too: a heavier weight here would count one silence twice over.
+    Rule("active", "channel", 3,
+         _("Active: posted within the last 30 days"),
+         _("Post regularly, or retire the account if it is no longer run: an abandoned official account "
+           "is a poor presence and easy to take over."),
+         _active),
     Rule("no_alert", "channel", 5,
          _("No open alert"),
          _("Look into the alert in the review area and resolve it with a note."),

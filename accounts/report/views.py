@@ -7,6 +7,7 @@ number of queries; these views only choose the template and draw the charts' geo
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -36,6 +37,11 @@ def _follower_bars(groups):
     return bar_chart([(group.label, group.followers) for group in groups], rtl=get_language_bidi())
 
 
+def _posts_bars(groups):
+    """Bars of each platform's posts over the last 30 days (where its channels' counts tell)."""
+    return bar_chart([(group.label, group.activity.posts_30d) for group in groups], rtl=get_language_bidi())
+
+
 @report_reader_required
 def overview(request):
     report = report_overview()
@@ -47,6 +53,8 @@ def _overview_context(report) -> dict:
         "report": report,
         "platform_chart": _follower_bars(report.platforms),
         "kind_chart": _follower_bars(report.kinds),
+        "activity_chart": _posts_bars(report.platforms),
+        "dormant_after_days": settings.DORMANT_AFTER_DAYS,
         "distribution": score_distribution(report.scores),
         "rules": RULES,
     }
@@ -160,6 +168,8 @@ def export_pdf(request, pk: int):
 @public_page
 def presence(request):
     summary = public_summary()
+    rtl = get_language_bidi()
     return render(request, "report/presence.html", {
         "summary": summary, "platform_chart": _follower_bars(summary.platforms),
+        "posts_chart": bar_chart([(group.label, group.posts(30)) for group in summary.platform_posts], rtl=rtl),
     })

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone, translation
 
-from accounts.models import Alert, AlertKind, RefreshStatus, ScoreRecord, Status
+from accounts.models import Alert, AlertKind, FollowerSnapshot, RefreshStatus, ScoreRecord, SnapshotSource, Status
 from accounts.report.scores import Owner, assess, owner_score, record_scores, trend
 from accounts.report.standards import CHANNEL_RULES, NEW, OWNER_RULES, RULES, RULES_BY_ID, Facts, on_official_domain
 
@@ -29,6 +29,7 @@ def exemplary(make_channel, mofa):
             entity=mofa, display_name="MOFA UAE", languages=["ar", "en"], last_certified_at=NOW - timedelta(days=30),
             platform_verified=True, profile_link="https://www.mofa.gov.ae/ar", refresh_status=RefreshStatus.OK,
             followers=1000, followers_at=NOW - timedelta(days=1),
+            last_post_at=NOW - timedelta(days=2), last_post_source=SnapshotSource.API,
         )
         return make_channel(link, **{**values, **fields})
     return make
@@ -41,7 +42,7 @@ def check(rule_id: str, channel, *, alerts: frozenset = frozenset()):
 
 
 def test_the_rules_are_data_with_ids_titles_in_both_languages_and_weights():
-    assert len({rule.id for rule in RULES}) == len(RULES) == 9
+    assert len({rule.id for rule in RULES}) == len(RULES) == 10
     for rule in RULES:
         assert rule.weight > 0 and rule.scope in ("channel", "owner")
         assert rule.title_en and rule.title_ar and rule.advice_en and rule.advice_ar
@@ -51,7 +52,8 @@ def test_the_rules_are_data_with_ids_titles_in_both_languages_and_weights():
 def test_an_exemplary_channel_passes_every_channel_check(exemplary):
     channel = exemplary()
     assert {rule.id: check(rule.id, channel) for rule in CHANNEL_RULES} == {
-        "certified": True, "badge": True, "naming": True, "profile_link": True, "measured": True, "no_alert": True,
+        "certified": True, "badge": True, "naming": True, "profile_link": True, "measured": True, "active": True,
+        "no_alert": True,
     }
 
 
@@ -86,6 +88,10 @@ def test_an_exemplary_channel_passes_every_channel_check(exemplary):
     ("measured", {"link": "https://www.linkedin.com/company/mofauae", "refresh_status": RefreshStatus.REPORTED}, True),
     ("measured", {"refresh_status": RefreshStatus.FAILED}, False),
     ("measured", {"refresh_status": RefreshStatus.NOT_CONFIGURED}, False),
+    # Posted within the last 30 days, as the platform (or a staff report) says; unknown does not apply.
+    ("active", {"last_post_at": NOW - timedelta(days=29)}, True),
+    ("active", {"last_post_at": NOW - timedelta(days=31), "last_post_source": SnapshotSource.REPORTED}, False),
+    ("active", {"last_post_at": None, "last_post_source": ""}, None),
 ])
 def test_each_channel_check_fails_where_the_guide_says(exemplary, rule_id, fields, expected):
     channel = exemplary(**({"link": fields.pop("link")} if "link" in fields else {}), **fields)
@@ -121,6 +127,43 @@ def test_subdomains_of_an_official_domain_count(domain):
                                   "https://[::1]/", "javascript:alert(1)", "http://"])
 def test_look_alike_links_do_not_count_as_official(link):
     assert not on_official_domain(link, ["mofa.gov.ae"])
+
+
+def counted_posts(channel, counts: dict[int, int]) -> None:
+    """The channel's daily post counts, {days ago: posts}, as the refresh keeps them."""
+    today = timezone.localdate()
+    FollowerSnapshot.objects.bulk_create(
+        FollowerSnapshot(channel=channel, date=today - timedelta(days=ago), followers=1000, posts=posts)
+        for ago, posts in counts.items())
+
+
+def test_active_reads_a_rise_in_the_post_count_where_no_last_post_is_known(exemplary):
+    posting = exemplary(last_post_at=None, last_post_source="")
+    counted_posts(posting, {0: 120, 30: 100})
+    silent = exemplary("https://www.instagram.com/mofauae/", last_post_at=None, last_post_source="")
+    counted_posts(silent, {0: 100, 30: 100})  # counted, unchanged, but when it last posted is unknown
+    assert check("active", posting) is True
+    assert check("active", silent) is None
+
+
+def test_a_silent_channel_approved_lately_is_new_not_failing_active(exemplary):
+    channel = exemplary(approved_at=NOW - timedelta(days=3), last_post_at=NOW - timedelta(days=60))
+    assert check("active", channel) == NEW
+    channel.approved_at = NOW - timedelta(days=40)
+    assert check("active", channel) is False
+
+
+def test_assess_reads_activity_with_the_list_not_a_query_a_channel(exemplary, django_assert_max_num_queries):
+    for n in range(6):
+        counted_posts(exemplary(f"https://x.com/mofa{n}", description=f"Purpose {n}", last_post_at=None,
+                                last_post_source=""), {0: 10 + n, 30: 10})
+    assess()  # warm the caches (content types, settings) so the count below is the assessment's own
+    with django_assert_max_num_queries(6):
+        owners = assess()
+    channels = next(item for item in owners if item.owner.slug == "mofa").channels
+    assert [line.channel.posts_30d for line in channels] == [0, 1, 2, 3, 4, 5]
+    assert [("active" in {rule.id for rule in line.failing + line.not_applicable}) for line in channels] == [
+        True] + [False] * 5  # no post in 30 days: its last post unknown, so "active" does not apply
 
 
 # --- Owner checks --------------------------------------------------------------------------------
@@ -215,6 +258,22 @@ def test_owners_of_1_and_14_channels_failing_the_same_check_score_the_same(make_
     # The old formula took 14 times the weight off the larger one.
     large_badges = [cost for rule, _channel, cost in scores["large"].costs if rule.id == "badge"]
     assert len(large_badges) == 14 and abs(sum(large_badges) - RULES_BY_ID["badge"].weight) < 1e-9
+
+
+def test_owners_of_1_and_14_channels_failing_active_score_the_same(make_entity, make_channel, settings):
+    """Every channel silent for 45 days: the check "active" costs each owner its weight, once."""
+    settings.CORE_PLATFORMS = ["x"]
+    small = make_entity(slug="small", naming_pattern="", official_domains=[])
+    large = make_entity(slug="large", naming_pattern="", official_domains=[])
+    values = dict(languages=["ar", "en"], last_certified_at=NOW - timedelta(days=30), refresh_status=RefreshStatus.OK,
+                  followers=10, followers_at=NOW, platform_verified=True,
+                  last_post_at=NOW - timedelta(days=45), last_post_source=SnapshotSource.API)
+    make_channel("https://x.com/smallone", entity=small, **values)
+    for n in range(14):
+        make_channel(f"https://x.com/largeone{n}", entity=large, description=f"Purpose {n}", **values)
+    scores = {item.owner.slug: item for item in assess()}
+    assert scores["small"].score == scores["large"].score == 100 - RULES_BY_ID["active"].weight
+    assert {rule.id for line in scores["large"].channels for rule in line.failing} == {"active"}
 
 
 def test_the_monthly_record_says_which_formula_produced_it(exemplary, mofa):

@@ -535,3 +535,156 @@ def test_a_month_scored_by_the_earlier_formula_is_marked_not_rewritten(reviewer_
     assert ">42" in old and marker in page_text_of(old) and 'data-formula="2025 sum"' in old
     assert marker not in page_text_of(new) and 'data-formula="2026-12 mean"' in new
     assert "data-earlier-formula" in content
+
+
+# --- Activity: posts, active channels, dormant channels (issue 17) ------------------------------------
+
+@pytest.fixture
+def activity(register):
+    """MOFA's X posted 30 times in 30 days (and 300 in 365); the ministry of interior's X last posted
+    120 days ago (dormant); MOFA's Instagram and the minister's X cannot tell (no count, no last post)."""
+    from accounts.models import SnapshotSource
+
+    today, now = timezone.localdate(), timezone.now()
+    channels = register["channels"]
+    for ago, posts in ((0, 500), (30, 470), (365, 200)):
+        FollowerSnapshot.objects.update_or_create(channel=channels["mofa_x"], date=today - timedelta(days=ago),
+                                                  defaults={"followers": 1_100, "posts": posts})
+    for ago in (0, 30, 365):
+        FollowerSnapshot.objects.create(channel=channels["moi_x"], date=today - timedelta(days=ago), followers=2_000,
+                                        posts=80)
+    moi_x = channels["moi_x"]
+    moi_x.last_post_at, moi_x.last_post_source = now - timedelta(days=120), SnapshotSource.API
+    moi_x.save(update_fields=["last_post_at", "last_post_source"])
+    return register
+
+
+def section(content: str, heading_id: str) -> str:
+    return re.search(rf'<section aria-labelledby="{heading_id}".*?</section>', content, re.S).group(0)
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_overview_shows_posts_the_share_of_active_channels_and_the_dormant_ones(reviewer_client, activity, lang):
+    content = reviewer_client.get(report_url("overview", lang)).content.decode()
+    part = section(content, "activity-heading")
+    # 30 posts from MOFA's X; the interior's X counted too (0); 1 active of the 2 whose activity is known.
+    assert re.search(r'data-activity="all".*?data-figure="posts-30d">30<', part, re.S)
+    assert re.search(r'data-figure="active-share"><span dir="ltr">50%</span>', part)
+    assert re.search(r'data-figure="dormant">1<', part)
+    x_row = re.search(r'<tr data-group="x">.*?</tr>', part.split('data-figures="activity"')[1], re.S).group(0)
+    assert 'data-figure="posts-30d">30<' in x_row and "50%" in x_row
+    instagram = re.search(r'<tr data-group="instagram">.*?</tr>', part.split('data-figures="activity"')[1],
+                          re.S).group(0)
+    assert 'data-figure="posts-30d">—<' in instagram  # its platform's count is unknown: not 0
+    assert 'data-chart="activity-chart"' in part and "<svg" in part
+    dormant = re.search(r'<tr data-dormant="(\d+)">.*?</tr>', part, re.S)
+    moi_x = activity["channels"]["moi_x"]
+    assert dormant.group(1) == str(moi_x.pk)
+    with translation.override(lang):
+        assert f'href="{reverse("review:channel", args=[moi_x.pk])}"' in dormant.group(0)
+        assert f'href="{reverse("report:card", args=["entity", "moi"])}"' in dormant.group(0)
+    assert "moiuae" in dormant.group(0)
+    ranking = re.search(r'<tr data-owner="entity:mofa">.*?</tr>', content, re.S).group(0)
+    assert 'data-posts="30"' in ranking
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_card_shows_its_activity_and_its_dormant_channels(reviewer_client, activity, lang):
+    moi = reviewer_client.get(report_url("card", lang, owner=activity["moi"])).content.decode()
+    assert re.search(r'data-activity="owner".*?data-figure="posts-30d">0<.*?data-figure="active-share">'
+                     r'<span dir="ltr">0%</span>', moi, re.S)
+    assert f'data-dormant="{activity["channels"]["moi_x"].pk}"' in moi
+    mofa = reviewer_client.get(report_url("card", lang, owner=activity["mofa"])).content.decode()
+    assert re.search(r'data-activity="owner".*?data-figure="posts-30d">30<', mofa, re.S)
+    assert 'data-dormant="none"' in mofa
+    line = re.search(rf'<article class="channel-score" data-channel="{activity["channels"]["mofa_x"].pk}">.*?'
+                     r'</article>', mofa, re.S).group(0)
+    assert 'data-figure="posts-30d">30<' in line
+
+
+def test_the_dormant_channel_fails_active_and_the_check_is_listed(reviewer_client, activity):
+    content = reviewer_client.get(report_url("card", owner=activity["moi"])).content.decode()
+    assert re.search(r'data-failing="channel">.*?data-rule="active"', content, re.S)
+    overview = reviewer_client.get(report_url("overview")).content.decode()
+    assert '<tr data-rule="active">' in overview and "Active: posted within the last 30 days" in overview
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_printable_report_shows_the_same_activity(reviewer_client, activity, lang):
+    content = reviewer_client.get(report_url("print", lang)).content.decode()
+    assert re.search(r'data-activity="all".*?data-figure="posts-30d">30<', content, re.S)
+    assert f'data-dormant="{activity["channels"]["moi_x"].pk}"' in content
+    assert content.count('data-activity="owner"') == 4  # every card
+
+
+def test_the_arabic_activity_chart_grows_from_the_right(reviewer_client, activity):
+    content = reviewer_client.get(report_url("overview", "ar")).content.decode()
+    chart = re.search(r'data-chart="activity-chart".*?</table>', content, re.S).group(0)
+    bars = re.findall(r'<rect class="bar" fill="#00843D" x="([\d.]+)" y="0" width="([\d.]+)"', chart)
+    assert bars and all(float(x) + float(width) == pytest.approx(100) for x, width in bars)
+
+
+def test_the_overview_reads_activity_in_the_same_queries_whatever_the_register(reviewer_client, make_entity,
+                                                                               make_channel):
+    from accounts.models import SnapshotSource
+
+    today, now = timezone.localdate(), timezone.now()
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            entity = make_entity()
+            posting = make_channel(entity=entity)
+            FollowerSnapshot.objects.bulk_create(FollowerSnapshot(channel=posting, date=today - timedelta(days=ago),
+                                                                  followers=10, posts=100 - ago) for ago in (0, 30))
+            make_channel(entity=entity, description="Second", last_post_at=now - timedelta(days=200),
+                         last_post_source=SnapshotSource.REPORTED)
+
+    add(3)
+    url = report_url("overview")
+    reviewer_client.get(url)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            content = reviewer_client.get(url).content.decode()
+        return len(captured), content
+
+    few, content = queries()
+    assert content.count("<tr data-dormant=") == 3
+    add(20)
+    reviewer_client.get(url)
+    many, content = queries()
+    assert many == few
+    assert re.search(r'data-activity="all".*?data-figure="posts-30d">690<', content, re.S)  # 23 × 30
+
+
+def test_the_pdfs_carry_the_activity(reviewer_client, activity):
+    pytest.importorskip("weasyprint")
+    from accounts.report.figures import overview
+    from accounts.report.pdf import full_context, summary_context
+
+    report = overview(trends=True)
+    for lang in ("en", "ar"):
+        with translation.override(lang):
+            from django.template.loader import render_to_string
+
+            summary = render_to_string("report/pdf_summary.html", summary_context(report))
+            full = render_to_string("report/print.html", full_context(report))
+        assert 'data-total="posts-30d">30<' in summary and 'data-total="dormant">1<' in summary
+        assert re.search(r'data-activity="all".*?data-figure="posts-30d">30<', full, re.S)
+        assert ('dir="rtl"' in summary) == (lang == "ar")
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_public_summary_shows_posts_per_platform_and_how_many_channels_are_counted(client, activity, lang):
+    content = client.get(f"/{lang}/presence/").content.decode()
+    part = section(content, "posts-heading")
+    # Approved public channels: MOFA's X and Instagram, the interior's X, the minister's X, the
+    # dissolved council's X (5, as the growth counts them); counted over 30 and 365 days: the two X
+    # channels with post counts.
+    assert 'data-posts-counted="2/5"' in part
+    x_row = re.search(r'<tr data-group="x">.*?</tr>', part, re.S).group(0)
+    assert re.search(r'data-posts="30">30<.*?data-posts="365">300<', x_row, re.S)
+    instagram = re.search(r'<tr data-group="instagram">.*?</tr>', part, re.S).group(0)
+    assert 'data-posts="30">—<' in instagram
+    assert 'data-chart="posts-chart"' in part
+    assert "/review/" not in content and "moiuae" not in content  # nothing per channel on the public page
