@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "accounts.tasks.refresh_followers",
         "schedule": crontab(hour=3, minute=30),  # daily, before the office opens
     },
+    "stalled-webhooks": {
+        "task": "accounts.tasks.resend_stalled_webhooks",
+        "schedule": crontab(minute="*/15"),  # a delivery whose queued message was lost goes out within the hour
+    },
     "dormant-alerts": {
         "task": "accounts.tasks.open_dormant_alerts",
         "schedule": crontab(hour=7, minute=15),  # daily, after the refresh and before the digest
@@ -403,6 +407,9 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 WEBHOOK_PAUSE_AFTER = env.int("WEBHOOK_PAUSE_AFTER", default=10)
 WEBHOOK_MAX_RESPONSE_BYTES = 4096  # of a subscriber's answer, only its status matters
+# A pending delivery this many seconds past its time (never tried, or its retry overdue) is queued again
+# by the 15-minute sweep (accounts.tasks.resend_stalled_webhooks): its queued message was lost.
+WEBHOOK_STALLED_AFTER = env.int("WEBHOOK_STALLED_AFTER", default=600)
 
 # --- Content-Security-Policy and Permissions-Policy ----------------------------------------
 # https://django-csp.readthedocs.io/en/latest/configuration.html

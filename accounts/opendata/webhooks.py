@@ -17,7 +17,7 @@ from datetime import timedelta
 import httpx
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,24 +44,31 @@ def retry_delay(attempts: int) -> int:
 
 
 def webhook_deliveries_create(*, event_id: int) -> list[int]:
-    """A pending delivery of this public change to each active subscriber that wants it; returns the
-    new deliveries' ids (none for a change already fanned out, or not public)."""
+    """A pending delivery of this public change to each active subscriber that wants it; returns the ids
+    of this change's deliveries not tried yet: the new ones, and any an earlier run of the fan-out made
+    but did not get queued (a worker lost mid-way, the broker refusing), so running it again sends them."""
     event = public_changes().filter(pk=event_id).first()
     if event is None:
         return []
     kind = KIND_OF_ACTION[event.action]
     payload = change_payload(event, site_url=settings.SITE_URL)
-    created: list[int] = []
     for subscriber in WebhookSubscriber.objects.filter(is_active=True).prefetch_related("entities"):
         entity_ids = {entity.pk for entity in subscriber.entities.all()}
         if not subscriber.wants(kind=kind, entity_id=event.channel.entity_id, entity_ids=entity_ids):
             continue
-        delivery, new = WebhookDelivery.objects.get_or_create(
-            subscriber=subscriber, event=event, defaults={"payload": payload}
-        )
-        if new:
-            created.append(delivery.pk)
-    return created
+        WebhookDelivery.objects.get_or_create(subscriber=subscriber, event=event, defaults={"payload": payload})
+    return list(WebhookDelivery.objects.filter(event=event, status=DeliveryStatus.PENDING, attempts=0)
+                .order_by("pk").values_list("pk", flat=True))
+
+
+def webhook_deliveries_stalled(*, now=None) -> list[int]:
+    """Pending deliveries nobody is going to try: never tried WEBHOOK_STALLED_AFTER after they were made,
+    or a retry that many seconds overdue (its queued message lost). The sweep queues them again; a
+    receiver may then get one twice, which `X-Registry-Delivery` lets it tell (delivery is at least once)."""
+    before = (now or timezone.now()) - timedelta(seconds=settings.WEBHOOK_STALLED_AFTER)
+    return list(WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).filter(
+        Q(attempts=0, created_at__lt=before) | Q(next_attempt_at__lt=before)
+    ).order_by("pk").values_list("pk", flat=True))
 
 
 def _body(delivery: WebhookDelivery) -> bytes:

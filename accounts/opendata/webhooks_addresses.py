@@ -67,8 +67,14 @@ def resolve(host: str, port: int) -> list[str]:
 
 def refusal(address: IPAddress) -> str | None:
     """Why the registry will not send to this address, or None if it is a public one."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped  # ::ffff:10.0.0.1 is 10.0.0.1
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.is_site_local:  # fec0::/10, deprecated but still routed inside some networks
+            return _("a private address")
+        # An IPv4 address carried inside an IPv6 one reaches that IPv4 address: judged as it.
+        # ::ffff:10.0.0.1 (mapped), 2002:a00:1::1 (6to4 of 10.0.0.1), Teredo's client address.
+        carried = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
+        if carried is not None:
+            return refusal(carried)
     if address.is_loopback:
         # Loopback only where the tests' local receiver needs it (never from the environment).
         return None if getattr(settings, "WEBHOOK_ALLOW_LOOPBACK", False) else _("a loopback address")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from accounts.opendata.webhooks import webhook_deliver, webhook_deliveries_create
+from accounts.opendata.webhooks import webhook_deliver, webhook_deliveries_create, webhook_deliveries_stalled
 
 
 @shared_task(name="accounts.tasks.announce_change", acks_late=True, autoretry_for=(OSError,), retry_backoff=True,
@@ -11,6 +11,15 @@ from accounts.opendata.webhooks import webhook_deliver, webhook_deliveries_creat
 def announce_change(event_id: int) -> int:
     """Queue a delivery of one public change to every subscriber that wants it; returns how many."""
     deliveries = webhook_deliveries_create(event_id=event_id)
+    for delivery_id in deliveries:
+        deliver_webhook.delay(delivery_id)
+    return len(deliveries)
+
+
+@shared_task(name="accounts.tasks.resend_stalled_webhooks")
+def resend_stalled_webhooks() -> int:
+    """Queue again the deliveries whose message was lost (`webhook_deliveries_stalled`); returns how many."""
+    deliveries = webhook_deliveries_stalled()
     for delivery_id in deliveries:
         deliver_webhook.delay(delivery_id)
     return len(deliveries)

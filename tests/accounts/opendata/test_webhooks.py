@@ -6,12 +6,14 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone, translation
 
 from accounts.models import DeliveryStatus, WebhookDelivery, WebhookSubscriber
 from accounts.opendata.webhooks import (
     retry_delay,
     webhook_deliver,
     webhook_deliveries_create,
+    webhook_deliveries_stalled,
     webhook_subscribers_resume,
 )
 from accounts.opendata.webhooks_signing import (
@@ -21,7 +23,7 @@ from accounts.opendata.webhooks_signing import (
     TIMESTAMP_HEADER,
     verify,
 )
-from accounts.tasks.webhooks import deliver_webhook
+from accounts.tasks.webhooks import deliver_webhook, resend_stalled_webhooks
 from tests.accounts.opendata.receiver import Receiver, Reply
 from tests.accounts.opendata.steps import Workflow, workflow_for
 
@@ -104,13 +106,36 @@ def test_subscribers_get_the_kinds_and_entities_they_asked_for(workflow, make_en
     assert paused.received == []
 
 
-def test_a_change_is_fanned_out_once(workflow):
+def test_a_change_is_fanned_out_once_and_a_fan_out_run_again_sends_what_was_never_tried(workflow):
     with Receiver() as receiver:
         subscribe(receiver.url())
         channel = workflow.approved("https://x.com/once_only")
         event = channel.events.get(action="approve")
-        assert len(webhook_deliveries_create(event_id=event.pk)) == 1
+        (delivery_id,) = webhook_deliveries_create(event_id=event.pk)
+        # Run again before the delivery was tried (the first run's worker lost): the same delivery, no new one.
+        assert webhook_deliveries_create(event_id=event.pk) == [delivery_id]
+        assert WebhookDelivery.objects.count() == 1
+        assert webhook_deliver(delivery_id=delivery_id).delivered
         assert webhook_deliveries_create(event_id=event.pk) == []
+    assert len(receiver.received) == 1
+
+
+def test_the_sweep_queues_again_deliveries_whose_message_was_lost(workflow, settings):
+    settings.WEBHOOK_STALLED_AFTER = 600
+    with Receiver(Reply(500), Reply(200), Reply(200)) as receiver:
+        subscribe(receiver.url())
+        never_tried, retried, fresh = (
+            webhook_deliveries_create(event_id=workflow.approved(f"https://x.com/{name}").events.get(action="approve").pk)[0]
+            for name in ("never_tried", "retry_lost", "just_made"))
+        webhook_deliver(delivery_id=retried)  # 500: a retry is due in 30 s
+        now = timezone.now()
+        WebhookDelivery.objects.filter(pk=never_tried).update(created_at=now - timedelta(minutes=11))
+        WebhookDelivery.objects.filter(pk=retried).update(next_attempt_at=now - timedelta(minutes=11))
+        assert webhook_deliveries_stalled(now=now) == [never_tried, retried]  # not the one just made
+        assert resend_stalled_webhooks() == 2
+    delivered = WebhookDelivery.objects.filter(status="delivered").values_list("pk", flat=True)
+    assert set(delivered) == {never_tried, retried}
+    assert WebhookDelivery.objects.get(pk=fresh).status == "pending"
 
 
 def test_a_failed_delivery_is_retried_with_growing_waits(workflow):
@@ -195,7 +220,8 @@ def test_a_redirect_is_a_failure_and_is_not_followed(workflow):
         subscribe(receiver.url())
         channel = workflow.approved("https://x.com/redirected")
         (delivery_id,) = webhook_deliveries_create(event_id=channel.events.get(action="approve").pk)
-        attempt = webhook_deliver(delivery_id=delivery_id)
+        with translation.override("en"):  # the log is written in the site's language (Arabic by default)
+            attempt = webhook_deliver(delivery_id=delivery_id)
     delivery = WebhookDelivery.objects.get()
     assert not attempt.delivered and attempt.retry_in == 30
     assert delivery.response_code == 307 and "redirect" in delivery.error.lower()

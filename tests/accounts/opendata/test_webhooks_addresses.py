@@ -56,6 +56,10 @@ def production_rules(settings):
     "https://[ff02::1]/hook",
     "https://240.0.0.1/hook",
     "https://100.64.0.1/hook",  # carrier-grade NAT: not public
+    "https://[2002:a00:1::1]/hook",  # 6to4 of 10.0.0.1
+    "https://[2002:7f00:1::1]/hook",  # 6to4 of 127.0.0.1
+    "https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/hook",  # Teredo whose client is 10.0.0.1
+    "https://[fec0::1]/hook",  # site-local
 ])
 def test_addresses_that_are_not_public_are_refused(url, dns):
     with pytest.raises(UnsafeWebhookURL) as refused:

@@ -19,7 +19,7 @@ def test_every_scheduled_task_name_resolves_to_a_registered_task():
         "accounts.tasks.refresh_followers", "accounts.tasks.send_alert_digest",
         "accounts.report_tasks.send_monthly_report", "accounts.tasks.send_annual_review_reminders",
         "accounts.tasks.flush_radar_counts", "accounts.tasks.record_summary_edition",
-        "accounts.tasks.open_dormant_alerts",
+        "accounts.tasks.open_dormant_alerts", "accounts.tasks.resend_stalled_webhooks",
     }
     assert scheduled <= set(app.tasks)
 
