@@ -262,7 +262,9 @@ def posted_within(channel: Channel, days: int, *, now: datetime | None = None,
                   posts: int | None | object = UNREAD) -> bool | None:
     """Whether the channel posted in the last `days` days: True when its post count rose over them or
     its last post (as the platform says, or its staff report) is that recent; False when its last
-    post is known and older; None when nobody can tell (the guide's check "active" does not apply).
+    post is known and older, or its count is known at both ends and did not rise (YouTube, Instagram
+    and Bluesky give a count but no date: a flat count tells); None when nobody can tell (the guide's
+    check "active" does not apply).
 
     `posts`: its posts over those days when already read with the list (with_activity's posts_30d),
     so that checking a whole register costs no query a channel."""
@@ -271,9 +273,11 @@ def posted_within(channel: Channel, days: int, *, now: datetime | None = None,
         posts = posts_within(channel, days, today=timezone.localdate(now))
     if (posts or 0) > 0:
         return True  # a rise in the count proves a post, whatever date was reported before it
-    if channel.last_post_at is None:
-        return None
-    return channel.last_post_at >= now - timedelta(days=days)
+    if channel.last_post_at is not None and channel.last_post_at >= now - timedelta(days=days):
+        return True  # a date reported by staff after the last count
+    if posts == 0:
+        return False
+    return None if channel.last_post_at is None else False
 
 
 def language_labels(codes) -> list[str]:

@@ -137,13 +137,16 @@ def counted_posts(channel, counts: dict[int, int]) -> None:
         for ago, posts in counts.items())
 
 
-def test_active_reads_a_rise_in_the_post_count_where_no_last_post_is_known(exemplary):
+def test_active_reads_the_post_count_where_no_last_post_is_known(exemplary):
     posting = exemplary(last_post_at=None, last_post_source="")
     counted_posts(posting, {0: 120, 30: 100})
     silent = exemplary("https://www.instagram.com/mofauae/", last_post_at=None, last_post_source="")
-    counted_posts(silent, {0: 100, 30: 100})  # counted, unchanged, but when it last posted is unknown
+    counted_posts(silent, {0: 100, 30: 100})  # counted, unchanged: no post in 30 days, though no date is known
+    unknown = exemplary("https://www.youtube.com/@mofauae", last_post_at=None, last_post_source="")
+    counted_posts(unknown, {0: 100})  # no count 30 days ago: nobody can tell
     assert check("active", posting) is True
-    assert check("active", silent) is None
+    assert check("active", silent) is False
+    assert check("active", unknown) is None
 
 
 def test_a_silent_channel_approved_lately_is_new_not_failing_active(exemplary):
