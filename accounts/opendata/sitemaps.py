@@ -87,7 +87,23 @@ class _Addresses:
         return pattern.replace("00000", str(key), 1)
 
 
-class EntitiesSitemap(RegisterSitemap):
+class _RowsSitemap(RegisterSitemap):
+    """A section of one kind of page, one a row: `items` gives (address key, updated_at) in order,
+    `addresses` draws each row's address."""
+
+    addresses: _Addresses
+
+    def location(self, item) -> str:
+        return self.addresses.of(item[0])
+
+    def lastmod(self, item):
+        return item[1]
+
+    def get_latest_lastmod(self):
+        return self.items().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class EntitiesSitemap(_RowsSitemap):
     """Each active entity's page (the pages the entities list links to)."""
 
     changefreq = "weekly"
@@ -96,17 +112,8 @@ class EntitiesSitemap(RegisterSitemap):
     def items(self):
         return Entity.objects.filter(is_active=True).order_by("pk").values_list("slug", "updated_at")
 
-    def location(self, item) -> str:
-        return self.addresses.of(item[0])
 
-    def lastmod(self, item):
-        return item[1]
-
-    def get_latest_lastmod(self):
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
-
-
-class ChannelsSitemap(RegisterSitemap):
+class ChannelsSitemap(_RowsSitemap):
     """Each public channel's page: official, formerly official and compromised ones, as the site shows them."""
 
     changefreq = "daily"
@@ -114,15 +121,6 @@ class ChannelsSitemap(RegisterSitemap):
 
     def items(self):
         return Channel.public_objects.order_by("pk").values_list("pk", "updated_at")
-
-    def location(self, item) -> str:
-        return self.addresses.of(item[0])
-
-    def lastmod(self, item):
-        return item[1]
-
-    def get_latest_lastmod(self):
-        return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ApiDocsSitemap(Sitemap):
