@@ -50,6 +50,9 @@ def looks_right(page, lang: str, *, axe: bool = False) -> None:
     html = page.locator("html")
     expect(html).to_have_attribute("lang", lang)
     expect(html).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
+    # Measured once the stylesheets are in: a page laid out before them (a click's navigation is only
+    # committed when the next line runs, on a busy machine) is an unstyled table, wider than any phone.
+    page.wait_for_load_state("load")
     widths = page.evaluate("({page: document.documentElement.scrollWidth, screen: window.innerWidth})")
     assert widths["page"] <= widths["screen"], f"{page.url} is wider than the screen: {widths}"
     if axe:
